@@ -1,0 +1,33 @@
+// Helpers shared by the subcommands: errors, languages, the fixed clock.
+#ifndef ZARI_CLI_COMMON_H_
+#define ZARI_CLI_COMMON_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "runtime.h"
+#include "text/lang.h"
+#include "util/status.h"
+
+namespace zari::cli {
+
+// Prints "zari: <message>" to stderr and returns 1 (or 2 for usage errors).
+int Error(const std::string& message, int code = 1);
+
+// "ka"/"az"/"en" or "" → Lang; nullopt (after printing an error) otherwise.
+std::optional<text::Lang> ParseLangOption(const std::string& lang);
+
+// Parses "YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]". Without a zone the time is local
+// to the pack's time zone. Returns nullopt for a malformed value.
+std::optional<int64_t> ParseIsoTime(const std::string& iso, const Engine& engine);
+
+// Loads the pack into a runtime with the options of a conversation command.
+// Prints the error and returns null on failure.
+std::shared_ptr<Runtime> LoadRuntime(const std::string& pack, const std::string& db, const std::string& now,
+                                     std::function<void(const dialog::Handoff&)> on_handoff);
+
+}  // namespace zari::cli
+
+#endif  // ZARI_CLI_COMMON_H_

@@ -1,0 +1,189 @@
+// zari ask, zari classify, zari chat: talking to a pack.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "commands.h"
+#include "common.h"
+#include "dialog/session.h"
+
+namespace zari::cli {
+namespace {
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string s;
+  for (const auto& w : words) {
+    if (!s.empty()) s += ' ';
+    s += w;
+  }
+  return s;
+}
+
+// A handoff as a terminal line.
+void PrintHandoff(const dialog::Handoff& h) {
+  std::cout << "  [handoff to an operator: reason=" << HandoffReasonName(h.reason);
+  if (h.has_intent) std::cout << ", intent=" << h.intent;
+  std::cout << ", session=" << h.session << "]\n";
+}
+
+void PrintReply(const Reply& r, bool color) {
+  const char* bold = color ? "\033[1m" : "";
+  const char* dim = color ? "\033[2m" : "";
+  const char* reset = color ? "\033[0m" : "";
+  std::cout << bold << "bot> " << reset << r.Text() << "\n";
+  for (size_t i = 0; i < r.option_count; ++i) {
+    std::cout << "     " << (i + 1) << ") " << r.engine->Title(r.options[i], r.lang) << "\n";
+  }
+  std::cout << dim << "     [" << ActionName(r.action);
+  if (r.intent >= 0) std::cout << " " << r.engine->intent(r.intent).id;
+  if (r.candidate_count) {
+    char conf[16];
+    std::snprintf(conf, sizeof conf, "%.2f", r.confidence);
+    std::cout << ", confidence " << conf;
+  }
+  std::cout << ", " << text::LangTag(r.lang, r.script);
+  if (r.handoff_reason != HandoffReason::kNone) std::cout << ", reason " << HandoffReasonName(r.handoff_reason);
+  std::cout << "]" << reset << "\n";
+}
+
+}  // namespace
+
+int RunAsk(const ConverseOptions& o) {
+  auto lang = ParseLangOption(o.lang);
+  if (!lang) return 2;
+  std::string text = Join(o.text);
+  auto rt = LoadRuntime(o.pack, o.db, o.now, o.json ? nullptr : PrintHandoff);
+  if (!rt) return 1;
+  dialog::Session session(rt, "cli", o.channel);
+  if (*lang != text::Lang::kUnknown) {
+    Status s = session.SetLanguage(*lang);
+    if (!s.ok()) return Error(s.message(), 2);
+  }
+  Reply r;
+  session.Respond(text, &r);
+  if (o.json) {
+    std::string out;
+    r.engine->AppendReplyJson(r, &out);
+    std::cout << out << "\n";
+  } else {
+    std::cout << r.Text() << "\n";
+  }
+  return 0;
+}
+
+int RunClassify(const ConverseOptions& o) {
+  auto lang = ParseLangOption(o.lang);
+  if (!lang) return 2;
+  auto loaded = Engine::Load(o.pack);
+  if (!loaded.ok()) return Error(loaded.status().message());
+  const Engine& engine = *loaded.value();
+  const int threads = std::max(1, o.threads);
+  std::ios::sync_with_stdio(false);
+  // Blocks of lines, classified in parallel slices, written in input order.
+  constexpr size_t kBlock = 16384;
+  std::vector<std::string> lines;
+  std::vector<std::string> outputs(static_cast<size_t>(threads));
+  std::string line;
+  bool eof = false;
+  while (!eof) {
+    lines.clear();
+    while (lines.size() < kBlock) {
+      if (!std::getline(std::cin, line)) {
+        eof = true;
+        break;
+      }
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      lines.push_back(line);
+    }
+    if (lines.empty()) break;
+    auto work = [&](size_t t) {
+      const size_t per = (lines.size() + static_cast<size_t>(threads) - 1) / static_cast<size_t>(threads);
+      const size_t begin = std::min(lines.size(), t * per), end = std::min(lines.size(), begin + per);
+      std::string& out = outputs[t];
+      out.clear();
+      text::Normalized n;
+      Reply r;
+      for (size_t i = begin; i < end; ++i) {
+        engine.Normalize(lines[i], *lang, text::Lang::kUnknown, &n);
+        engine.Decide(n, lines[i], &r);
+        engine.AppendClassifyJson(r, lines[i], &out);
+        out.push_back('\n');
+      }
+    };
+    if (threads == 1) {
+      work(0);
+    } else {
+      std::vector<std::thread> pool;
+      for (int t = 0; t < threads; ++t) pool.emplace_back(work, static_cast<size_t>(t));
+      for (auto& th : pool) th.join();
+    }
+    for (const auto& out : outputs) std::cout << out;
+  }
+  std::cout.flush();
+  return std::cout ? 0 : Error("cannot write the output");
+}
+
+int RunChat(const ConverseOptions& o) {
+  auto lang = ParseLangOption(o.lang);
+  if (!lang) return 2;
+  const bool tty = isatty(0) && isatty(1);
+  auto rt = LoadRuntime(o.pack, o.db, o.now, o.json ? nullptr : PrintHandoff);
+  if (!rt) return 1;
+  dialog::Session session(rt, "cli-chat", o.channel);
+  if (*lang != text::Lang::kUnknown) {
+    Status s = session.SetLanguage(*lang);
+    if (!s.ok()) return Error(s.message(), 2);
+  }
+  auto engine = rt->engine();
+  text::Lang start = *lang != text::Lang::kUnknown ? *lang : engine->pack().DefaultLanguage();
+  if (!o.json) {
+    std::cout << "bot> " << engine->Message(dialog::MessageKind::kWelcome, start) << "\n";
+    if (tty) std::cout << "     (type /quit to leave, /lang ka|az|en|auto, /export, /explain)\n";
+  }
+  Reply last;
+  std::string line;
+  while (true) {
+    if (tty) std::cout << "you> " << std::flush;
+    if (!std::getline(std::cin, line)) break;
+    if (line == "/quit" || line == "/exit") break;
+    if (line.rfind("/lang", 0) == 0) {
+      std::string code = line.size() > 6 ? line.substr(6) : "";
+      auto l = code == "auto" ? std::optional<text::Lang>(text::Lang::kUnknown) : ParseLangOption(code);
+      if (l) {
+        Status s = session.SetLanguage(*l);
+        if (!s.ok()) Error(s.message());
+      }
+      continue;
+    }
+    if (line == "/export") {
+      std::cout << session.Export() << "\n";
+      continue;
+    }
+    if (line == "/explain") {
+      if (last.engine) {
+        std::string out;
+        last.engine->AppendExplanationJson(last, &out);
+        std::cout << out << "\n";
+      }
+      continue;
+    }
+    session.Respond(line, &last);
+    if (o.json) {
+      std::string out;
+      last.engine->AppendReplyJson(last, &out);
+      std::cout << out << "\n";
+    } else {
+      PrintReply(last, tty);
+    }
+    std::cout.flush();
+  }
+  rt->FlushLog();
+  return 0;
+}
+
+}  // namespace zari::cli

@@ -1,0 +1,56 @@
+// The `zari` command (DESIGN §11).
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "zari/version.h"
+
+int main(int argc, char** argv) {
+  using namespace zari::cli;
+  CLI::App app{"Zari: customer-support chatbot engine for Georgian, Azerbaijani and English"};
+  app.set_version_flag("--version", ZARI_VERSION_STRING);
+  app.require_subcommand(1);
+
+  ConverseOptions ask_o, classify_o, chat_o;
+  auto add_pack = [](CLI::App* c, ConverseOptions& o) {
+    c->add_option("--pack", o.pack, "intent pack: a directory with pack.yaml, or one YAML file")->required();
+    c->add_option("--lang", o.lang, "force the language: ka, az or en (default: detect)");
+  };
+  CLI::App* ask = app.add_subcommand("ask", "answer one message");
+  add_pack(ask, ask_o);
+  ask->add_flag("--json", ask_o.json, "print the whole reply as JSON");
+  ask->add_option("--db", ask_o.db, "log unresolved questions to this SQLite file");
+  ask->add_option("--now", ask_o.now, "fix the clock: YYYY-MM-DDTHH:MM (pack time zone) or with Z/+HH:MM");
+  ask->add_option("--channel", ask_o.channel, "channel name for the log (default: cli)");
+  ask->add_option("text", ask_o.text, "the message")->required();
+
+  CLI::App* classify = app.add_subcommand("classify", "classify stdin lines, one JSON object per line");
+  add_pack(classify, classify_o);
+  classify->add_option("--threads", classify_o.threads, "worker threads (default 1)")->check(CLI::Range(1, 256));
+
+  CLI::App* chat = app.add_subcommand("chat", "talk to a pack in the terminal");
+  add_pack(chat, chat_o);
+  chat->add_option("--db", chat_o.db, "log unresolved questions and handoffs to this SQLite file");
+  chat->add_option("--now", chat_o.now, "fix the clock: YYYY-MM-DDTHH:MM (pack time zone) or with Z/+HH:MM");
+  chat->add_option("--channel", chat_o.channel, "channel name (default: cli)");
+  chat->add_flag("--json", chat_o.json, "print each reply as JSON");
+
+  CheckOptions check_o;
+  CLI::App* check = app.add_subcommand("check", "validate a pack and test its examples");
+  check->add_option("pack", check_o.pack, "intent pack directory or file")->required();
+  check->add_flag("--strict", check_o.strict, "fail on warnings too");
+  check->add_flag("--json", check_o.json, "print the findings as JSON");
+
+  NormalizeOptions norm_o;
+  CLI::App* norm = app.add_subcommand("normalize", "show how Zari reads text (stdin lines or arguments)");
+  norm->add_option("--lang", norm_o.lang, "force the language: ka, az or en");
+  norm->add_flag("--json", norm_o.json, "one JSON object per line");
+  norm->add_option("text", norm_o.text, "text to normalize (default: read stdin lines)");
+
+  CLI11_PARSE(app, argc, argv);
+  if (*ask) return RunAsk(ask_o);
+  if (*classify) return RunClassify(classify_o);
+  if (*chat) return RunChat(chat_o);
+  if (*check) return RunCheck(check_o);
+  if (*norm) return RunNormalize(norm_o);
+  return 2;
+}

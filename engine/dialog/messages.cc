@@ -1,0 +1,67 @@
+#include "dialog/messages.h"
+
+namespace zari::dialog {
+
+using text::Lang;
+
+std::string_view DefaultMessage(MessageKind kind, Lang lang) {
+  switch (kind) {
+    case MessageKind::kWelcome:
+      switch (lang) {
+        case Lang::kKa: return "გამარჯობა! რით შემიძლია დაგეხმაროთ?";
+        case Lang::kAz: return "Salam! Sizə necə kömək edə bilərəm?";
+        default: return "Hello! How can I help you?";
+      }
+    case MessageKind::kFallback:
+      switch (lang) {
+        case Lang::kKa: return "ბოდიში, ვერ გავიგე. გთხოვთ, სხვა სიტყვებით მომწეროთ, ან დაწეროთ „ოპერატორი“.";
+        case Lang::kAz: return "Bağışlayın, başa düşmədim. Zəhmət olmasa, başqa sözlərlə yazın və ya \"operator\" yazın.";
+        default: return "Sorry, I did not understand. Could you rephrase, or type \"operator\"?";
+      }
+    case MessageKind::kClarify:
+      switch (lang) {
+        case Lang::kKa: return "ხომ არ გულისხმობთ: {options}?";
+        case Lang::kAz: return "Bunu nəzərdə tutursunuz: {options}?";
+        default: return "Did you mean: {options}?";
+      }
+    case MessageKind::kHandoff:
+      switch (lang) {
+        case Lang::kKa: return "გიკავშირებთ ოპერატორს, გთხოვთ, დაელოდოთ.";
+        case Lang::kAz: return "Sizi operatorla əlaqələndirirəm, zəhmət olmasa, gözləyin.";
+        default: return "Connecting you to an operator, please wait.";
+      }
+    case MessageKind::kAfterHours:
+      switch (lang) {
+        case Lang::kKa: return "ოპერატორები ახლა არ არიან ხაზზე; ისინი დაბრუნდებიან {next_open}. თქვენი შეკითხვა ჩავიწერეთ.";
+        case Lang::kAz: return "Operatorlarımız hazırda xətdə deyil; {next_open} yenidən xidmətinizdə olacaqlar. Sualınızı qeyd etdik.";
+        default: return "Our operators are offline right now; they are back {next_open}. We have recorded your question.";
+      }
+  }
+  return "";
+}
+
+void AppendAlternatives(const std::vector<std::string_view>& items, Lang lang, std::string* out) {
+  std::string_view last_sep = lang == Lang::kKa ? " ან " : lang == Lang::kAz ? " və ya " : " or ";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out->append(i + 1 == items.size() ? last_sep : std::string_view(", "));
+    out->append(items[i]);
+  }
+}
+
+std::string Fill(std::string_view tmpl, std::string_view name, std::string_view value) {
+  std::string key = "{" + std::string(name) + "}";
+  std::string out;
+  out.reserve(tmpl.size() + value.size());
+  size_t pos = 0;
+  while (true) {
+    size_t at = tmpl.find(key, pos);
+    if (at == std::string_view::npos) break;
+    out.append(tmpl.substr(pos, at - pos));
+    out.append(value);
+    pos = at + key.size();
+  }
+  out.append(tmpl.substr(pos));
+  return out;
+}
+
+}  // namespace zari::dialog

@@ -1,0 +1,27 @@
+// The bot's own sentences (welcome, fallback, clarify, handoff, after hours):
+// Zari's defaults in ka, az and en, used where a pack has none, and the small
+// grammar of filling them ("A, B or C").
+#ifndef ZARI_ENGINE_DIALOG_MESSAGES_H_
+#define ZARI_ENGINE_DIALOG_MESSAGES_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "text/lang.h"
+
+namespace zari::dialog {
+
+enum class MessageKind { kWelcome, kFallback, kClarify, kHandoff, kAfterHours };
+
+std::string_view DefaultMessage(MessageKind kind, text::Lang lang);
+
+// Appends "A, B or C" (ka: "A, B ან C"; az: "A, B və ya C").
+void AppendAlternatives(const std::vector<std::string_view>& items, text::Lang lang, std::string* out);
+
+// Replaces every "{name}" in tmpl with value.
+std::string Fill(std::string_view tmpl, std::string_view name, std::string_view value);
+
+}  // namespace zari::dialog
+
+#endif  // ZARI_ENGINE_DIALOG_MESSAGES_H_

@@ -1,0 +1,62 @@
+// One conversation (DESIGN §8): sticky language, consecutive misses, the
+// clarify options last offered, the recent transcript. Applies the policy on
+// top of the engine's decision: clarify choices, escalation to an operator
+// (asked for, by intent, or after misses), business hours, logging.
+#ifndef ZARI_ENGINE_DIALOG_SESSION_H_
+#define ZARI_ENGINE_DIALOG_SESSION_H_
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dialog/transcript.h"
+#include "reply.h"
+#include "runtime.h"
+#include "text/normalize.h"
+#include "util/status.h"
+
+namespace zari::dialog {
+
+class Session {
+ public:
+  Session(std::shared_ptr<Runtime> runtime, std::string id, std::string channel);
+
+  // Forces the language (kUnknown returns to detection).
+  Status SetLanguage(text::Lang lang);
+
+  // Answers one message. May call the runtime's handoff callback.
+  void Respond(std::string_view text, Reply* out);
+
+  // Versioned JSON with everything above; Import rejects other formats,
+  // other packs or pack versions, and corrupt strings.
+  std::string Export() const;
+  static Result<std::unique_ptr<Session>> Import(std::shared_ptr<Runtime> runtime, std::string_view state);
+
+  const std::string& id() const { return id_; }
+  const std::string& channel() const { return channel_; }
+  text::Lang language() const { return sticky_; }
+  int misses() const { return misses_; }
+  const std::vector<std::string>& pending_options() const { return options_; }
+
+ private:
+  int32_t ResolveOption(const Engine& e, const text::Normalized& n, std::string_view raw) const;
+  void Escalate(const Engine& e, int64_t now, Reply* out);
+  void LogUnresolved(const Engine& e, int64_t now, const Reply& r) const;
+  void AddTurn(bool user, std::string_view text, int64_t ts);
+
+  std::shared_ptr<Runtime> runtime_;
+  std::string id_;
+  std::string channel_;
+  text::Lang forced_ = text::Lang::kUnknown;
+  text::Lang sticky_ = text::Lang::kUnknown;
+  int misses_ = 0;
+  std::vector<std::string> options_;  // intent ids, so they survive a reload
+  std::deque<Turn> transcript_;
+  text::Normalized norm_;             // reused between turns
+};
+
+}  // namespace zari::dialog
+
+#endif  // ZARI_ENGINE_DIALOG_SESSION_H_

@@ -1,0 +1,419 @@
+#include "engine.h"
+
+#include <algorithm>
+
+#include "pack/loader.h"
+#include "util/json_writer.h"
+
+namespace zari {
+
+using match::Candidate;
+using match::EvidenceKind;
+using match::Via;
+using text::Lang;
+
+void Reply::Clear() {
+  engine.reset();
+  action = Action::kFallback;
+  intent = -1;
+  lang = Lang::kUnknown;
+  script = text::Script::kNative;
+  confidence = 0;
+  candidate_count = 0;
+  option_count = 0;
+  handoff_reason = HandoffReason::kNone;
+  chose_option = false;
+  slots.clear();
+  text_ref = nullptr;
+  text_owned.clear();
+  input.clear();
+}
+
+Result<std::shared_ptr<const Engine>> Engine::Load(const std::string& path, const EngineOptions& options) {
+  auto pack = pack::LoadPack(path, options.limits);
+  if (!pack.ok()) return pack.status();
+  return Compile(std::move(pack.value()), options);
+}
+
+Result<std::shared_ptr<const Engine>> Engine::Compile(pack::Pack pack, const EngineOptions& options) {
+  std::shared_ptr<Engine> e(new Engine());
+  e->pack_ = std::move(pack);
+  Status s = e->Build(options);
+  if (!s.ok()) return s;
+  return std::shared_ptr<const Engine>(std::move(e));
+}
+
+namespace {
+
+uint64_t Fnv(uint64_t h, std::string_view s) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  h ^= 0xFF;
+  h *= 1099511628211ull;
+  return h;
+}
+
+}  // namespace
+
+Status Engine::Build(const EngineOptions& options) {
+  Status s = rules_.Build(pack_, options.rules);
+  if (!s.ok()) return s;
+  s = schedule_.Build(pack_.hours, pack_.timezone, pack_.timezone_pos);
+  if (!s.ok()) return s;
+  if (pack_.answer_threshold >= 0) answer_threshold_ = pack_.answer_threshold;
+  if (pack_.suggest_threshold >= 0) suggest_threshold_ = pack_.suggest_threshold;
+  if (suggest_threshold_ > answer_threshold_) suggest_threshold_ = answer_threshold_;
+
+  escalation_.assign(pack_.intents.size(), 0);
+  for (const pack::Text& t : pack_.escalation_intents) {
+    int32_t i = FindIntent(t.text);
+    if (i >= 0) escalation_[static_cast<size_t>(i)] = 1;
+  }
+
+  examples_ = match::ExampleMatcher(options.examples);
+  text::Normalized n;
+  uint64_t fp = Fnv(1469598103934665603ull, pack_.name);
+  fp = Fnv(fp, pack_.version);
+  for (size_t ii = 0; ii < pack_.intents.size(); ++ii) {
+    const pack::Intent& in = pack_.intents[ii];
+    fp = Fnv(fp, in.id);
+    for (int l = 1; l < text::kLangCount; ++l) {
+      for (const pack::Text& ex : in.examples[static_cast<size_t>(l)]) {
+        Normalize(ex.text, static_cast<Lang>(l), Lang::kUnknown, &n);
+        const int32_t idx = static_cast<int32_t>(example_refs_.size());
+        example_refs_.push_back({static_cast<int32_t>(ii), static_cast<Lang>(l), &ex});
+        rules_.AddExactExample(std::string(n.BareKey()), idx);
+        examples_.Add(n, static_cast<int32_t>(ii));
+      }
+    }
+  }
+  examples_.Finish(pack_.intents.size());
+  fingerprint_ = fp;
+  return Status::Ok();
+}
+
+void Engine::Normalize(std::string_view text, Lang forced, Lang hint, text::Normalized* out) const {
+  text::NormalizeOptions o;
+  o.forced = forced;
+  o.hint = hint;
+  o.fallback = pack_.DefaultLanguage();
+  o.allowed = pack_.LanguageSet();
+  text::Normalize(text, o, out);
+}
+
+int32_t Engine::FindIntent(std::string_view id) const {
+  for (size_t i = 0; i < pack_.intents.size(); ++i) {
+    if (pack_.intents[i].id == id) return static_cast<int32_t>(i);
+  }
+  return -1;
+}
+
+bool Engine::IsEscalation(int32_t intent) const {
+  return intent >= 0 && static_cast<size_t>(intent) < escalation_.size() && escalation_[static_cast<size_t>(intent)];
+}
+
+std::string_view Engine::Message(dialog::MessageKind kind, Lang lang) const {
+  const pack::Messages& m = pack_.messages;
+  const pack::PerLangText* t = nullptr;
+  switch (kind) {
+    case dialog::MessageKind::kWelcome: t = &m.welcome; break;
+    case dialog::MessageKind::kFallback: t = &m.fallback; break;
+    case dialog::MessageKind::kClarify: t = &m.clarify; break;
+    case dialog::MessageKind::kHandoff: t = &m.handoff; break;
+    case dialog::MessageKind::kAfterHours: t = &m.after_hours; break;
+  }
+  const std::string& s = (*t)[static_cast<size_t>(lang)];
+  return s.empty() ? dialog::DefaultMessage(kind, lang) : std::string_view(s);
+}
+
+std::string_view Engine::Title(int32_t intent, Lang lang) const {
+  const pack::Intent& in = pack_.intents[static_cast<size_t>(intent)];
+  const std::string& t = in.title[static_cast<size_t>(lang)];
+  if (!t.empty()) return t;
+  const auto& ex = in.examples[static_cast<size_t>(lang)];
+  if (!ex.empty()) return ex.front().text;
+  return in.id;
+}
+
+const std::string* Engine::Answer(int32_t intent, Lang lang) const {
+  const std::string& a = pack_.intents[static_cast<size_t>(intent)].answer[static_cast<size_t>(lang)];
+  return a.empty() ? nullptr : &a;
+}
+
+void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out, bool exact_examples) const {
+  out->handoff_reason = HandoffReason::kNone;
+  out->lang = n.lang;
+  out->script = n.script;
+  out->candidate_count = 0;
+  out->option_count = 0;
+  thread_local std::vector<Candidate> cands;
+  thread_local std::vector<match::RuleHit> hits;
+  cands.clear();
+  hits.clear();
+
+  // Rules: DTMF, exact examples, templates and regexes all score 1.
+  int32_t dtmf = rules_.Dtmf(raw);
+  if (dtmf >= 0) {
+    Candidate c;
+    c.intent = dtmf;
+    c.score = 1;
+    c.via = Via::kDtmf;
+    c.evidence.kind = EvidenceKind::kDtmf;
+    cands.push_back(c);
+  }
+  int32_t exact = exact_examples ? rules_.ExactExample(n) : -1;
+  if (exact >= 0) {
+    Candidate c;
+    c.intent = example_refs_[static_cast<size_t>(exact)].intent;
+    c.score = 1;
+    c.via = Via::kRule;
+    c.evidence = {EvidenceKind::kExactExample, exact, 0, static_cast<uint16_t>(n.tokens.size())};
+    if (std::none_of(cands.begin(), cands.end(), [&](const Candidate& x) { return x.intent == c.intent; })) {
+      cands.push_back(c);
+    }
+  }
+  rules_.Match(n, &hits);
+  for (const match::RuleHit& h : hits) {
+    if (std::any_of(cands.begin(), cands.end(), [&](const Candidate& x) { return x.intent == h.intent; })) continue;
+    Candidate c;
+    c.intent = h.intent;
+    c.score = 1;
+    c.via = Via::kRule;
+    c.evidence = {EvidenceKind::kRule, h.rule, h.token_begin, h.token_end};
+    cands.push_back(c);
+  }
+  const size_t rule_count = cands.size();
+  // Rules first: by priority, then specificity, then DTMF/exact before templates.
+  std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
+    int pa = intent(a.intent).priority, pb = intent(b.intent).priority;
+    if (pa != pb) return pa > pb;
+    auto spec = [&](const Candidate& c) {
+      if (c.evidence.kind == EvidenceKind::kDtmf) return 1 << 20;
+      if (c.evidence.kind == EvidenceKind::kExactExample) return 1 << 19;
+      return rules_.rule(c.evidence.source).specificity;
+    };
+    int sa = spec(a), sb = spec(b);
+    if (sa != sb) return sa > sb;
+    return a.intent < b.intent;
+  });
+
+  // Examples: calibrated scores for the rest of the list.
+  examples_.Score(n, kMaxCandidates, &cands);
+  for (size_t i = rule_count; i < cands.size(); ++i) {
+    cands[i].evidence.kind = EvidenceKind::kExamples;
+  }
+  // Drop example candidates for intents a rule already found.
+  auto end = std::remove_if(cands.begin() + static_cast<std::ptrdiff_t>(rule_count), cands.end(), [&](const Candidate& c) {
+    for (size_t k = 0; k < rule_count; ++k) {
+      if (cands[k].intent == c.intent) return true;
+    }
+    return false;
+  });
+  cands.erase(end, cands.end());
+
+  const size_t count = std::min(cands.size(), kMaxCandidates);
+  for (size_t i = 0; i < count; ++i) out->candidates[i] = cands[i];
+  out->candidate_count = static_cast<uint8_t>(count);
+
+  const Candidate* best = out->Best();
+  out->confidence = best ? best->score : 0.0f;
+  out->text_ref = nullptr;
+  out->text_owned.clear();
+  if (best && (best->via != Via::kExample || best->score >= answer_threshold_)) {
+    out->action = Action::kAnswer;
+    out->intent = best->intent;
+    out->slots.clear();
+    if (best->evidence.kind == EvidenceKind::kRule) {
+      match::RuleHit h{best->evidence.source, best->intent, best->evidence.token_begin, best->evidence.token_end};
+      rules_.Slots(n, h, &out->slots);
+    }
+    out->text_ref = Answer(best->intent, out->lang);
+    // Asking for a person, or an intent that always goes to one: the session
+    // decides between handoff and after-hours (DESIGN §8).
+    if (IsEscalation(best->intent)) {
+      out->action = Action::kHandoff;
+      out->handoff_reason = HandoffReason::kRequested;
+      out->text_ref = nullptr;
+    } else if (intent(best->intent).handoff) {
+      out->action = Action::kHandoff;
+      out->handoff_reason = HandoffReason::kIntent;
+    }
+    if (!out->text_ref) out->text_owned = std::string(Message(dialog::MessageKind::kHandoff, out->lang));
+    return;
+  }
+  out->intent = -1;
+  out->slots.clear();
+  if (best && best->score >= suggest_threshold_) {
+    out->action = Action::kClarify;
+    for (size_t i = 0; i < count && out->option_count < kMaxOptions; ++i) {
+      // The runner-ups join when they are at least half as likely as the best.
+      if (i > 0 && out->candidates[i].score < std::max(suggest_threshold_ * 0.5, best->score * 0.25)) break;
+      out->options[out->option_count++] = out->candidates[i].intent;
+    }
+    ComposeClarify(out);
+    return;
+  }
+  out->action = Action::kFallback;
+  out->text_owned = std::string(Message(dialog::MessageKind::kFallback, out->lang));
+}
+
+void Engine::ComposeClarify(Reply* out) const {
+  std::vector<std::string_view> titles;
+  for (size_t i = 0; i < out->option_count; ++i) titles.push_back(Title(out->options[i], out->lang));
+  std::string list;
+  dialog::AppendAlternatives(titles, out->lang, &list);
+  out->text_owned = dialog::Fill(Message(dialog::MessageKind::kClarify, out->lang), "options", list);
+}
+
+void Engine::Classify(std::string_view text, Lang forced, Reply* out) const {
+  thread_local text::Normalized n;
+  Normalize(text, forced, Lang::kUnknown, &n);
+  out->engine = shared_from_this();
+  out->chose_option = false;
+  out->input.assign(text.substr(0, 4096));
+  Decide(n, text, out);
+}
+
+namespace {
+
+void AppendCandidates(const Engine& e, const Reply& r, json::Writer* w) {
+  w->Key("candidates").BeginArray();
+  for (size_t i = 0; i < r.candidate_count; ++i) {
+    const Candidate& c = r.candidates[i];
+    w->BeginObject();
+    w->Key("intent").String(e.intent(c.intent).id);
+    w->Key("score").Number(c.score);
+    w->Key("via").String(match::ViaName(c.via));
+    w->EndObject();
+  }
+  w->EndArray();
+}
+
+void AppendIntentFields(const Engine& e, const Reply& r, json::Writer* w) {
+  if (r.intent >= 0) {
+    w->Key("intent").String(e.intent(r.intent).id);
+  } else {
+    w->Key("intent").Null();
+  }
+  w->Key("confidence").Number(r.confidence);
+}
+
+void AppendRoute(const Engine& e, const Reply& r, json::Writer* w) {
+  if (r.intent >= 0 && !e.intent(r.intent).route.empty()) {
+    w->Key("route").String(e.intent(r.intent).route);
+  } else {
+    w->Key("route").Null();
+  }
+}
+
+}  // namespace
+
+void Engine::AppendClassifyJson(const Reply& r, std::string_view text, std::string* out) const {
+  json::Writer w(out);
+  w.BeginObject();
+  w.Key("text").String(text);
+  w.Key("language").String(text::LangCode(r.lang));
+  AppendIntentFields(*this, r, &w);
+  w.Key("action").String(ActionName(r.action));
+  AppendRoute(*this, r, &w);
+  AppendCandidates(*this, r, &w);
+  w.EndObject();
+}
+
+void Engine::AppendReplyJson(const Reply& r, std::string* out) const {
+  json::Writer w(out);
+  w.BeginObject();
+  w.Key("reply").String(r.Text());
+  w.Key("action").String(ActionName(r.action));
+  AppendIntentFields(*this, r, &w);
+  w.Key("language").String(text::LangCode(r.lang));
+  AppendRoute(*this, r, &w);
+  w.Key("slots").BeginObject();
+  for (const match::Slot& s : r.slots) w.Key(s.name).String(s.value);
+  w.EndObject();
+  w.Key("options").BeginArray();
+  for (size_t i = 0; i < r.option_count; ++i) {
+    w.BeginObject();
+    w.Key("intent").String(intent(r.options[i]).id);
+    w.Key("label").String(Title(r.options[i], r.lang));
+    w.EndObject();
+  }
+  w.EndArray();
+  AppendCandidates(*this, r, &w);
+  if (r.handoff_reason != HandoffReason::kNone) w.Key("handoff_reason").String(HandoffReasonName(r.handoff_reason));
+  w.Key("explanation");
+  AppendExplanationJson(r, out);
+  w.EndObject();
+}
+
+void Engine::AppendExplanationJson(const Reply& r, std::string* out) const {
+  text::Normalized n;
+  Normalize(r.input, r.lang, Lang::kUnknown, &n);
+  json::Writer w(out);
+  w.BeginObject();
+  w.Key("typed_as").String(text::LangTag(r.lang, r.script));
+  w.Key("normalized").String(n.surface);
+  w.Key("key").String(n.BareKey());
+  const Candidate* best = r.Best();
+  auto span = [&](uint16_t b, uint16_t e) {
+    if (b >= e || e > n.tokens.size()) return std::string_view();
+    size_t sb = n.tokens[b].surface_begin;
+    size_t se = n.tokens[e - 1].surface_begin + n.tokens[e - 1].surface_len;
+    return std::string_view(n.surface).substr(sb, se - sb);
+  };
+  if (r.chose_option) w.Key("chosen_option").Bool(true);
+  if (!best) {
+    w.Key("via").Null();
+    w.Key("reason").String("no rule matched and no example shares words with the message");
+  } else {
+    const match::Evidence& ev = best->evidence;
+    w.Key("via").String(match::ViaName(best->via));
+    w.Key("intent").String(intent(best->intent).id);
+    switch (ev.kind) {
+      case EvidenceKind::kDtmf:
+        w.Key("dtmf").String(intent(best->intent).dtmf);
+        break;
+      case EvidenceKind::kExactExample: {
+        const ExampleRef& ex = example_refs_[static_cast<size_t>(ev.source)];
+        w.Key("example").String(ex.text->text);
+        w.Key("source").String(ex.text->pos.ToString());
+        w.Key("match").String("exact");
+        w.Key("span").String(n.surface);
+        break;
+      }
+      case EvidenceKind::kRule: {
+        const match::Rule& rule = rules_.rule(ev.source);
+        w.Key(rule.is_regex ? "regex" : "template").String(rule.source);
+        w.Key("source").String(rule.pos.ToString());
+        w.Key("span").String(span(ev.token_begin, ev.token_end));
+        break;
+      }
+      case EvidenceKind::kExamples: {
+        w.Key("score").Number(best->score);
+        int32_t e = examples_.Nearest(n, best->intent);
+        if (e >= 0) {
+          const ExampleRef& ex = example_refs_[static_cast<size_t>(e)];
+          w.Key("nearest_example").String(ex.text->text);
+          w.Key("source").String(ex.text->pos.ToString());
+        }
+        if (r.action == Action::kClarify || r.action == Action::kFallback) {
+          std::string reason = r.action == Action::kClarify ? "best score is between the suggest and answer thresholds"
+                                                            : "best score is below the suggest threshold";
+          w.Key("reason").String(reason);
+          w.Key("thresholds").BeginObject();
+          w.Key("answer").Number(answer_threshold_);
+          w.Key("suggest").Number(suggest_threshold_);
+          w.EndObject();
+        }
+        break;
+      }
+      case EvidenceKind::kNone:
+        break;
+    }
+  }
+  w.EndObject();
+}
+
+}  // namespace zari

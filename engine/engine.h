@@ -1,0 +1,106 @@
+// The compiled engine: an immutable snapshot of one loaded pack with its
+// matchers (DESIGN §1). Shared by all threads; reload builds a new snapshot.
+#ifndef ZARI_ENGINE_ENGINE_H_
+#define ZARI_ENGINE_ENGINE_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dialog/hours.h"
+#include "dialog/messages.h"
+#include "match/examples.h"
+#include "match/rules.h"
+#include "pack/pack.h"
+#include "reply.h"
+#include "text/normalize.h"
+#include "util/status.h"
+
+namespace zari {
+
+// Defaults for packs without `thresholds:`, chosen on the dev splits
+// (docs/EVALUATION.md).
+inline constexpr double kDefaultAnswerThreshold = 0.5;
+inline constexpr double kDefaultSuggestThreshold = 0.25;
+
+struct EngineOptions {
+  pack::Limits limits;
+  match::RuleMatcher::Options rules;
+  match::ExampleMatcherOptions examples;
+};
+
+// An example of the pack, for exact matches and explanations.
+struct ExampleRef {
+  int32_t intent;
+  text::Lang lang;
+  const pack::Text* text;  // points into the engine's pack
+};
+
+class Engine : public std::enable_shared_from_this<Engine> {
+ public:
+  static Result<std::shared_ptr<const Engine>> Load(const std::string& path,
+                                                    const EngineOptions& options = {});
+  static Result<std::shared_ptr<const Engine>> Compile(pack::Pack pack, const EngineOptions& options = {});
+
+  // Normalizes text with the pack's languages (forced > detected > hint > default).
+  void Normalize(std::string_view text, text::Lang forced, text::Lang hint, text::Normalized* out) const;
+
+  // Matches a normalized message and decides answer / clarify / fallback by
+  // the thresholds. `raw` is the user's text (DTMF, explanations).
+  // `exact_examples` = false ignores exact matches of examples (`zari check`
+  // uses it to see where an example would go if typed slightly differently).
+  void Decide(const text::Normalized& n, std::string_view raw, Reply* out, bool exact_examples = true) const;
+
+  // Normalize + Decide, for stateless classification.
+  void Classify(std::string_view text, text::Lang forced, Reply* out) const;
+
+  // Texts in a language, with fallbacks: the pack's message or Zari's default;
+  // an intent's title, else its first example in that language, else its id.
+  std::string_view Message(dialog::MessageKind kind, text::Lang lang) const;
+  std::string_view Title(int32_t intent, text::Lang lang) const;
+  const std::string* Answer(int32_t intent, text::Lang lang) const;  // nullptr if none
+
+  const pack::Pack& pack() const { return pack_; }
+  size_t intent_count() const { return pack_.intents.size(); }
+  const pack::Intent& intent(int32_t i) const { return pack_.intents[static_cast<size_t>(i)]; }
+  int32_t FindIntent(std::string_view id) const;
+  bool IsEscalation(int32_t intent) const;
+  double answer_threshold() const { return answer_threshold_; }
+  double suggest_threshold() const { return suggest_threshold_; }
+  const dialog::Schedule& schedule() const { return schedule_; }
+  const match::RuleMatcher& rules() const { return rules_; }
+  const match::ExampleMatcher& examples() const { return examples_; }
+  const std::vector<ExampleRef>& example_refs() const { return example_refs_; }
+  // A hash of the compiled pack's content: session state from another pack
+  // (or another version of it) is rejected on import.
+  uint64_t fingerprint() const { return fingerprint_; }
+
+  // DESIGN §10a: reply, action, intent, confidence, language, route, slots,
+  // options, candidates, explanation.
+  void AppendReplyJson(const Reply& r, std::string* out) const;
+  // DESIGN §11 `zari classify`: text, language, intent, confidence, action,
+  // route, candidates.
+  void AppendClassifyJson(const Reply& r, std::string_view text, std::string* out) const;
+  // The explanation object alone (what matched, with the span).
+  void AppendExplanationJson(const Reply& r, std::string* out) const;
+
+ private:
+  Engine() = default;
+  Status Build(const EngineOptions& options);
+  void ComposeClarify(Reply* out) const;
+
+  pack::Pack pack_;
+  match::RuleMatcher rules_;
+  match::ExampleMatcher examples_;
+  std::vector<ExampleRef> example_refs_;
+  std::vector<uint8_t> escalation_;  // per intent
+  dialog::Schedule schedule_;
+  double answer_threshold_ = kDefaultAnswerThreshold;
+  double suggest_threshold_ = kDefaultSuggestThreshold;
+  uint64_t fingerprint_ = 0;
+};
+
+}  // namespace zari
+
+#endif  // ZARI_ENGINE_ENGINE_H_

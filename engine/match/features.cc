@@ -1,0 +1,83 @@
+#include "match/features.h"
+
+#include <algorithm>
+
+namespace zari::match {
+namespace {
+
+constexpr uint64_t kFnvOffset = 1469598103934665603ull;
+constexpr uint64_t kFnvPrime = 1099511628211ull;
+
+inline uint64_t Mix(uint64_t h, std::string_view s) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= kFnvPrime;
+  }
+  return h;
+}
+
+enum Kind : uint8_t { kWord = 1, kStem = 2, kBigram = 3, kCharGram = 4 };
+
+}  // namespace
+
+uint64_t HashFeature(uint8_t kind, std::string_view a, std::string_view b) {
+  uint64_t h = kFnvOffset;
+  h ^= kind;
+  h *= kFnvPrime;
+  h = Mix(h, a);
+  if (!b.empty()) {
+    h ^= 0xFF;  // separator that cannot occur in UTF-8
+    h *= kFnvPrime;
+    h = Mix(h, b);
+  }
+  // Final avalanche so low bits are usable as a table index.
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+
+void ExtractFeatures(const text::Normalized& n, const FeatureOptions& o, std::vector<Feature>* out) {
+  const size_t start = out->size();
+  const size_t count = n.tokens.size();
+  for (size_t i = 0; i < count; ++i) {
+    const text::Token& t = n.tokens[i];
+    std::string_view key = n.KeyOf(t);
+    if (o.word > 0) out->push_back({HashFeature(kWord, key), o.word});
+    if (o.stem > 0) {
+      for (uint32_t s = 0; s < t.stem_count; ++s) {
+        std::string_view stem = n.Stem(t.stem_begin + s);
+        if (stem != key) out->push_back({HashFeature(kStem, stem), o.stem});
+      }
+    }
+    if (o.bigram > 0 && i + 1 < count) {
+      out->push_back({HashFeature(kBigram, key, n.KeyOf(n.tokens[i + 1])), o.bigram});
+    }
+    if (o.chargram > 0 && o.chargram_n > 0 && !t.numeric) {
+      // N-grams over " key " in the padded key string (the spaces are there).
+      std::string_view padded = std::string_view(n.key).substr(t.key_begin - 1, t.key_len + 2);
+      const size_t g = static_cast<size_t>(o.chargram_n);
+      if (padded.size() >= g) {
+        for (size_t k = 0; k + g <= padded.size(); ++k) {
+          // Skip n-grams that start inside a UTF-8 sequence (keys are mostly ASCII).
+          if ((static_cast<unsigned char>(padded[k]) & 0xC0) == 0x80) continue;
+          out->push_back({HashFeature(kCharGram, padded.substr(k, g)), o.chargram});
+        }
+      }
+    }
+  }
+  // Merge repeats so each feature appears once with its summed weight.
+  std::sort(out->begin() + static_cast<std::ptrdiff_t>(start), out->end(),
+            [](const Feature& a, const Feature& b) { return a.hash < b.hash; });
+  size_t w = start;
+  for (size_t r = start; r < out->size(); ++r) {
+    if (w > start && (*out)[w - 1].hash == (*out)[r].hash) {
+      (*out)[w - 1].weight += (*out)[r].weight;
+    } else {
+      (*out)[w++] = (*out)[r];
+    }
+  }
+  out->resize(w);
+}
+
+}  // namespace zari::match

@@ -1,0 +1,106 @@
+// Rule matching (DESIGN §5, §7): phrase templates over the normalized key and
+// raw regexes over the normalized surface, all of a language in one RE2::Set
+// each; only the hits are re-run to find the matched span and slots.
+// Exact matches of an intent's examples and DTMF digits also count as rules.
+#ifndef ZARI_ENGINE_MATCH_RULES_H_
+#define ZARI_ENGINE_MATCH_RULES_H_
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "match/candidate.h"
+#include "pack/pack.h"
+#include "pack/template.h"
+#include "text/normalize.h"
+#include "util/status.h"
+
+namespace zari::match {
+
+struct Rule {
+  int32_t intent = -1;
+  text::Lang lang = text::Lang::kUnknown;  // kUnknown: a regex for any language
+  bool is_regex = false;                   // raw regex over the surface
+  std::string source;                      // as the author wrote it
+  pack::SourcePos pos;
+  int specificity = 0;
+  std::vector<pack::SlotSpec> slots;
+  std::unique_ptr<RE2> re;  // for the span and captures of a hit
+};
+
+struct RuleHit {
+  int32_t rule = -1;
+  int32_t intent = -1;
+  uint16_t token_begin = 0, token_end = 0;
+};
+
+struct Slot {
+  std::string name;
+  std::string value;
+};
+
+// Heterogeneous lookup by string_view in the exact-example and DTMF maps.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+using StringMap = std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>;
+
+class RuleMatcher {
+ public:
+  struct Options {
+    int64_t re2_max_mem = 256 << 20;  // per RE2::Set; Georgian is 3 bytes a letter
+  };
+
+  // Compiles every template and regex of the pack. Errors carry file:line:col.
+  Status Build(const pack::Pack& pack, const Options& options);
+
+  // Appends the best rule hit of each matching intent to *hits. Rules of
+  // `lang` are tried first; the other pack languages only when those miss.
+  void Match(const text::Normalized& n, std::vector<RuleHit>* hits) const;
+
+  // Registers an example's exact key (first wins; see exact_examples()).
+  void AddExactExample(std::string key, int32_t example);
+  // Example index whose key equals the message's key, or -1.
+  int32_t ExactExample(const text::Normalized& n) const;
+
+  // Intent whose `dtmf` equals the message (keypad digits only), or -1.
+  int32_t Dtmf(std::string_view raw_text) const;
+
+  // Captured slots of a hit (re-runs the rule; only on hits).
+  void Slots(const text::Normalized& n, const RuleHit& hit, std::vector<Slot>* out) const;
+
+  const Rule& rule(int32_t i) const { return rules_[static_cast<size_t>(i)]; }
+  size_t rule_count() const { return rules_.size(); }
+  const StringMap& exact_examples() const { return exact_; }
+
+ private:
+  struct Set {
+    std::unique_ptr<RE2::Set> set;
+    std::vector<int32_t> rules;  // set index → rule
+  };
+  struct LangSets {
+    Set key;      // templates
+    Set surface;  // raw regexes (own language and `any`)
+  };
+
+  Status Compile(Set* s, const std::vector<int32_t>& rules, const RE2::Options& o, const char* what,
+                 text::Lang lang);
+  void MatchLang(const text::Normalized& n, text::Lang lang, std::vector<RuleHit>* hits) const;
+  bool Span(const text::Normalized& n, const Rule& r, RuleHit* hit) const;
+
+  std::vector<Rule> rules_;
+  std::array<LangSets, text::kLangCount> sets_;
+  text::LangSet langs_ = 0;
+  StringMap exact_;   // example key → example index
+  StringMap dtmf_;    // digits → intent
+};
+
+}  // namespace zari::match
+
+#endif  // ZARI_ENGINE_MATCH_RULES_H_

@@ -1,0 +1,611 @@
+#include "pack/loader.h"
+
+// GCC 12 reports false "dangling pointer" warnings inside yaml-cpp 0.7's
+// node templates (instantiated here); yaml-cpp is confined to this file.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "text/utf8.h"
+
+namespace zari::pack {
+
+std::string SourcePos::ToString() const {
+  if (line <= 0) return file;
+  return file + ":" + std::to_string(line) + ":" + std::to_string(col);
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+using text::Lang;
+
+// Thrown inside the loader only; LoadPack turns it into a Status.
+struct LoadError {
+  Code code;
+  std::string message;
+};
+
+[[noreturn]] void Throw(Code code, std::string message) { throw LoadError{code, std::move(message)}; }
+
+const char* KindName(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Scalar: return "a single value";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a mapping";
+    default: return "an undefined value";
+  }
+}
+
+std::string Quote(const std::string& s) { return "'" + s + "'"; }
+
+// Reads one YAML file with positions for every error.
+class Reader {
+ public:
+  Reader(const Limits& limits, std::string file, size_t* nodes)
+      : limits_(limits), file_(std::move(file)), nodes_(nodes) {}
+
+  SourcePos Pos(const YAML::Node& n) const {
+    SourcePos p;
+    p.file = file_;
+    YAML::Mark m = n.Mark();
+    if (m.line >= 0) {
+      p.line = m.line + 1;
+      p.col = m.column + 1;
+    }
+    return p;
+  }
+
+  [[noreturn]] void Fail(const YAML::Node& n, const std::string& msg) const {
+    Throw(Code::kPack, Pos(n).ToString() + ": " + msg);
+  }
+
+  void Count() {
+    if (++*nodes_ > limits_.max_yaml_nodes) {
+      Throw(Code::kLimit, file_ + ": pack too large or too deeply aliased (more than " +
+                              std::to_string(limits_.max_yaml_nodes) + " YAML nodes)");
+    }
+  }
+
+  std::string Str(const YAML::Node& n, const std::string& what) {
+    Count();
+    if (!n.IsScalar()) Fail(n, what + " must be a text, not " + KindName(n));
+    const std::string& s = n.Scalar();
+    if (s.size() > limits_.max_text_bytes) {
+      Throw(Code::kLimit, Pos(n).ToString() + ": " + what + " is longer than " +
+                              std::to_string(limits_.max_text_bytes) + " bytes");
+    }
+    if (!text::IsValidUtf8(s)) Fail(n, what + " is not valid UTF-8");
+    return s;
+  }
+
+  Text TextOf(const YAML::Node& n, const std::string& what) { return Text{Str(n, what), Pos(n)}; }
+
+  bool Bool(const YAML::Node& n, const std::string& what) {
+    Count();
+    bool b = false;
+    if (!n.IsScalar() || n.Tag() == "!" || !YAML::convert<bool>::decode(n, b)) {
+      Fail(n, what + " must be true or false");
+    }
+    return b;
+  }
+
+  double Number(const YAML::Node& n, const std::string& what) {
+    Count();
+    double d = 0;
+    if (!n.IsScalar() || n.Tag() == "!" || !YAML::convert<double>::decode(n, d)) {
+      Fail(n, what + " must be a number");
+    }
+    return d;
+  }
+
+  int Int(const YAML::Node& n, const std::string& what) {
+    Count();
+    int v = 0;
+    if (!n.IsScalar() || n.Tag() == "!" || !YAML::convert<int>::decode(n, v)) {
+      Fail(n, what + " must be a whole number");
+    }
+    return v;
+  }
+
+  // Calls fn(key, value) for each entry of a mapping; rejects non-mappings,
+  // non-text keys and duplicate keys.
+  void ForEach(const YAML::Node& map, const std::string& what,
+               const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&)>& fn) {
+    Count();
+    if (!map.IsMap()) Fail(map, what + " must be a mapping (key: value), not " + KindName(map));
+    std::set<std::string> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      Count();
+      const YAML::Node& k = it->first;
+      if (!k.IsScalar()) Fail(k, "keys in " + what + " must be plain words");
+      const std::string& key = k.Scalar();
+      if (!seen.insert(key).second) Fail(k, "duplicate key " + Quote(key) + " in " + what);
+      fn(key, k, it->second);
+    }
+  }
+
+  // A text or a list of texts.
+  std::vector<Text> TextList(const YAML::Node& n, const std::string& what) {
+    Count();
+    std::vector<Text> out;
+    if (n.IsScalar()) {
+      out.push_back(TextOf(n, what));
+    } else if (n.IsSequence()) {
+      if (n.size() > limits_.max_texts_per_list) {
+        Throw(Code::kLimit, Pos(n).ToString() + ": " + what + " has more than " +
+                                std::to_string(limits_.max_texts_per_list) + " entries");
+      }
+      for (const auto& item : n) out.push_back(TextOf(item, what + " entry"));
+    } else if (!n.IsNull()) {
+      Fail(n, what + " must be a text or a list of texts, not " + KindName(n));
+    }
+    return out;
+  }
+
+  // {ka: …, az: …, en: …} with `allow_any` also {any: …}.
+  Lang LangKey(const YAML::Node& k, const std::string& key, const std::vector<Lang>& langs,
+               bool allow_any, const std::string& what) {
+    if (allow_any && key == "any") return Lang::kUnknown;
+    Lang l = text::ParseLang(key);
+    if (l == Lang::kUnknown || key.size() != 2) {
+      Fail(k, "unknown language " + Quote(key) + " in " + what + " (expected ka, az, en" +
+                  (allow_any ? " or any)" : ")"));
+    }
+    if (std::find(langs.begin(), langs.end(), l) == langs.end()) {
+      Fail(k, "language " + Quote(key) + " in " + what + " is not in the pack's languages");
+    }
+    return l;
+  }
+
+  PerLang LangLists(const YAML::Node& n, const std::vector<Lang>& langs, bool allow_any,
+                    const std::string& what) {
+    PerLang out;
+    ForEach(n, what, [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) {
+      Lang l = LangKey(k, key, langs, allow_any, what);
+      out[static_cast<int>(l)] = TextList(v, what + "." + key);
+    });
+    return out;
+  }
+
+  PerLangText LangTexts(const YAML::Node& n, const std::vector<Lang>& langs, const std::string& what) {
+    PerLangText out;
+    ForEach(n, what, [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) {
+      Lang l = LangKey(k, key, langs, false, what);
+      out[static_cast<int>(l)] = Str(v, what + "." + key);
+    });
+    return out;
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  const Limits& limits_;
+  std::string file_;
+  size_t* nodes_;
+};
+
+bool ValidId(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ValidDate(const std::string& s) {
+  int y, m, d;
+  char tail;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return false;
+  if (m < 1 || m > 12 || d < 1) return false;
+  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (d > kDays[m - 1]) return false;
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return !(m == 2 && d == 29 && !leap);
+}
+
+// "09:00" → 540; -1 when malformed. "24:00" is allowed as an end.
+int ParseClock(const std::string& s) {
+  int h, m;
+  char tail;
+  if (s.size() != 5 || s[2] != ':') return -1;
+  if (std::sscanf(s.c_str(), "%2d:%2d%c", &h, &m, &tail) != 2) return -1;
+  if (h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0)) return -1;
+  return h * 60 + m;
+}
+
+int ParseDay(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  for (int i = 0; i < 7; ++i) {
+    if (s == kDays[i]) return i;
+  }
+  return -1;
+}
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+class PackLoader {
+ public:
+  explicit PackLoader(const Limits& limits) : limits_(limits) {}
+
+  Pack Load(const std::string& path) {
+    pack_.path = path;
+    std::error_code ec;
+    fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) Throw(Code::kNotFound, path + ": no such file or directory");
+    if (fs::is_directory(st)) {
+      std::string settings = (fs::path(path) / "pack.yaml").string();
+      if (!fs::exists(settings, ec)) {
+        Throw(Code::kPack, path + ": not a pack: pack.yaml is missing (DESIGN §4)");
+      }
+      LoadFile(settings, /*settings=*/true);
+      std::vector<std::string> files;
+      for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (!it->is_regular_file(ec)) continue;
+        std::string ext = it->path().extension().string();
+        if (ext != ".yaml" && ext != ".yml") continue;
+        if (fs::equivalent(it->path(), settings, ec)) continue;
+        files.push_back(it->path().string());
+        if (files.size() > limits_.max_files) {
+          Throw(Code::kLimit, path + ": more than " + std::to_string(limits_.max_files) + " YAML files");
+        }
+      }
+      if (ec) Throw(Code::kIo, path + ": " + ec.message());
+      std::sort(files.begin(), files.end());  // deterministic order
+      for (const auto& f : files) LoadFile(f, /*settings=*/false);
+    } else {
+      LoadFile(path, /*settings=*/true);
+    }
+    Finish();
+    return std::move(pack_);
+  }
+
+ private:
+  void LoadFile(const std::string& file, bool settings) {
+    std::error_code ec;
+    uintmax_t size = fs::file_size(file, ec);
+    if (ec) Throw(Code::kIo, file + ": " + ec.message());
+    if (size > limits_.max_file_bytes) {
+      Throw(Code::kLimit, file + ": file is " + std::to_string(size) + " bytes; the limit is " +
+                              std::to_string(limits_.max_file_bytes));
+    }
+    total_bytes_ += size;
+    if (total_bytes_ > limits_.max_total_bytes) {
+      Throw(Code::kLimit, file + ": the pack is larger than " + std::to_string(limits_.max_total_bytes) + " bytes");
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) Throw(Code::kIo, file + ": cannot read");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    YAML::Node root;
+    try {
+      root = YAML::Load(buf.str());
+    } catch (const YAML::ParserException& e) {
+      Throw(Code::kPack, file + ":" + std::to_string(e.mark.line + 1) + ":" +
+                             std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
+    } catch (const YAML::Exception& e) {
+      Throw(Code::kPack, file + ": invalid YAML: " + e.msg);
+    }
+    Reader r(limits_, file, &nodes_);
+    if (root.IsNull()) {
+      if (settings) r.Fail(root, "empty pack file: expected 'zari: 1' and the pack settings");
+      return;  // an empty intents file is harmless
+    }
+    if (!root.IsMap()) r.Fail(root, "expected a mapping at the top of the file, not " + std::string(KindName(root)));
+    if (settings) {
+      ReadSettings(r, root);
+    } else {
+      r.ForEach(root, "an intents file", [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) {
+        if (key != "intents") {
+          r.Fail(k, "unknown key " + Quote(key) + " (files other than pack.yaml hold only 'intents:')");
+        }
+        ReadIntents(r, v);
+      });
+    }
+  }
+
+  void ReadSettings(Reader& r, const YAML::Node& root) {
+    // Languages first: every per-language map below is checked against them.
+    const YAML::Node zari = root["zari"];
+    if (!zari) r.Fail(root, "missing 'zari: 1' (the pack schema version)");
+    if (!zari.IsScalar() || zari.Scalar() != "1") {
+      r.Fail(zari, "unsupported pack schema " + Quote(zari.IsScalar() ? zari.Scalar() : "?") +
+                       "; this Zari reads schema 1");
+    }
+    const YAML::Node langs = root["languages"];
+    if (!langs) {
+      r.Fail(root, "missing 'languages' (e.g. languages: [ka, az, en]; the first is the default)");
+    }
+    if (!langs.IsSequence() || langs.size() == 0) r.Fail(langs, "'languages' must be a non-empty list");
+    for (const auto& l : langs) {
+      std::string code = r.Str(l, "a language");
+      Lang lang = text::ParseLang(code);
+      if (lang == Lang::kUnknown || code.size() != 2) {
+        r.Fail(l, "unknown language " + Quote(code) + " (Zari supports ka, az and en)");
+      }
+      if (std::find(pack_.languages.begin(), pack_.languages.end(), lang) != pack_.languages.end()) {
+        r.Fail(l, "language " + Quote(code) + " is listed twice");
+      }
+      pack_.languages.push_back(lang);
+    }
+    const YAML::Node* intents = nullptr;
+    YAML::Node intents_node;
+    r.ForEach(root, "pack settings", [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) {
+      if (key == "zari" || key == "languages") return;
+      if (key == "name") pack_.name = r.Str(v, "name");
+      else if (key == "version") pack_.version = r.Str(v, "version");
+      else if (key == "timezone") {
+        pack_.timezone = r.Str(v, "timezone");
+        pack_.timezone_pos = r.Pos(v);
+      } else if (key == "hours") ReadHours(r, v);
+      else if (key == "closed") ReadClosed(r, v);
+      else if (key == "thresholds") ReadThresholds(r, v);
+      else if (key == "escalation") ReadEscalation(r, v);
+      else if (key == "log") {
+        r.ForEach(v, "log", [&](const std::string& lk, const YAML::Node& lkn, const YAML::Node& lv) {
+          if (lk == "redact") pack_.redact = r.Bool(lv, "log.redact");
+          else r.Fail(lkn, "unknown key " + Quote(lk) + " in log (expected redact)");
+        });
+      } else if (key == "session") {
+        r.ForEach(v, "session", [&](const std::string& sk, const YAML::Node& skn, const YAML::Node& sv) {
+          if (sk == "transcript_turns") {
+            pack_.transcript_turns = r.Int(sv, "session.transcript_turns");
+            if (pack_.transcript_turns < 0 || pack_.transcript_turns > 1000) {
+              r.Fail(sv, "session.transcript_turns must be between 0 and 1000");
+            }
+          } else {
+            r.Fail(skn, "unknown key " + Quote(sk) + " in session (expected transcript_turns)");
+          }
+        });
+      } else if (key == "messages") ReadMessages(r, v);
+      else if (key == "intents") {
+        intents_node = v;
+        intents = &intents_node;
+      } else {
+        r.Fail(k, "unknown key " + Quote(key) +
+                      " in pack settings (expected zari, name, version, languages, timezone, hours, "
+                      "closed, thresholds, escalation, log, session, messages, intents)");
+      }
+    });
+    if (pack_.name.empty()) pack_.name = fs::path(pack_.path).filename().string();
+    if (intents) ReadIntents(r, *intents);
+  }
+
+  void ReadHours(Reader& r, const YAML::Node& v) {
+    pack_.hours.always_open = false;
+    pack_.hours.pos = r.Pos(v);
+    r.ForEach(v, "hours", [&](const std::string& key, const YAML::Node& k, const YAML::Node& val) {
+      // Day specs: "mon", "mon-fri", "sat,sun", "fri-mon" (wraps).
+      std::vector<int> days;
+      std::stringstream parts(key);
+      std::string part;
+      while (std::getline(parts, part, ',')) {
+        part = Trim(part);
+        size_t dash = part.find('-');
+        int a = ParseDay(dash == std::string::npos ? part : part.substr(0, dash));
+        int b = dash == std::string::npos ? a : ParseDay(part.substr(dash + 1));
+        if (a < 0 || b < 0) {
+          r.Fail(k, "unknown day " + Quote(part) + " in hours (expected mon, tue, wed, thu, fri, sat, sun or a range like mon-fri)");
+        }
+        for (int d = a;; d = (d + 1) % 7) {
+          days.push_back(d);
+          if (d == b) break;
+        }
+      }
+      std::vector<TimeRange> ranges;
+      std::vector<Text> specs = r.TextList(val, "hours." + key);
+      for (const Text& t : specs) {
+        std::string spec = Trim(t.text);
+        if (spec == "closed") continue;
+        size_t dash = spec.find('-');
+        int start = dash == std::string::npos ? -1 : ParseClock(Trim(spec.substr(0, dash)));
+        int end = dash == std::string::npos ? -1 : ParseClock(Trim(spec.substr(dash + 1)));
+        if (start < 0 || end < 0 || start == end || start >= 24 * 60) {
+          Throw(Code::kPack, t.pos.ToString() + ": bad time range " + Quote(t.text) +
+                                 " (expected \"HH:MM-HH:MM\", e.g. \"09:00-18:00\", or \"22:00-02:00\" overnight, or \"closed\")");
+        }
+        if (end < start) end += 24 * 60;  // overnight
+        ranges.push_back({start, end});
+      }
+      for (int d : days) {
+        auto& dst = pack_.hours.week[static_cast<size_t>(d)];
+        dst.insert(dst.end(), ranges.begin(), ranges.end());
+        std::sort(dst.begin(), dst.end(), [](const TimeRange& a, const TimeRange& b) { return a.start < b.start; });
+      }
+    });
+  }
+
+  void ReadClosed(Reader& r, const YAML::Node& v) {
+    for (const Text& t : r.TextList(v, "closed")) {
+      if (!ValidDate(t.text)) {
+        Throw(Code::kPack, t.pos.ToString() + ": bad date " + Quote(t.text) + " in closed (expected YYYY-MM-DD)");
+      }
+      pack_.hours.closed.push_back(t.text);
+    }
+    std::sort(pack_.hours.closed.begin(), pack_.hours.closed.end());
+  }
+
+  void ReadThresholds(Reader& r, const YAML::Node& v) {
+    r.ForEach(v, "thresholds", [&](const std::string& key, const YAML::Node& k, const YAML::Node& val) {
+      double d = r.Number(val, "thresholds." + key);
+      if (d < 0 || d > 1) r.Fail(val, "thresholds." + key + " must be between 0 and 1");
+      if (key == "answer") pack_.answer_threshold = d;
+      else if (key == "suggest") pack_.suggest_threshold = d;
+      else r.Fail(k, "unknown key " + Quote(key) + " in thresholds (expected answer, suggest)");
+    });
+    if (pack_.answer_threshold >= 0 && pack_.suggest_threshold > pack_.answer_threshold) {
+      r.Fail(v, "thresholds.suggest must not be above thresholds.answer");
+    }
+  }
+
+  void ReadEscalation(Reader& r, const YAML::Node& v) {
+    r.ForEach(v, "escalation", [&](const std::string& key, const YAML::Node& k, const YAML::Node& val) {
+      if (key == "after_misses") {
+        pack_.after_misses = r.Int(val, "escalation.after_misses");
+        if (pack_.after_misses < 0) r.Fail(val, "escalation.after_misses must be 0 (never) or more");
+      } else if (key == "intents") {
+        pack_.escalation_intents = r.TextList(val, "escalation.intents");
+      } else {
+        r.Fail(k, "unknown key " + Quote(key) + " in escalation (expected after_misses, intents)");
+      }
+    });
+  }
+
+  void ReadMessages(Reader& r, const YAML::Node& v) {
+    r.ForEach(v, "messages", [&](const std::string& key, const YAML::Node& k, const YAML::Node& val) {
+      PerLangText t = r.LangTexts(val, pack_.languages, "messages." + key);
+      if (key == "welcome") pack_.messages.welcome = t;
+      else if (key == "fallback") pack_.messages.fallback = t;
+      else if (key == "clarify") pack_.messages.clarify = t;
+      else if (key == "handoff") pack_.messages.handoff = t;
+      else if (key == "after_hours") pack_.messages.after_hours = t;
+      else r.Fail(k, "unknown message " + Quote(key) + " (expected welcome, fallback, clarify, handoff, after_hours)");
+    });
+  }
+
+  void ReadIntents(Reader& r, const YAML::Node& list) {
+    r.Count();
+    if (list.IsNull()) return;
+    if (!list.IsSequence()) r.Fail(list, "'intents' must be a list of intents (- id: …)");
+    for (const auto& node : list) {
+      if (pack_.intents.size() >= limits_.max_intents) {
+        Throw(Code::kLimit, r.Pos(node).ToString() + ": more than " + std::to_string(limits_.max_intents) + " intents");
+      }
+      ReadIntent(r, node);
+    }
+  }
+
+  void ReadIntent(Reader& r, const YAML::Node& node) {
+    Intent in;
+    in.pos = r.Pos(node);
+    if (!node.IsMap()) r.Fail(node, "an intent must be a mapping starting with 'id:', not " + std::string(KindName(node)));
+    const YAML::Node id = node["id"];
+    if (!id) r.Fail(node, "intent without 'id'");
+    in.id = r.Str(id, "id");
+    if (!ValidId(in.id)) {
+      r.Fail(id, "bad intent id " + Quote(in.id) + " (use lowercase letters, digits, '_', '.', '-')");
+    }
+    const std::string what = "intent " + Quote(in.id);
+    auto dup = ids_.find(in.id);
+    if (dup != ids_.end()) {
+      r.Fail(id, "duplicate intent id " + Quote(in.id) + " (first defined at " + dup->second.ToString() + ")");
+    }
+    bool has_answer = false;
+    r.ForEach(node, what, [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) {
+      const auto& langs = pack_.languages;
+      if (key == "id") return;
+      if (key == "title") in.title = r.LangTexts(v, langs, what + " title");
+      else if (key == "route") in.route = r.Str(v, what + " route");
+      else if (key == "dtmf") {
+        in.dtmf = r.Str(v, what + " dtmf");
+        if (in.dtmf.empty() || in.dtmf.size() > 16 ||
+            in.dtmf.find_first_not_of("0123456789*#") != std::string::npos) {
+          r.Fail(v, "dtmf of " + what + " must be keypad digits (0-9, *, #), e.g. \"1\"");
+        }
+      } else if (key == "patterns") in.patterns = r.LangLists(v, langs, false, what + " patterns");
+      else if (key == "regex") in.regex = r.LangLists(v, langs, true, what + " regex");
+      else if (key == "examples") in.examples = r.LangLists(v, langs, false, what + " examples");
+      else if (key == "not") in.nots = r.LangLists(v, langs, false, what + " not");
+      else if (key == "answer") {
+        in.answer = r.LangTexts(v, langs, what + " answer");
+        has_answer = true;
+      } else if (key == "suggest") in.suggest = r.TextList(v, what + " suggest");
+      else if (key == "handoff") in.handoff = r.Bool(v, what + " handoff");
+      else if (key == "priority") in.priority = r.Int(v, what + " priority");
+      else {
+        r.Fail(k, "unknown key " + Quote(key) + " in " + what +
+                      " (expected id, title, route, dtmf, patterns, regex, examples, not, answer, suggest, handoff, priority)");
+      }
+    });
+    (void)has_answer;
+    ids_.emplace(in.id, r.Pos(id));
+    pack_.intents.push_back(std::move(in));
+  }
+
+  // Checks that need the whole pack.
+  void Finish() {
+    std::set<std::string> escalation;
+    for (const Text& t : pack_.escalation_intents) {
+      if (!ids_.count(t.text)) {
+        Throw(Code::kPack, t.pos.ToString() + ": escalation.intents names " + Quote(t.text) + ", which no intent has as id");
+      }
+      escalation.insert(t.text);
+    }
+    std::map<std::string, std::string> dtmf;
+    for (const Intent& in : pack_.intents) {
+      for (const Text& s : in.suggest) {
+        if (!ids_.count(s.text)) {
+          Throw(Code::kPack, s.pos.ToString() + ": intent " + Quote(in.id) + " suggests " + Quote(s.text) + ", which no intent has as id");
+        }
+      }
+      if (!in.dtmf.empty()) {
+        auto [it, fresh] = dtmf.emplace(in.dtmf, in.id);
+        if (!fresh) {
+          Throw(Code::kPack, in.pos.ToString() + ": intent " + Quote(in.id) + " uses dtmf " + Quote(in.dtmf) +
+                                 ", already used by intent " + Quote(it->second));
+        }
+      }
+      // Every declared language needs an answer, unless the intent only hands off.
+      if (in.handoff || escalation.count(in.id)) continue;
+      for (Lang l : pack_.languages) {
+        if (in.answer[static_cast<int>(l)].empty()) {
+          Throw(Code::kPack, in.pos.ToString() + ": intent " + Quote(in.id) + " has no answer in " +
+                                 std::string(text::LangCode(l)) + " (the pack's languages are " + LangList() + ")");
+        }
+      }
+    }
+  }
+
+  std::string LangList() const {
+    std::string s;
+    for (Lang l : pack_.languages) {
+      if (!s.empty()) s += ", ";
+      s += text::LangCode(l);
+    }
+    return s;
+  }
+
+  const Limits& limits_;
+  Pack pack_;
+  std::unordered_map<std::string, SourcePos> ids_;
+  size_t nodes_ = 0;
+  uintmax_t total_bytes_ = 0;
+};
+
+}  // namespace
+
+Result<Pack> LoadPack(const std::string& path, const Limits& limits) {
+  try {
+    PackLoader loader(limits);
+    return loader.Load(path);
+  } catch (const LoadError& e) {
+    return Status(e.code, e.message);
+  } catch (const YAML::Exception& e) {
+    return Status(Code::kPack, path + ": invalid YAML: " + e.what());
+  } catch (const std::filesystem::filesystem_error& e) {
+    return Status(Code::kIo, path + ": " + e.what());
+  }
+}
+
+}  // namespace zari::pack

@@ -1,0 +1,43 @@
+// Phrase templates (DESIGN §5) compiled to RE2 syntax over the normalized key.
+//
+// The key of a message is " tok1 tok2 … tokN " (one space before every token
+// and after the last), so a template becomes a regex in which every token is
+// followed by a space:  "(check|show) [my] balance"  →
+//   " (?:check |show )(?:my )?balance "
+// Word boundaries therefore come from Zari's tokenizer, not from RE2's ASCII
+// \b, and Georgian, Azerbaijani and English behave the same.
+#ifndef ZARI_ENGINE_PACK_TEMPLATE_H_
+#define ZARI_ENGINE_PACK_TEMPLATE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "text/lang.h"
+#include "util/status.h"
+
+namespace zari::pack {
+
+enum class SlotType { kText, kNumber, kPhone, kDigits };
+
+struct SlotSpec {
+  std::string name;
+  SlotType type = SlotType::kText;
+};
+
+struct CompiledTemplate {
+  std::string regex;            // RE2 syntax over Normalized::key
+  std::vector<SlotSpec> slots;  // in capture-group order
+  int specificity = 0;          // literal tokens every match needs (tie-break)
+  bool anchored_start = false;
+  bool anchored_end = false;
+};
+
+// Compiles one template written for `lang`. Words are normalized with the
+// same pipeline as user text (any case, any script variant). Errors describe
+// the problem without a position; the caller prefixes file:line:col.
+Result<CompiledTemplate> CompileTemplate(std::string_view source, text::Lang lang);
+
+}  // namespace zari::pack
+
+#endif  // ZARI_ENGINE_PACK_TEMPLATE_H_

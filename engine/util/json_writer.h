@@ -1,0 +1,93 @@
+// A minimal JSON writer for the per-message outputs (reply JSON, classify
+// lines): appends to a caller-owned string without building a DOM, so the
+// hot path stays allocation-free once the string has grown. Parsing (session
+// state, HTTP requests) uses nlohmann::json.
+#ifndef ZARI_ENGINE_UTIL_JSON_WRITER_H_
+#define ZARI_ENGINE_UTIL_JSON_WRITER_H_
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace zari::json {
+
+// Appends s as a JSON string literal (with quotes). Assumes valid UTF-8;
+// escapes control characters, quotes and backslashes.
+inline void AppendString(std::string* out, std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      default:
+        if (c < 0x20) {
+          out->append("\\u00");
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 15]);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+// Appends a number with up to 4 decimals ("0.8125", "1").
+inline void AppendNumber(std::string* out, double v) {
+  char buf[32];
+  int n = std::snprintf(buf, sizeof buf, "%.4f", v);
+  if (n <= 0) {
+    out->push_back('0');
+    return;
+  }
+  std::string_view s(buf, static_cast<size_t>(n));
+  if (s.find('.') != std::string_view::npos) {
+    while (s.back() == '0') s.remove_suffix(1);
+    if (s.back() == '.') s.remove_suffix(1);
+  }
+  if (s == "-0") s = "0";
+  out->append(s);
+}
+
+// Object/array builder that tracks commas.
+class Writer {
+ public:
+  explicit Writer(std::string* out) : out_(out) {}
+  Writer& BeginObject() { Sep(); out_->push_back('{'); first_ = true; return *this; }
+  Writer& EndObject() { out_->push_back('}'); first_ = false; return *this; }
+  Writer& BeginArray() { Sep(); out_->push_back('['); first_ = true; return *this; }
+  Writer& EndArray() { out_->push_back(']'); first_ = false; return *this; }
+  Writer& Key(std::string_view k) {
+    Sep();
+    AppendString(out_, k);
+    out_->push_back(':');
+    first_ = true;  // the value follows without a comma
+    return *this;
+  }
+  Writer& String(std::string_view s) { Sep(); AppendString(out_, s); return *this; }
+  Writer& Number(double v) { Sep(); AppendNumber(out_, v); return *this; }
+  Writer& Int(long long v) { Sep(); out_->append(std::to_string(v)); return *this; }
+  Writer& Bool(bool b) { Sep(); out_->append(b ? "true" : "false"); return *this; }
+  Writer& Null() { Sep(); out_->append("null"); return *this; }
+  Writer& Raw(std::string_view json) { Sep(); out_->append(json); return *this; }
+  // String or null.
+  Writer& StringOrNull(const char* s) { return s ? String(s) : Null(); }
+
+ private:
+  void Sep() {
+    if (!first_) out_->push_back(',');
+    first_ = false;
+  }
+  std::string* out_;
+  bool first_ = true;
+};
+
+}  // namespace zari::json
+
+#endif  // ZARI_ENGINE_UTIL_JSON_WRITER_H_
