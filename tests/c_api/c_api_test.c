@@ -1,0 +1,279 @@
+/* The C API from plain C99, using only zari.h (as LevelDB's c_test.c does).
+ * Usage: zari_c_api_test SOURCE_DIR */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zari/zari.h"
+
+static int failures = 0;
+
+#define CHECK(cond)                                                   \
+  do {                                                                \
+    if (!(cond)) {                                                    \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                     \
+    }                                                                 \
+  } while (0)
+
+#define CHECK_STR(a, b) CHECK((a) != NULL && strcmp((a), (b)) == 0)
+
+static char pack[4096];
+static char tmpdir[4096];
+
+/* A Wednesday, 11:00 in Tbilisi (UTC+4): operators online. */
+static int64_t clock_open(void* user_data) {
+  (void)user_data;
+  return 1795590000; /* 2026-11-25T07:00:00Z */
+}
+/* Saturday 23:30 in Tbilisi: offline. */
+static int64_t clock_closed(void* user_data) {
+  (void)user_data;
+  return 1795894200; /* 2026-11-28T19:30:00Z */
+}
+
+struct handoff_log {
+  int calls;
+  char reason[32];
+  char intent[64];
+  char language[8];
+  char session[64];
+  int transcript_ok;
+  int json_ok;
+};
+
+static void on_handoff(const zari_handoff* h, void* user_data) {
+  struct handoff_log* log = (struct handoff_log*)user_data;
+  const char* intent = zari_handoff_intent(h);
+  char* json = NULL;
+  log->calls++;
+  strncpy(log->reason, zari_handoff_reason(h), sizeof log->reason - 1);
+  strncpy(log->intent, intent ? intent : "(null)", sizeof log->intent - 1);
+  strncpy(log->language, zari_handoff_language(h), sizeof log->language - 1);
+  strncpy(log->session, zari_handoff_session(h), sizeof log->session - 1);
+  log->transcript_ok = zari_handoff_transcript_json(h)[0] == '[' &&
+                       strstr(zari_handoff_transcript_json(h), "\"role\":\"user\"") != NULL;
+  if (zari_handoff_to_json(&json, h) == ZARI_OK) {
+    log->json_ok = strstr(json, "\"reason\":") != NULL && strstr(json, "\"transcript\":[") != NULL;
+    zari_string_free(json);
+  }
+}
+
+static zari_reply* respond(zari_session* s, const char* text) {
+  zari_reply* r = NULL;
+  int rc = zari_session_respond(&r, s, text, strlen(text));
+  CHECK(rc == ZARI_OK);
+  CHECK(r != NULL);
+  return r;
+}
+
+static void write_file(const char* path, const char* content) {
+  FILE* f = fopen(path, "w");
+  if (!f) {
+    fprintf(stderr, "cannot write %s\n", path);
+    exit(2);
+  }
+  fputs(content, f);
+  fclose(f);
+}
+
+static void test_version_and_status(void) {
+  CHECK(zari_version_number() == ZARI_VERSION_NUMBER);
+  CHECK_STR(zari_version_string(), ZARI_VERSION_STRING);
+  CHECK_STR(zari_status_str(ZARI_OK), "ok");
+  CHECK_STR(zari_status_str(ZARI_EPACK), "pack invalid");
+  CHECK(zari_status_str(12345) != NULL);
+  CHECK(zari_last_error() != NULL);
+}
+
+static void test_errors(void) {
+  zari_engine* e = (zari_engine*)1;
+  char path[4200];
+  /* Missing pack: ENOTFOUND naming the path. */
+  CHECK(zari_engine_load(&e, "/nonexistent/zari-pack", NULL) == ZARI_ENOTFOUND);
+  CHECK(e == NULL);
+  CHECK(strstr(zari_last_error(), "/nonexistent/zari-pack") != NULL);
+  /* Broken YAML: EPACK with file:line. */
+  snprintf(path, sizeof path, "%s/broken.yaml", tmpdir);
+  write_file(path, "zari: 1\nname: x\nlanguages: [en\nintents: []\n");
+  CHECK(zari_engine_load(&e, path, NULL) == ZARI_EPACK);
+  CHECK(strstr(zari_last_error(), "broken.yaml:") != NULL);
+  /* Unknown key: EPACK naming file:line:col and the key. */
+  snprintf(path, sizeof path, "%s/typo.yaml", tmpdir);
+  write_file(path, "zari: 1\nname: x\nlanguages: [en]\nintents:\n  - id: hi\n    anwser: {en: Hello}\n");
+  CHECK(zari_engine_load(&e, path, NULL) == ZARI_EPACK);
+  CHECK(strstr(zari_last_error(), "typo.yaml:6:5: unknown key 'anwser'") != NULL);
+  /* NULL arguments never crash. */
+  CHECK(zari_engine_load(NULL, pack, NULL) == ZARI_EINVAL);
+  CHECK(zari_engine_load(&e, NULL, NULL) == ZARI_EINVAL);
+  CHECK(zari_engine_classify(NULL, NULL, "x", 1, NULL) == ZARI_EINVAL);
+  CHECK(zari_session_create(NULL, NULL, NULL, NULL) == ZARI_EINVAL);
+  CHECK(zari_session_respond(NULL, NULL, NULL, 0) == ZARI_EINVAL);
+  CHECK(zari_reply_action(NULL) == ZARI_EINVAL);
+  CHECK(zari_reply_text(NULL) != NULL);
+  CHECK(zari_reply_intent(NULL) == NULL);
+  CHECK(zari_options_set_log_db(NULL, "x") == ZARI_EINVAL);
+  CHECK(zari_engine_reload(NULL, NULL) == ZARI_EINVAL);
+  CHECK(zari_session_import(NULL, NULL, NULL) == ZARI_EINVAL);
+  zari_engine_destroy(NULL);
+  zari_session_destroy(NULL);
+  zari_reply_destroy(NULL);
+  zari_options_destroy(NULL);
+  zari_string_free(NULL);
+}
+
+static void test_classify(zari_engine* e) {
+  zari_reply* r = NULL;
+  char* json = NULL;
+  const char* ka = "როგორ შევამოწმო ბალანსი?";
+  const char* junk = "\xff\xfe\x00 invalid \xc3";
+  CHECK(zari_engine_classify(&r, e, ka, strlen(ka), NULL) == ZARI_OK);
+  CHECK(zari_reply_action(r) == ZARI_ACTION_ANSWER);
+  CHECK_STR(zari_reply_action_str(r), "answer");
+  CHECK_STR(zari_reply_intent(r), "balance");
+  CHECK_STR(zari_reply_language(r), "ka");
+  CHECK_STR(zari_reply_route(r), "billing");
+  CHECK(zari_reply_confidence(r) == 1.0);
+  CHECK(strstr(zari_reply_text(r), "*100#") != NULL);
+  CHECK(zari_reply_to_json(&json, r) == ZARI_OK);
+  CHECK(json && strstr(json, "\"intent\":\"balance\"") && strstr(json, "\"candidates\":[{"));
+  zari_string_free(json);
+  zari_reply_destroy(r);
+
+  /* Unrelated text: fallback, no intent, no route. */
+  CHECK(zari_engine_classify(&r, e, "what is the capital of peru", 27, "en") == ZARI_OK);
+  CHECK(zari_reply_action(r) == ZARI_ACTION_FALLBACK);
+  CHECK(zari_reply_intent(r) == NULL);
+  CHECK(zari_reply_route(r) == NULL);
+  zari_reply_destroy(r);
+
+  /* Any bytes get a reply; a bad language code is an error. */
+  CHECK(zari_engine_classify(&r, e, junk, 14, NULL) == ZARI_OK);
+  zari_reply_destroy(r);
+  CHECK(zari_engine_classify(&r, e, "", 0, NULL) == ZARI_OK);
+  zari_reply_destroy(r);
+  CHECK(zari_engine_classify(&r, e, "hi", 2, "xx") == ZARI_EINVAL);
+  CHECK(r == NULL);
+  CHECK(strstr(zari_last_error(), "xx") != NULL);
+}
+
+static void test_session(zari_engine* e, struct handoff_log* log) {
+  zari_session* s = NULL;
+  zari_session* s2 = NULL;
+  zari_reply* r;
+  char* state = NULL;
+  CHECK(zari_session_create(&s, e, "visitor-42", "web") == ZARI_OK);
+
+  r = respond(s, "balansimi nece yoxlaya bilerem");
+  CHECK_STR(zari_reply_intent(r), "balance");
+  CHECK_STR(zari_reply_language(r), "az");
+  zari_reply_destroy(r);
+
+  /* Two misses in a row → handoff with reason "misses". */
+  r = respond(s, "asdf qwerty zxcv");
+  CHECK(zari_reply_action(r) == ZARI_ACTION_FALLBACK);
+  zari_reply_destroy(r);
+  CHECK(zari_session_export(&state, s) == ZARI_OK);
+  CHECK(state && strstr(state, "\"misses\":1"));
+  CHECK(zari_session_import(&s2, e, state) == ZARI_OK);
+  zari_string_free(state);
+  r = respond(s2, "qwerty asdf zxcv");
+  CHECK(zari_reply_action(r) == ZARI_ACTION_HANDOFF);
+  zari_reply_destroy(r);
+  CHECK(log->calls == 1);
+  CHECK_STR(log->reason, "misses");
+  CHECK_STR(log->session, "visitor-42");
+  CHECK(log->transcript_ok);
+  CHECK(log->json_ok);
+
+  /* Asking for a person in Georgian → handoff "requested", intent operator. */
+  r = respond(s2, "ოპერატორთან დამაკავშირეთ");
+  CHECK(zari_reply_action(r) == ZARI_ACTION_HANDOFF);
+  CHECK_STR(zari_reply_language(r), "ka");
+  zari_reply_destroy(r);
+  CHECK(log->calls == 2);
+  CHECK_STR(log->reason, "requested");
+  CHECK_STR(log->intent, "operator");
+  CHECK_STR(log->language, "ka");
+
+  /* Forced language; corrupt state is rejected. */
+  CHECK(zari_session_set_language(s2, "en") == ZARI_OK);
+  CHECK(zari_session_set_language(s2, "fr") == ZARI_EINVAL);
+  CHECK(zari_session_import(&s, e, "{not json") == ZARI_ESTATE);
+  CHECK(strstr(zari_last_error(), "session state") != NULL);
+  CHECK(zari_session_import(&s, e, "{\"v\":99}") == ZARI_ESTATE);
+  zari_session_destroy(s2);
+}
+
+static void test_after_hours(void) {
+  zari_options* o = zari_options_create();
+  zari_engine* e = NULL;
+  zari_session* s = NULL;
+  zari_reply* r;
+  struct handoff_log log;
+  memset(&log, 0, sizeof log);
+  CHECK(o != NULL);
+  zari_options_set_clock(o, clock_closed, NULL);
+  zari_options_set_handoff(o, on_handoff, &log);
+  CHECK(zari_engine_load(&e, pack, o) == ZARI_OK);
+  zari_options_destroy(o);
+  CHECK(zari_session_create(&s, e, "night", "web") == ZARI_OK);
+  r = respond(s, "I want to talk to an operator");
+  CHECK(zari_reply_action(r) == ZARI_ACTION_AFTER_HOURS);
+  CHECK(strstr(zari_reply_text(r), "Monday at 09:00") != NULL);
+  zari_reply_destroy(r);
+  CHECK(log.calls == 0); /* no callback outside hours */
+  /* FAQ answers keep working after hours. */
+  r = respond(s, "How do I check my balance?");
+  CHECK(zari_reply_action(r) == ZARI_ACTION_ANSWER);
+  zari_reply_destroy(r);
+  /* The engine may go first: the session keeps it alive. */
+  zari_engine_destroy(e);
+  r = respond(s, "balance");
+  CHECK(zari_reply_action(r) == ZARI_ACTION_ANSWER);
+  zari_reply_destroy(r);
+  zari_session_destroy(s);
+}
+
+int main(int argc, char** argv) {
+  zari_options* o;
+  zari_engine* e = NULL;
+  struct handoff_log log;
+  const char* tmp = getenv("TMPDIR");
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s SOURCE_DIR\n", argv[0]);
+    return 2;
+  }
+  snprintf(pack, sizeof pack, "%s/intents/telecom", argv[1]);
+  snprintf(tmpdir, sizeof tmpdir, "%s", tmp ? tmp : "/tmp");
+  memset(&log, 0, sizeof log);
+
+  test_version_and_status();
+  test_errors();
+
+  o = zari_options_create();
+  CHECK(o != NULL);
+  CHECK(zari_options_set_clock(o, clock_open, NULL) == ZARI_OK);
+  CHECK(zari_options_set_handoff(o, on_handoff, &log) == ZARI_OK);
+  CHECK(zari_engine_load(&e, pack, o) == ZARI_OK);
+  zari_options_destroy(o);
+  if (!e) {
+    fprintf(stderr, "cannot load %s: %s\n", pack, zari_last_error());
+    return 1;
+  }
+  CHECK_STR(zari_engine_pack_name(e), "Zari Mobile");
+  test_classify(e);
+  test_session(e, &log);
+  CHECK(zari_engine_reload(e, NULL) == ZARI_OK);
+  CHECK(zari_engine_reload(e, "/nonexistent") == ZARI_ENOTFOUND);
+  zari_engine_destroy(e);
+
+  test_after_hours();
+
+  if (failures) {
+    fprintf(stderr, "%d check(s) failed\n", failures);
+    return 1;
+  }
+  printf("C API: all checks passed\n");
+  return 0;
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The zari command as a user runs it: exit codes, output shapes, errors.
+set -u
+zari=$1
+src=$2
+pack=$src/intents/telecom
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() {  # check NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fail=1; fi
+}
+
+# classify: one JSON object per input line with exactly the DESIGN §11 fields.
+printf '%s\n' "როგორ შევამოწმო ბალანსი?" "balansimi nece yoxlaya bilerem" "How do I check my balance?" \
+  "what is the capital of peru" > "$tmp/in.txt"
+"$zari" classify --pack "$pack" < "$tmp/in.txt" > "$tmp/out.jsonl"
+check "classify exits 0" test $? -eq 0
+check "classify writes one line per input" test "$(wc -l < "$tmp/out.jsonl")" -eq 4
+check "classify fields and decisions" python3 - "$tmp/out.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+want = {"text", "language", "intent", "confidence", "action", "route", "candidates"}
+assert all(set(r) == want for r in rows), [set(r) ^ want for r in rows]
+assert [r["intent"] for r in rows] == ["balance", "balance", "balance", None], rows
+assert [r["language"] for r in rows] == ["ka", "az", "en", "en"], rows
+assert all(set(c) == {"intent", "score", "via"} for r in rows for c in r["candidates"])
+assert rows[0]["candidates"][0]["via"] == "rule"
+PY
+
+# ask --json: the reply JSON of DESIGN §10a.
+"$zari" ask --pack "$pack" --json --now 2026-11-25T11:00 "ბალანსი" > "$tmp/ask.json"
+check "ask --json fields" python3 - "$tmp/ask.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+for k in ["reply", "action", "intent", "confidence", "language", "route", "slots", "options", "candidates", "explanation"]:
+    assert k in r, k
+assert r["intent"] == "balance" and r["language"] == "ka" and r["action"] == "answer"
+assert r["explanation"]["via"] == "rule" and r["explanation"]["span"]
+PY
+
+# check: the sample pack passes; a broken pack fails with file:line:col.
+"$zari" check "$pack" > /dev/null
+check "check passes on the sample pack" test $? -eq 0
+mkdir -p "$tmp/bad"
+printf 'zari: 1\nname: Bad\nlanguages: [en]\nintents:\n  - id: hello\n    anwser: {en: "Hi"}\n' > "$tmp/bad/pack.yaml"
+"$zari" check "$tmp/bad" > "$tmp/bad.out" 2>&1
+rc=$?
+check "check fails on an unknown key" test $rc -eq 1
+check "error names file:line:col and the key" grep -q "bad/pack.yaml:6:5: unknown key 'anwser' in intent 'hello'" "$tmp/bad.out"
+"$zari" ask --pack "$tmp/missing" "hi" > "$tmp/missing.out" 2>&1
+check "missing pack is an error" test $? -ne 0
+check "missing pack names the path" grep -q "missing: no such file or directory" "$tmp/missing.out"
+
+# An example that another intent's template catches fails the check.
+cat > "$tmp/clash.yaml" <<'YAML'
+zari: 1
+name: Clash
+languages: [en]
+intents:
+  - id: balance
+    patterns: {en: ["balance"]}
+    examples: {en: ["how much money do I have", "check balance"]}
+    answer: {en: "Dial *100#."}
+  - id: transfer
+    examples: {en: ["balance transfer to another number", "send credit to a friend"]}
+    answer: {en: "Dial *122#."}
+YAML
+"$zari" check "$tmp/clash.yaml" > "$tmp/clash.out" 2>&1
+check "check fails when a template shadows another intent's example" test $? -eq 1
+check "the report names both intents" grep -q "of intent 'transfer' resolves to 'balance' by template 'balance'" "$tmp/clash.out"
+
+# normalize: Latin-typed Georgian decodes to Mkhedruli.
+out=$("$zari" normalize --json "baraTis daBlokva minda")
+check "normalize decodes chat Georgian" python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert d['surface']=='ბარათის დაბლოკვა მინდა' and d['typed_as']=='ka-Latn', d" "$out"
+
+# chat: a scripted conversation through stdin.
+printf '%s\n' "ოპერატორი" "/quit" | "$zari" chat --pack "$pack" --now 2026-11-28T23:30 > "$tmp/chat.out"
+check "chat after hours" grep -q "after_hours operator" "$tmp/chat.out"
+
+exit $fail

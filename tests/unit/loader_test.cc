@@ -1,0 +1,211 @@
+// Pack loader: structure, types and every error naming file:line:col.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "pack/loader.h"
+
+namespace fs = std::filesystem;
+using zari::Code;
+using zari::pack::LoadPack;
+
+namespace {
+
+// A scratch directory removed at the end of each test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("zari-loader-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string Write(const std::string& name, const std::string& content) const {
+    fs::path p = path / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << content;
+    return p.string();
+  }
+  static inline int counter = 0;
+};
+
+const char* kSettings =
+    "zari: 1\n"
+    "name: Test\n"
+    "version: \"3\"\n"
+    "languages: [ka, az, en]\n"
+    "timezone: Asia/Baku\n"
+    "hours: {mon-fri: \"09:00-18:00\", sat: [\"10:00-12:00\", \"13:00-15:00\"], sun: \"22:00-02:00\"}\n"
+    "closed: [\"2027-01-01\"]\n"
+    "thresholds: {answer: 0.7, suggest: 0.4}\n"
+    "escalation: {after_misses: 3, intents: [operator]}\n"
+    "log: {redact: false}\n"
+    "messages:\n"
+    "  fallback: {en: Sorry, ka: ბოდიში, az: Bağışlayın}\n";
+
+const char* kOperator =
+    "intents:\n"
+    "  - id: operator\n"
+    "    patterns: {en: [operator]}\n";
+
+std::string Error(const std::string& path) {
+  auto r = LoadPack(path);
+  REQUIRE_FALSE(r.ok());
+  return r.status().message();
+}
+
+}  // namespace
+
+TEST_CASE("a directory pack loads every key into structs") {
+  TempDir d;
+  d.Write("pack.yaml", kSettings);
+  d.Write("more/operator.yaml", kOperator);
+  d.Write("billing.yaml",
+          "intents:\n"
+          "  - id: balance\n"
+          "    title: {en: Check balance, ka: ბალანსი, az: Balans}\n"
+          "    route: billing\n"
+          "    dtmf: \"1\"\n"
+          "    patterns: {en: [\"[my] balance\"], ka: [\"ბალანს*\"]}\n"
+          "    regex: {any: ['\\*100#']}\n"
+          "    examples: {en: [how much money do I have]}\n"
+          "    not: {en: [balance transfer]}\n"
+          "    answer: {en: Dial *100#, ka: აკრიფეთ *100#, az: \"*100# yığın\"}\n"
+          "    suggest: [operator]\n"
+          "    priority: 2\n");
+  auto r = LoadPack(d.path.string());
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  const auto& p = r.value();
+  CHECK(p.name == "Test");
+  CHECK(p.version == "3");
+  REQUIRE(p.languages.size() == 3);
+  CHECK(p.DefaultLanguage() == zari::text::Lang::kKa);
+  CHECK(p.timezone == "Asia/Baku");
+  CHECK_FALSE(p.hours.always_open);
+  CHECK(p.hours.week[0].size() == 1);
+  CHECK(p.hours.week[0][0].start == 9 * 60);
+  CHECK(p.hours.week[5].size() == 2);
+  CHECK(p.hours.week[6][0].end == 26 * 60);  // overnight
+  CHECK(p.hours.closed == std::vector<std::string>{"2027-01-01"});
+  CHECK(p.answer_threshold == doctest::Approx(0.7));
+  CHECK(p.after_misses == 3);
+  CHECK_FALSE(p.redact);
+  REQUIRE(p.intents.size() == 2);
+  // pack.yaml first, then the other files sorted by path.
+  CHECK(p.intents[0].id == "balance");
+  const auto& b = p.intents[0];
+  CHECK(b.route == "billing");
+  CHECK(b.dtmf == "1");
+  CHECK(b.priority == 2);
+  CHECK(b.patterns[3].size() == 1);
+  CHECK(b.regex[0].size() == 1);
+  CHECK(b.nots[3][0].text == "balance transfer");
+  CHECK(b.examples[3][0].pos.line == 8);
+  CHECK(b.suggest[0].text == "operator");
+}
+
+TEST_CASE("a single file with settings and intents is a pack") {
+  TempDir d;
+  std::string f = d.Write("faq.yaml", std::string(kSettings) + kOperator);
+  auto r = LoadPack(f);
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  CHECK(r.value().intents.size() == 1);
+}
+
+TEST_CASE("errors name file, line, column and the problem") {
+  TempDir d;
+  SUBCASE("missing path") {
+    auto r = LoadPack((d.path / "nope").string());
+    CHECK(r.status().code() == Code::kNotFound);
+    CHECK(r.status().message().find("nope: no such file or directory") != std::string::npos);
+  }
+  SUBCASE("directory without pack.yaml") {
+    CHECK(Error(d.path.string()).find("pack.yaml is missing") != std::string::npos);
+  }
+  SUBCASE("broken YAML") {
+    std::string f = d.Write("p.yaml", "zari: 1\nlanguages: [en\n");
+    CHECK(Error(f).find("p.yaml:") != std::string::npos);
+    CHECK(Error(f).find("invalid YAML") != std::string::npos);
+  }
+  SUBCASE("unknown key in an intent") {
+    std::string f = d.Write("p.yaml", "zari: 1\nlanguages: [en]\nintents:\n  - id: a\n    anwser: {en: x}\n");
+    CHECK(Error(f) == f + ":5:5: unknown key 'anwser' in intent 'a' (expected id, title, route, dtmf, patterns, "
+                          "regex, examples, not, answer, suggest, handoff, priority)");
+  }
+  SUBCASE("unknown settings key") {
+    std::string f = d.Write("p.yaml", "zari: 1\nlanguages: [en]\nthreshold: {answer: 1}\n");
+    CHECK(Error(f).rfind(f + ":3:1: unknown key 'threshold' in pack settings", 0) == 0);
+  }
+  SUBCASE("wrong type") {
+    std::string f = d.Write("p.yaml", "zari: 1\nlanguages: [en]\nintents:\n  - id: a\n    handoff: maybe\n    answer: {en: x}\n");
+    CHECK(Error(f) == f + ":5:14: intent 'a' handoff must be true or false");
+  }
+  SUBCASE("duplicate id") {
+    std::string f = d.Write("p.yaml",
+                            "zari: 1\nlanguages: [en]\nintents:\n  - id: a\n    answer: {en: x}\n  - id: a\n    answer: {en: y}\n");
+    CHECK(Error(f) == f + ":6:9: duplicate intent id 'a' (first defined at " + f + ":4:9)");
+  }
+  SUBCASE("duplicate key") {
+    std::string f = d.Write("p.yaml", "zari: 1\nlanguages: [en]\nname: a\nname: b\n");
+    CHECK(Error(f) == f + ":4:1: duplicate key 'name' in pack settings");
+  }
+  SUBCASE("missing answer in a declared language") {
+    std::string f = d.Write("p.yaml", "zari: 1\nlanguages: [en, ka]\nintents:\n  - id: a\n    answer: {en: x}\n");
+    CHECK(Error(f) == f + ":4:5: intent 'a' has no answer in ka (the pack's languages are en, ka)");
+  }
+  SUBCASE("a handoff intent needs no answer") {
+    std::string f = d.Write("p.yaml", "zari: 1\nlanguages: [en, ka]\nintents:\n  - id: a\n    handoff: true\n");
+    CHECK(LoadPack(f).ok());
+  }
+  SUBCASE("language outside the pack") {
+    std::string f = d.Write("p.yaml", "zari: 1\nlanguages: [en]\nintents:\n  - id: a\n    answer: {en: x, ka: y}\n");
+    CHECK(Error(f) == f + ":5:21: language 'ka' in intent 'a' answer is not in the pack's languages");
+  }
+  SUBCASE("unsupported schema") {
+    std::string f = d.Write("p.yaml", "zari: 2\nlanguages: [en]\n");
+    CHECK(Error(f).find("unsupported pack schema '2'") != std::string::npos);
+  }
+  SUBCASE("bad id, dtmf, hours, date, thresholds, references") {
+    auto with = [&](const std::string& extra, const std::string& intent_extra = "") {
+      return d.Write("p.yaml", "zari: 1\nlanguages: [en]\n" + extra + "intents:\n  - id: a\n    answer: {en: x}\n" + intent_extra);
+    };
+    CHECK(Error(with("", "    dtmf: \"12a\"\n")).find("must be keypad digits") != std::string::npos);
+    CHECK(Error(with("hours: {mon: \"9-5\"}\n")).find("bad time range '9-5'") != std::string::npos);
+    CHECK(Error(with("hours: {funday: \"09:00-10:00\"}\n")).find("unknown day 'funday'") != std::string::npos);
+    CHECK(Error(with("closed: [\"2027-02-30\"]\n")).find("bad date '2027-02-30'") != std::string::npos);
+    CHECK(Error(with("thresholds: {answer: 1.5}\n")).find("between 0 and 1") != std::string::npos);
+    CHECK(Error(with("thresholds: {answer: 0.3, suggest: 0.6}\n")).find("suggest must not be above") != std::string::npos);
+    CHECK(Error(with("escalation: {intents: [nobody]}\n")).find("names 'nobody', which no intent has") != std::string::npos);
+    CHECK(Error(with("", "    suggest: [ghost]\n")).find("suggests 'ghost'") != std::string::npos);
+    std::string bad_id = d.Write("p.yaml", "zari: 1\nlanguages: [en]\nintents:\n  - id: Bad Id\n    answer: {en: x}\n");
+    CHECK(Error(bad_id).find("bad intent id 'Bad Id'") != std::string::npos);
+  }
+}
+
+TEST_CASE("limits fail fast with one line") {
+  TempDir d;
+  zari::pack::Limits small;
+  small.max_file_bytes = 64;
+  std::string f = d.Write("p.yaml", std::string(kSettings));
+  auto r = LoadPack(f, small);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == Code::kLimit);
+  CHECK(r.status().message().find("the limit is 64") != std::string::npos);
+
+  // An alias that repeats a long list is counted each time it is visited.
+  zari::pack::Limits few;
+  few.max_yaml_nodes = 200;
+  std::string list = "[";
+  for (int i = 0; i < 50; ++i) list += std::string(i ? ", " : "") + "x" + std::to_string(i);
+  list += "]";
+  std::string aliased = d.Write("alias.yaml",
+                                "zari: 1\nlanguages: [en]\nintents:\n  - id: a\n    examples: {en: &l " + list +
+                                    "}\n    not: {en: *l}\n    answer: {en: y}\n  - id: b\n    examples: {en: *l}\n"
+                                    "    not: {en: *l}\n    answer: {en: y}\n");
+  auto ar = LoadPack(aliased, few);
+  REQUIRE_FALSE(ar.ok());
+  CHECK(ar.status().code() == Code::kLimit);
+  CHECK(ar.status().message().find("YAML nodes") != std::string::npos);
+}
