@@ -21,8 +21,16 @@ struct ExampleMatcherOptions {
   FeatureOptions features;
   float alpha = 0.05f;          // additive smoothing of feature counts
   float prior_weight = 0.0f;    // 0: every intent equally likely a priori
-  float temperature = 1.0f;     // softmax temperature of the posterior
+  float temperature = 2.0f;     // softmax temperature of the posterior
   float coverage_power = 1.0f;  // how much unexplained words lower the score
+  float idf_power = 0.0f;       // weight features by idf^p (0: plain counts)
+  bool length_norm = false;     // each example contributes unit L2 mass
+  // Discriminative refinement at load: an averaged perceptron corrects the
+  // Naive Bayes weights where NB, scoring each example without it (leave-one-
+  // out), ranks a wrong intent within `refine_margin` of the right one.
+  int refine_epochs = 5;
+  float refine_rate = 1.0f;
+  float refine_margin = 10.0f;
 };
 
 class ExampleMatcher {
@@ -52,6 +60,7 @@ class ExampleMatcher {
   };
 
   int64_t Find(uint64_t hash) const;  // feature id or -1
+  void Refine(const std::vector<double>& mass);
 
   ExampleMatcherOptions options_;
   // Build-time accumulation.
@@ -65,6 +74,8 @@ class ExampleMatcher {
   std::vector<Posting> postings_;
   std::vector<float> base_;    // per intent: log(alpha / (N_c + alpha V))
   std::vector<float> prior_;   // per intent
+  std::vector<float> idf_;     // per feature (idf^p), 1 when idf_power = 0
+  std::vector<float> bias_;    // per intent, learned by Refine()
   // Examples for explanations: intent and sorted word-feature hashes.
   std::vector<int32_t> example_intent_;
   std::vector<uint32_t> example_words_begin_;

@@ -56,12 +56,13 @@ void ExtractFeatures(const text::Normalized& n, const FeatureOptions& o, std::ve
     if (o.chargram > 0 && o.chargram_n > 0 && !t.numeric) {
       // N-grams over " key " in the padded key string (the spaces are there).
       std::string_view padded = std::string_view(n.key).substr(t.key_begin - 1, t.key_len + 2);
-      const size_t g = static_cast<size_t>(o.chargram_n);
-      if (padded.size() >= g) {
+      for (int len = std::max(1, o.chargram_min_n); len <= o.chargram_n; ++len) {
+        const size_t g = static_cast<size_t>(len);
+        if (padded.size() < g) break;
         for (size_t k = 0; k + g <= padded.size(); ++k) {
           // Skip n-grams that start inside a UTF-8 sequence (keys are mostly ASCII).
           if ((static_cast<unsigned char>(padded[k]) & 0xC0) == 0x80) continue;
-          out->push_back({HashFeature(kCharGram, padded.substr(k, g)), o.chargram});
+          out->push_back({HashFeature(static_cast<uint8_t>(kCharGram + len), padded.substr(k, g)), o.chargram});
         }
       }
     }

@@ -17,11 +17,14 @@ struct Feature {
 };
 
 struct FeatureOptions {
-  float word = 1.0f;
+  // Defaults chosen on the MASSIVE/CLINC150/BANKING77 dev splits
+  // (docs/EVALUATION.md, bench/tools/tune_matcher.cc).
+  float word = 0.7f;
   float stem = 0.6f;
   float bigram = 0.5f;
-  float chargram = 0.15f;   // per character n-gram
-  int chargram_n = 4;       // n-gram length over " key " (0 disables)
+  float chargram = 0.3f;    // per character n-gram
+  int chargram_n = 4;       // longest n-gram over " key " (0 disables)
+  int chargram_min_n = 3;   // shortest n-gram length
 };
 
 // Appends the features of `n` to *out, merging repeats (weights add up).

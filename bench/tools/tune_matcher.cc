@@ -1,0 +1,109 @@
+// Tunes the example matcher's options on a dev split, in process:
+//   tune_matcher PACK DEV.jsonl [key=value ...]
+// Prints top-1 accuracy and, for data with out-of-scope lines (intent null),
+// the best (answer, suggest) trade-off. Used to choose the defaults in
+// engine/match/examples.h; see docs/EVALUATION.md.
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "engine.h"
+#include "pack/loader.h"
+
+using namespace zari;
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: tune_matcher PACK DEV.jsonl [word=1 stem=0.6 bigram=0.5 chargram=0.15 n=4 alpha=0.05 prior=0 cov=1 temp=1]\n";
+    return 2;
+  }
+  auto pack = pack::LoadPack(argv[1]);
+  if (!pack.ok()) {
+    std::cerr << pack.status().message() << "\n";
+    return 1;
+  }
+  EngineOptions o;
+  for (int i = 3; i < argc; ++i) {
+    std::string a = argv[i];
+    auto eq = a.find('=');
+    std::string k = a.substr(0, eq);
+    float v = std::stof(a.substr(eq + 1));
+    auto& f = o.examples.features;
+    if (k == "word") f.word = v;
+    else if (k == "stem") f.stem = v;
+    else if (k == "bigram") f.bigram = v;
+    else if (k == "chargram") f.chargram = v;
+    else if (k == "n") f.chargram_n = static_cast<int>(v);
+    else if (k == "minn") f.chargram_min_n = static_cast<int>(v);
+    else if (k == "alpha") o.examples.alpha = v;
+    else if (k == "prior") o.examples.prior_weight = v;
+    else if (k == "cov") o.examples.coverage_power = v;
+    else if (k == "temp") o.examples.temperature = v;
+    else if (k == "idf") o.examples.idf_power = v;
+    else if (k == "norm") o.examples.length_norm = v > 0;
+    else if (k == "epochs") o.examples.refine_epochs = static_cast<int>(v);
+    else if (k == "rate") o.examples.refine_rate = v;
+    else if (k == "margin") o.examples.refine_margin = v;
+    else {
+      std::cerr << "unknown option " << k << "\n";
+      return 2;
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> dev;
+  std::ifstream in(argv[2]);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line);
+    dev.emplace_back(j["text"].get<std::string>(), j["intent"].is_null() ? "" : j["intent"].get<std::string>());
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  auto engine = Engine::Compile(std::move(pack.value()), o);
+  if (!engine.ok()) {
+    std::cerr << engine.status().message() << "\n";
+    return 1;
+  }
+  auto t1 = std::chrono::steady_clock::now();
+  const Engine& e = *engine.value();
+  text::Normalized n;
+  Reply r;
+  size_t in_scope = 0, top1 = 0;
+  std::vector<std::pair<float, int>> scored;  // (score, 1 correct / 0 wrong / -1 oos)
+  for (const auto& [t, gold] : dev) {
+    e.Normalize(t, text::Lang::kUnknown, text::Lang::kUnknown, &n);
+    e.Decide(n, t, &r);
+    const match::Candidate* best = r.Best();
+    std::string got = best ? e.intent(best->intent).id : "";
+    float score = best ? best->score : 0;
+    if (gold.empty()) {
+      scored.emplace_back(score, -1);
+    } else {
+      ++in_scope;
+      top1 += got == gold;
+      scored.emplace_back(score, got == gold ? 1 : 0);
+    }
+  }
+  auto t2 = std::chrono::steady_clock::now();
+  double load_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+  double us = std::chrono::duration<double, std::micro>(t2 - t1).count() / static_cast<double>(dev.size());
+  std::printf("top1 %.4f  (n=%zu)  load %.0f ms  %.2f us/msg\n", static_cast<double>(top1) / static_cast<double>(in_scope),
+              in_scope, load_ms, us);
+  // Decided accuracy and OOS recall at answer thresholds.
+  size_t oos = 0;
+  for (auto& s : scored) oos += s.second < 0;
+  for (float th : {0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f}) {
+    size_t right = 0, oos_rejected = 0;
+    for (auto& s : scored) {
+      if (s.second < 0) oos_rejected += s.first < th;
+      else right += s.first >= th && s.second == 1;
+    }
+    std::printf("  answer>=%.2f: decided acc %.4f", static_cast<double>(th), static_cast<double>(right) / static_cast<double>(in_scope));
+    if (oos) std::printf("  oos recall %.4f", static_cast<double>(oos_rejected) / static_cast<double>(oos));
+    std::printf("\n");
+  }
+  return 0;
+}
