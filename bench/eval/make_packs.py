@@ -137,7 +137,7 @@ def build_intents(pairs, dedupe: bool):
 
 
 PACK_NAMES = ([f"massive-{lang}-{s}" for lang in MASSIVE_LOCALES for s in ("full", str(SMALL_N))]
-              + ["clinc150", "banking77"])
+              + ["massive-all-full", "clinc150", "banking77"])
 
 
 def check_owned(path: Path) -> None:
@@ -178,6 +178,35 @@ def write_pack(path: Path, name: str, lang: str, intents) -> int:
                 f.write(f"        - {q(ex)}\n")
             f.write(f"    answer:\n      {lang}: {q(it.label)}\n")
             n_examples += len(it.examples)
+    return n_examples
+
+
+def write_multilingual_pack(path: Path, name: str, langs, intents_by_lang) -> int:
+    """One pack with every language's examples and answers per intent (the
+    full MASSIVE pack of DESIGN §12: ka, az and en together)."""
+    prepare_pack_dir(path)
+    with open(path / "pack.yaml", "w", encoding="utf-8", newline="\n") as f:
+        f.write(f"{MARKER}\nzari: 1\nname: {q(name)}\nlanguages: [{', '.join(langs)}]\n")
+    by_id = {}
+    for lang in langs:
+        for it in intents_by_lang[lang]:
+            by_id.setdefault(it.id, {})[lang] = it
+    n_examples = 0
+    with open(path / "intents.yaml", "w", encoding="utf-8", newline="\n") as f:
+        f.write(f"{MARKER}\nintents:\n")
+        for ident in sorted(by_id):
+            per = by_id[ident]
+            if any(lang not in per for lang in langs):
+                continue  # every language needs an answer
+            f.write(f"  - id: {q(ident)}\n    examples:\n")
+            for lang in langs:
+                f.write(f"      {lang}:\n")
+                for ex in per[lang].examples:
+                    f.write(f"        - {q(ex)}\n")
+                n_examples += len(per[lang].examples)
+            f.write("    answer:\n")
+            for lang in langs:
+                f.write(f"      {lang}: {q(per[lang].label)}\n")
     return n_examples
 
 
@@ -270,6 +299,8 @@ def split_banking77(rows):
 def make_massive(data: Path, out: Path, dedupe: bool, log):
     src = data / "massive"
     packs = []
+    full_by_lang = {}
+    dev_rows = []
     for lang, locale in MASSIVE_LOCALES.items():
         path = src / f"{locale}.train-dev.jsonl"
         if not path.is_file():
@@ -279,6 +310,7 @@ def make_massive(data: Path, out: Path, dedupe: bool, log):
         dev = [r for r in rows if r[1] == "dev"]
         dev_name = f"massive-{lang}.dev.jsonl"
         n_dev = write_dev(out / dev_name, ((str(r[0]), r[3], intent_id(r[2])) for r in dev))
+        dev_rows += [(f"{lang}-{r[0]}", r[3], intent_id(r[2])) for r in dev]
         for suffix, subset, title in (("full", train, "all train"),
                                       (str(SMALL_N), select_n(train, SMALL_N),
                                        f"{SMALL_N} per intent")):
@@ -288,6 +320,16 @@ def make_massive(data: Path, out: Path, dedupe: bool, log):
             packs.append(pack_entry(name, "massive", lang, dev_name, intents, n_ex, dropped,
                                     n_dev, 0))
             log(name, intents, n_ex, dropped, n_dev)
+            if suffix == "full":
+                full_by_lang[lang] = intents
+    # All three languages in one pack: the DESIGN §12 load and speed target.
+    langs = list(MASSIVE_LOCALES)
+    n_dev = write_dev(out / "massive-all.dev.jsonl", dev_rows)
+    n_ex = write_multilingual_pack(out / "massive-all-full", "MASSIVE ka+az+en (all train)", langs,
+                                   full_by_lang)
+    packs.append(pack_entry("massive-all-full", "massive", None, "massive-all.dev.jsonl",
+                            full_by_lang[langs[0]], n_ex, 0, n_dev, 0))
+    log("massive-all-full", full_by_lang[langs[0]], n_ex, 0, n_dev)
     return packs, {"massive": {"files": {p.name: sha256_file(p)
                                          for p in sorted(src.glob("*.jsonl"))}}}
 

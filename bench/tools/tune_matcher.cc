@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,20 @@
 #include "pack/loader.h"
 
 using namespace zari;
+
+// Thread CPU time: other processes on a busy machine do not count.
+struct CpuClock {
+  using duration = std::chrono::nanoseconds;
+  using rep = duration::rep;
+  using period = duration::period;
+  using time_point = std::chrono::time_point<CpuClock>;
+  static constexpr bool is_steady = true;
+  static time_point now() {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return time_point(duration(static_cast<rep>(ts.tv_sec) * 1000000000 + ts.tv_nsec));
+  }
+};
 
 int main(int argc, char** argv) {
   if (argc < 3) {
@@ -28,13 +43,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   EngineOptions o;
+  int repeat = 1;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
     auto eq = a.find('=');
     std::string k = a.substr(0, eq);
     float v = std::stof(a.substr(eq + 1));
     auto& f = o.examples.features;
-    if (k == "word") f.word = v;
+    if (k == "repeat") repeat = static_cast<int>(v);
+    else if (k == "word") f.word = v;
     else if (k == "stem") f.stem = v;
     else if (k == "bigram") f.bigram = v;
     else if (k == "chargram") f.chargram = v;
@@ -44,11 +61,10 @@ int main(int argc, char** argv) {
     else if (k == "prior") o.examples.prior_weight = v;
     else if (k == "cov") o.examples.coverage_power = v;
     else if (k == "temp") o.examples.temperature = v;
-    else if (k == "idf") o.examples.idf_power = v;
-    else if (k == "norm") o.examples.length_norm = v > 0;
     else if (k == "epochs") o.examples.refine_epochs = static_cast<int>(v);
     else if (k == "rate") o.examples.refine_rate = v;
     else if (k == "margin") o.examples.refine_margin = v;
+    else if (k == "dense") o.examples.dense_max_intents = static_cast<uint32_t>(v);
     else {
       std::cerr << "unknown option " << k << "\n";
       return 2;
@@ -61,13 +77,13 @@ int main(int argc, char** argv) {
     auto j = nlohmann::json::parse(line);
     dev.emplace_back(j["text"].get<std::string>(), j["intent"].is_null() ? "" : j["intent"].get<std::string>());
   }
-  auto t0 = std::chrono::steady_clock::now();
+  auto t0 = CpuClock::now();
   auto engine = Engine::Compile(std::move(pack.value()), o);
   if (!engine.ok()) {
     std::cerr << engine.status().message() << "\n";
     return 1;
   }
-  auto t1 = std::chrono::steady_clock::now();
+  auto t1 = CpuClock::now();
   const Engine& e = *engine.value();
   text::Normalized n;
   Reply r;
@@ -87,9 +103,49 @@ int main(int argc, char** argv) {
       scored.emplace_back(score, got == gold ? 1 : 0);
     }
   }
-  auto t2 = std::chrono::steady_clock::now();
+  for (int rep = 1; rep < repeat; ++rep) {
+    for (const auto& [t, gold] : dev) {
+      e.Normalize(t, text::Lang::kUnknown, text::Lang::kUnknown, &n);
+      e.Decide(n, t, &r);
+    }
+  }
+  auto t2 = CpuClock::now();
+  if (repeat > 1) {
+    // Stage costs: normalization alone, features alone, matching alone.
+    std::vector<text::Normalized> norms(dev.size());
+    auto a = CpuClock::now();
+    for (int rep = 0; rep < repeat; ++rep)
+      for (size_t i = 0; i < dev.size(); ++i) e.Normalize(dev[i].first, text::Lang::kUnknown, text::Lang::kUnknown, &norms[i]);
+    auto b = CpuClock::now();
+    std::vector<match::Feature> feats;
+    size_t nfeat = 0;
+    for (int rep = 0; rep < repeat; ++rep)
+      for (size_t i = 0; i < dev.size(); ++i) {
+        feats.clear();
+        match::ExtractFeatures(norms[i], o.examples.features, &feats);
+        nfeat += feats.size();
+      }
+    auto c = CpuClock::now();
+    std::vector<match::Candidate> cands;
+    for (int rep = 0; rep < repeat; ++rep)
+      for (size_t i = 0; i < dev.size(); ++i) {
+        cands.clear();
+        e.examples().Score(norms[i], 5, &cands);
+      }
+    auto d = CpuClock::now();
+    for (int rep = 0; rep < repeat; ++rep)
+      for (size_t i = 0; i < dev.size(); ++i) e.Decide(norms[i], dev[i].first, &r);
+    auto f = CpuClock::now();
+    auto per = [&](auto x, auto y) {
+      return std::chrono::duration<double, std::micro>(y - x).count() / static_cast<double>(dev.size()) / repeat;
+    };
+    std::fprintf(stderr, "normalize %.2f us, features %.2f us (%.0f per msg), example score %.2f us, decide %.2f us\n",
+                 per(a, b), per(b, c), static_cast<double>(nfeat) / static_cast<double>(dev.size()) / repeat, per(c, d), per(d, f));
+  }
   double load_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
-  double us = std::chrono::duration<double, std::micro>(t2 - t1).count() / static_cast<double>(dev.size());
+  double us = std::chrono::duration<double, std::micro>(t2 - t1).count() / static_cast<double>(dev.size()) / repeat;
+  std::fprintf(stderr, "features %zu, dense rows %zu, sparse weights %zu, examples %zu\n", e.examples().feature_count(),
+               e.examples().dense_rows(), e.examples().sparse_weights(), e.examples().example_count());
   std::printf("top1 %.4f  (n=%zu)  load %.0f ms  %.2f us/msg\n", static_cast<double>(top1) / static_cast<double>(in_scope),
               in_scope, load_ms, us);
   // Decided accuracy and OOS recall at answer thresholds.

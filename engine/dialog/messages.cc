@@ -49,7 +49,13 @@ void AppendAlternatives(const std::vector<std::string_view>& items, Lang lang, s
 }
 
 std::string Fill(std::string_view tmpl, std::string_view name, std::string_view value) {
-  std::string key = "{" + std::string(name) + "}";
+  // Built by appends: GCC 12 at -O3 warns falsely (-Wrestrict, PR 105329)
+  // about operator+ on a one-character literal.
+  std::string key;
+  key.reserve(name.size() + 2);
+  key.push_back('{');
+  key.append(name);
+  key.push_back('}');
   std::string out;
   out.reserve(tmpl.size() + value.size());
   size_t pos = 0;

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 namespace zari::match {
 namespace {
+
+using Weights = std::vector<std::vector<std::pair<uint32_t, float>>>;  // feature → (intent, value), by intent
 
 // Word-level features of a text (keys and stems), sorted: for explanations.
 void WordHashes(const text::Normalized& n, std::vector<uint64_t>* out) {
@@ -21,8 +22,7 @@ void WordHashes(const text::Normalized& n, std::vector<uint64_t>* out) {
 // Per-thread scoring buffers, grown to the largest pack seen.
 struct ScoreScratch {
   std::vector<Feature> features;
-  std::vector<float> acc;        // per intent: sum of w * log_ratio
-  std::vector<float> known;      // per intent: weight of message features seen in the intent
+  std::vector<float> acc;
   std::vector<uint8_t> touched_flag;
   std::vector<uint32_t> touched;
   std::vector<uint64_t> words;
@@ -33,7 +33,48 @@ ScoreScratch& Scratch() {
   return s;
 }
 
+// Value of `intent` in a feature's list sorted by intent (nullptr if absent).
+const std::pair<uint32_t, float>* FindIntent(const std::vector<std::pair<uint32_t, float>>& list, uint32_t intent) {
+  auto it = std::lower_bound(list.begin(), list.end(), intent,
+                             [](const std::pair<uint32_t, float>& p, uint32_t i) { return p.first < i; });
+  return it != list.end() && it->first == intent ? &*it : nullptr;
+}
+
 }  // namespace
+
+const ExampleMatcher::Slot* ExampleMatcher::Find(uint64_t hash) const {
+  if (table_.empty()) return nullptr;
+  uint64_t i = hash & table_mask_;
+  while (true) {
+    const Slot& s = table_[i];
+    if (s.id == kNone) return nullptr;
+    if (s.key == hash) return &s;
+    i = (i + 1) & table_mask_;
+  }
+}
+
+uint32_t ExampleMatcher::Insert(uint64_t hash) {
+  if ((feature_hash_.size() + 1) * 2 > table_.size()) {
+    // Grow to keep the load factor at or under 1/2.
+    size_t cap = table_.empty() ? 1024 : table_.size() * 2;
+    table_.assign(cap, Slot{0, kNone, kNone});
+    table_mask_ = cap - 1;
+    for (uint32_t id = 0; id < feature_hash_.size(); ++id) {
+      uint64_t i = feature_hash_[id] & table_mask_;
+      while (table_[i].id != kNone) i = (i + 1) & table_mask_;
+      table_[i] = {feature_hash_[id], id, kNone};
+    }
+  }
+  uint64_t i = hash & table_mask_;
+  while (table_[i].id != kNone) {
+    if (table_[i].key == hash) return table_[i].id;
+    i = (i + 1) & table_mask_;
+  }
+  const uint32_t id = static_cast<uint32_t>(feature_hash_.size());
+  table_[i] = {hash, id, kNone};
+  feature_hash_.push_back(hash);
+  return id;
+}
 
 void ExampleMatcher::Add(const text::Normalized& n, int32_t intent) {
   std::vector<Feature> f;
@@ -47,145 +88,162 @@ void ExampleMatcher::Add(const text::Normalized& n, int32_t intent) {
 }
 
 void ExampleMatcher::Finish(size_t intents) {
+  intents_ = static_cast<uint32_t>(intents);
+  dense_mode_ = intents_ <= options_.dense_max_intents;
   example_words_begin_.push_back(static_cast<uint32_t>(example_words_.size()));
   intent_examples_.assign(intents, {});
-  std::vector<double> docs(intents, 0.0), mass(intents, 0.0);
-  // Document frequencies for idf weighting.
-  std::unordered_map<uint64_t, float> df;
-  if (options_.idf_power > 0) {
-    for (const auto& ex : pending_) {
-      for (const Feature& f : ex) df[f.hash] += 1;
-    }
-  }
-  const double n_docs = static_cast<double>(pending_.size());
-  auto idf_of = [&](uint64_t h) -> float {
-    if (options_.idf_power <= 0) return 1.0f;
-    auto it = df.find(h);
-    double d = it == df.end() ? 1.0 : it->second;
-    return static_cast<float>(std::pow(std::log(1.0 + n_docs / d), options_.idf_power));
-  };
-  // feature → (intent → count)
-  std::unordered_map<uint64_t, std::vector<std::pair<uint32_t, float>>> counts;
-  counts.reserve(pending_.size() * 8);
+
+  // Examples as (feature id, weight); counts per (feature, intent).
+  std::vector<std::vector<std::pair<uint32_t, float>>> examples(pending_.size());
+  Weights counts;
+  std::vector<double> mass(intents, 0.0), docs(intents, 0.0);
   for (size_t e = 0; e < pending_.size(); ++e) {
     const uint32_t intent = static_cast<uint32_t>(example_intent_[e]);
     intent_examples_[intent].push_back(static_cast<int32_t>(e));
     docs[intent] += 1;
-    for (Feature& f : pending_[e]) f.weight *= idf_of(f.hash);
-    if (options_.length_norm) {
-      double norm = 0;
-      for (const Feature& f : pending_[e]) norm += static_cast<double>(f.weight) * f.weight;
-      norm = std::sqrt(norm);
-      if (norm > 0) {
-        for (Feature& f : pending_[e]) f.weight = static_cast<float>(f.weight / norm * 4.0);
-      }
-    }
     for (const Feature& f : pending_[e]) {
-      auto& list = counts[f.hash];
-      if (!list.empty() && list.back().first == intent) {
-        list.back().second += f.weight;
-      } else {
-        list.emplace_back(intent, f.weight);
-      }
+      const uint32_t id = Insert(f.hash);
+      if (id >= counts.size()) counts.resize(id + 1);
+      auto& list = counts[id];
+      if (!list.empty() && list.back().first == intent) list.back().second += f.weight;
+      else list.emplace_back(intent, f.weight);
+      examples[e].emplace_back(id, f.weight);
       mass[intent] += f.weight;
     }
   }
-
-  // Deterministic feature order (by hash) regardless of hash-map iteration.
-  feature_keys_.clear();
-  feature_keys_.reserve(counts.size());
-  for (const auto& [h, list] : counts) feature_keys_.push_back(h);
-  std::sort(feature_keys_.begin(), feature_keys_.end());
-
-  const double alpha = options_.alpha;
-  const double vocab = static_cast<double>(feature_keys_.size());
-  posting_begin_.assign(feature_keys_.size() + 1, 0);
-  postings_.clear();
-  idf_.assign(feature_keys_.size(), 1.0f);
-  for (size_t i = 0; i < feature_keys_.size(); ++i) idf_[i] = idf_of(feature_keys_[i]);
-  for (size_t i = 0; i < feature_keys_.size(); ++i) {
-    posting_begin_[i] = static_cast<uint32_t>(postings_.size());
-    auto& list = counts[feature_keys_[i]];
+  pending_.clear();
+  pending_.shrink_to_fit();
+  // Examples of one intent need not be contiguous: merge repeated intents.
+  for (auto& list : counts) {
+    if (std::is_sorted(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first < b.first; }) &&
+        std::adjacent_find(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first == b.first; }) ==
+            list.end()) {
+      continue;
+    }
     std::sort(list.begin(), list.end());
-    // The same intent may appear more than once (examples not contiguous).
-    for (size_t k = 0; k < list.size();) {
-      uint32_t intent = list[k].first;
-      double c = 0;
-      while (k < list.size() && list[k].first == intent) c += list[k++].second;
-      postings_.push_back({intent, static_cast<float>(std::log((c + alpha) / alpha)), static_cast<float>(c)});
+    size_t w = 0;
+    for (size_t r = 0; r < list.size(); ++r) {
+      if (w > 0 && list[w - 1].first == list[r].first) list[w - 1].second += list[r].second;
+      else list[w++] = list[r];
+    }
+    list.resize(w);
+  }
+
+  // Naive Bayes: log((count + alpha) / alpha) for each seen (feature, intent);
+  // an unseen pair scores 0, and each known feature adds the intent's base.
+  const double alpha = options_.alpha;
+  const double vocab = static_cast<double>(feature_hash_.size());
+  Weights weights(counts.size());
+  for (size_t f = 0; f < counts.size(); ++f) {
+    weights[f].reserve(counts[f].size());
+    for (const auto& [intent, c] : counts[f]) {
+      weights[f].emplace_back(intent, static_cast<float>(std::log((c + alpha) / alpha)));
     }
   }
-  posting_begin_[feature_keys_.size()] = static_cast<uint32_t>(postings_.size());
-
   double total_docs = 0;
   for (double d : docs) total_docs += d;
   base_.assign(intents, 0.0f);
   prior_.assign(intents, 0.0f);
+  bias_.assign(intents, 0.0f);
   for (size_t c = 0; c < intents; ++c) {
     base_[c] = static_cast<float>(std::log(alpha / (mass[c] + alpha * vocab)));
     prior_[c] = static_cast<float>(options_.prior_weight *
                                    std::log((docs[c] + 1.0) / (total_docs + static_cast<double>(intents))));
   }
-
-  // Open-addressing table at load factor <= 0.5.
-  size_t cap = 16;
-  while (cap < feature_keys_.size() * 2) cap <<= 1;
-  table_mask_ = cap - 1;
-  table_keys_.assign(cap, 0);
-  table_ids_.assign(cap, UINT32_MAX);
-  for (size_t i = 0; i < feature_keys_.size(); ++i) {
-    uint64_t slot = feature_keys_[i] & table_mask_;
-    while (table_ids_[slot] != UINT32_MAX) slot = (slot + 1) & table_mask_;
-    table_keys_[slot] = feature_keys_[i];
-    table_ids_[slot] = static_cast<uint32_t>(i);
+  BuildLayout(weights, counts);
+  if (options_.refine_epochs > 0 && intents > 1) {
+    Refine(examples, &weights, counts, mass);
+    BuildSparse(weights, counts);
   }
-  bias_.assign(intents, 0.0f);
-  if (options_.refine_epochs > 0) Refine(mass);
-  pending_.clear();
-  pending_.shrink_to_fit();
 }
 
-void ExampleMatcher::Refine(const std::vector<double>& mass) {
-  const size_t intents = base_.size();
-  const size_t nf = feature_keys_.size();
-  const double alpha = options_.alpha;
-  const double vocab = static_cast<double>(nf);
-  // Examples as (feature id, weight) with the weights NB counted.
-  struct Item {
-    uint32_t id;
-    float w;
-  };
-  std::vector<std::vector<Item>> ex(pending_.size());
-  std::vector<float> ex_mass(pending_.size(), 0.0f);
-  for (size_t e = 0; e < pending_.size(); ++e) {
-    for (const Feature& f : pending_[e]) {
-      int64_t id = Find(f.hash);
-      if (id < 0) continue;
-      ex[e].push_back({static_cast<uint32_t>(id), f.weight});
-      ex_mass[e] += f.weight;
+void ExampleMatcher::BuildLayout(const Weights& weights, const Weights& counts) {
+  const size_t nf = weights.size();
+  const size_t min_dense = std::max<size_t>(4, intents_ / 8);
+  words_per_row_ = (intents_ + 63) / 64;
+  row_.assign(nf, kNone);
+  dense_rows_ = 0;
+  if (dense_mode_) {
+    for (size_t f = 0; f < nf; ++f) {
+      if (weights[f].size() >= min_dense) row_[f] = static_cast<uint32_t>(dense_rows_++);
     }
   }
-  // Averaged perceptron deltas per (feature, intent): w and the running sum
-  // for averaging (Daumé's trick: average = w - u / c).
+  dense_.assign(dense_rows_ * intents_, 0.0f);
+  dense_present_.assign(dense_rows_ * words_per_row_, 0);
+  for (size_t f = 0; f < nf; ++f) {
+    if (row_[f] == kNone) continue;
+    float* row = &dense_[static_cast<size_t>(row_[f]) * intents_];
+    uint64_t* present = &dense_present_[static_cast<size_t>(row_[f]) * words_per_row_];
+    for (const auto& [intent, v] : weights[f]) row[intent] = v;
+    for (const auto& [intent, c] : counts[f]) present[intent / 64] |= 1ull << (intent % 64);
+  }
+  for (Slot& slot : table_) {
+    if (slot.id != kNone) slot.row = row_[slot.id];
+  }
+  BuildSparse(weights, counts);
+}
+
+void ExampleMatcher::BuildSparse(const Weights& weights, const Weights& counts) {
+  const size_t nf = weights.size();
+  begin_.assign(nf + 1, 0);
+  post_intent_.clear();
+  post_weight_.clear();
+  for (size_t f = 0; f < nf; ++f) {
+    begin_[f] = static_cast<uint32_t>(post_intent_.size());
+    if (row_[f] != kNone) continue;
+    for (const auto& [intent, v] : weights[f]) {
+      const bool seen = FindIntent(counts[f], intent) != nullptr;
+      post_intent_.push_back(intent | (seen ? kPresent : 0));
+      post_weight_.push_back(v);
+    }
+  }
+  begin_[nf] = static_cast<uint32_t>(post_intent_.size());
+}
+
+bool ExampleMatcher::Present(uint32_t id, uint32_t intent) const {
+  if (row_[id] != kNone) {
+    return (dense_present_[row_[id] * words_per_row_ + intent / 64] >> (intent % 64)) & 1;
+  }
+  for (uint32_t p = begin_[id]; p < begin_[id + 1]; ++p) {
+    if ((post_intent_[p] & ~kPresent) == intent) return (post_intent_[p] & kPresent) != 0;
+  }
+  return false;
+}
+
+void ExampleMatcher::Refine(const std::vector<std::vector<std::pair<uint32_t, float>>>& examples, Weights* weights,
+                            const Weights& counts, const std::vector<double>& mass) {
+  const uint32_t intents = intents_;
+  const double alpha = options_.alpha;
+  const double vocab = static_cast<double>(feature_hash_.size());
+  // Averaged perceptron deltas (Daumé's trick: average = w - u / c).
   struct Delta {
     uint32_t intent;
-    float w;
-    float u;
+    float w, u;
   };
-  std::vector<std::vector<Delta>> delta(nf);
+  std::vector<std::vector<Delta>> delta(weights->size());
   std::vector<float> bias_w(intents, 0.0f), bias_u(intents, 0.0f);
   std::vector<float> acc(intents, 0.0f);
   std::vector<uint8_t> touched_flag(intents, 0);
   std::vector<uint32_t> touched;
-  // A fixed interleaving (by a hash of the index) so classes mix.
-  std::vector<uint32_t> order(ex.size());
+  // A fixed interleaving (multiplicative hash of the index) so intents mix.
+  std::vector<uint32_t> order(examples.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [](uint32_t a, uint32_t b) {
-    return (a * 2654435761u) < (b * 2654435761u) || ((a * 2654435761u) == (b * 2654435761u) && a < b);
+    uint32_t ha = a * 2654435761u, hb = b * 2654435761u;
+    return ha != hb ? ha < hb : a < b;
   });
   float c = 1;
   const float rate = options_.refine_rate;
+  // Dense rows are trained in place (with their averaging sums); sparse
+  // features collect small per-intent delta lists.
+  std::vector<float> dense_u(dense_.size(), 0.0f);
   auto update = [&](uint32_t fid, uint32_t intent, float amount) {
+    if (row_[fid] != kNone) {
+      const size_t k = static_cast<size_t>(row_[fid]) * intents + intent;
+      dense_[k] += amount;
+      dense_u[k] += c * amount;
+      return;
+    }
     for (Delta& d : delta[fid]) {
       if (d.intent == intent) {
         d.w += amount;
@@ -195,54 +253,86 @@ void ExampleMatcher::Refine(const std::vector<double>& mass) {
     }
     delta[fid].push_back({intent, amount, c * amount});
   };
+  auto touch = [&](uint32_t i) {
+    if (!touched_flag[i]) {
+      touched_flag[i] = 1;
+      touched.push_back(i);
+    }
+  };
+  // Leave-one-out terms, computed once: how the gold intent's weight for each
+  // feature changes without this example, and features only it has (unknown
+  // when it is left out).
+  struct Item {
+    uint32_t id;
+    float w;
+    float loo;  // w * (weight without the example - weight with it)
+    bool own;   // the feature occurs in this example only
+  };
+  std::vector<std::vector<Item>> items(examples.size());
+  std::vector<float> own_mass(examples.size(), 0.0f), known_mass(examples.size(), 0.0f);
+  for (size_t e = 0; e < examples.size(); ++e) {
+    const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
+    items[e].reserve(examples[e].size());
+    for (const auto& [id, w] : examples[e]) {
+      own_mass[e] += w;
+      const auto& cl = counts[id];
+      Item it{id, w, 0.0f, cl.size() == 1 && cl[0].first == gold && cl[0].second <= w + 1e-6f};
+      if (!it.own) {
+        known_mass[e] += w;
+        if (const auto* g = FindIntent(cl, gold)) {
+          const double full = std::log((g->second + alpha) / alpha);
+          const double loo = std::log((std::max(0.0, static_cast<double>(g->second) - w) + alpha) / alpha);
+          it.loo = static_cast<float>(w * (loo - full));
+        }
+      }
+      items[e].push_back(it);
+    }
+  }
   for (int epoch = 0; epoch < options_.refine_epochs; ++epoch) {
     for (uint32_t e : order) {
       const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
       touched.clear();
-      float known = 0;
-      auto touch = [&](uint32_t i) {
-        if (!touched_flag[i]) {
-          touched_flag[i] = 1;
-          touched.push_back(i);
-        }
-      };
+      if (dense_mode_) {
+        for (uint32_t i = 0; i < intents; ++i) touch(i);
+      }
       touch(gold);
-      for (const Item& it : ex[e]) {
-        // Leave this example out: a feature only it has is unknown.
-        const uint32_t b = posting_begin_[it.id], en = posting_begin_[it.id + 1];
-        if (en - b == 1 && postings_[b].intent == gold && postings_[b].weight <= it.w + 1e-6f) continue;
-        const float w = it.w * idf_[it.id];
-        known += w;
-        for (uint32_t p = b; p < en; ++p) {
-          const Posting& post = postings_[p];
-          touch(post.intent);
-          float lr = post.log_ratio;
-          if (post.intent == gold) {
-            lr = static_cast<float>(std::log((std::max(0.0, static_cast<double>(post.weight) - it.w) + alpha) / alpha));
+      const float known = known_mass[e];
+      for (const Item& it : items[e]) {
+        if (it.own) continue;
+        const uint32_t id = it.id;
+        const float w = it.w;
+        if (row_[id] != kNone) {
+          const float* __restrict row = &dense_[static_cast<size_t>(row_[id]) * intents];
+          float* __restrict a = acc.data();
+          for (uint32_t i = 0; i < intents; ++i) a[i] += w * row[i];
+        } else {
+          for (uint32_t p = begin_[id]; p < begin_[id + 1]; ++p) {
+            const uint32_t i = post_intent_[p] & ~kPresent;
+            touch(i);
+            acc[i] += w * post_weight_[p];
           }
-          acc[post.intent] += w * lr;
         }
-        for (const Delta& d : delta[it.id]) {
+        acc[gold] += it.loo;
+        for (const Delta& d : delta[id]) {
           touch(d.intent);
           acc[d.intent] += w * d.w;
         }
       }
-      const float gold_base = static_cast<float>(std::log(alpha / (std::max(0.0, mass[gold] - ex_mass[e]) + alpha * vocab)));
-      uint32_t best_wrong = UINT32_MAX;
+      const float gold_base =
+          static_cast<float>(std::log(alpha / (std::max(0.0, mass[gold] - own_mass[e]) + alpha * vocab)));
+      uint32_t best_wrong = kNone;
       float best_wrong_score = -1e30f, gold_score = 0;
       for (uint32_t i : touched) {
-        float base = i == gold ? gold_base : base_[i];
-        float score = prior_[i] + known * base + acc[i] + bias_w[i];
+        const float score = prior_[i] + known * (i == gold ? gold_base : base_[i]) + acc[i] + bias_w[i];
         if (i == gold) gold_score = score;
         else if (score > best_wrong_score) best_wrong_score = score, best_wrong = i;
         acc[i] = 0;
         touched_flag[i] = 0;
       }
-      if (best_wrong != UINT32_MAX && gold_score - best_wrong_score < options_.refine_margin) {
-        for (const Item& it : ex[e]) {
-          const float amount = rate * it.w * idf_[it.id];
-          update(it.id, gold, amount);
-          update(it.id, best_wrong, -amount);
+      if (best_wrong != kNone && gold_score - best_wrong_score < options_.refine_margin) {
+        for (const auto& [id, w] : examples[e]) {
+          update(id, gold, rate * w);
+          update(id, best_wrong, -rate * w);
         }
         bias_w[gold] += rate;
         bias_u[gold] += c * rate;
@@ -252,110 +342,126 @@ void ExampleMatcher::Refine(const std::vector<double>& mass) {
       c += 1;
     }
   }
-  // Fold the averaged deltas into the postings.
-  std::vector<Posting> merged;
-  std::vector<uint32_t> begin(nf + 1, 0);
-  merged.reserve(postings_.size());
-  for (size_t f = 0; f < nf; ++f) {
-    begin[f] = static_cast<uint32_t>(merged.size());
-    std::vector<Posting> row(postings_.begin() + posting_begin_[f], postings_.begin() + posting_begin_[f + 1]);
+  // Average: dense rows in place, sparse deltas folded into the weights.
+  for (size_t k = 0; k < dense_.size(); ++k) dense_[k] -= dense_u[k] / c;
+  for (size_t f = 0; f < delta.size(); ++f) {
+    auto& list = (*weights)[f];
     for (const Delta& d : delta[f]) {
       const float avg = d.w - d.u / c;
       if (avg == 0) continue;
-      auto it = std::find_if(row.begin(), row.end(), [&](const Posting& p) { return p.intent == d.intent; });
-      if (it != row.end()) it->log_ratio += avg;
-      else row.push_back({d.intent, avg, 0.0f});
+      auto it = std::lower_bound(list.begin(), list.end(), d.intent,
+                                 [](const std::pair<uint32_t, float>& p, uint32_t i) { return p.first < i; });
+      if (it != list.end() && it->first == d.intent) it->second += avg;
+      else list.insert(it, {d.intent, avg});
     }
-    std::sort(row.begin(), row.end(), [](const Posting& a, const Posting& b) { return a.intent < b.intent; });
-    merged.insert(merged.end(), row.begin(), row.end());
   }
-  begin[nf] = static_cast<uint32_t>(merged.size());
-  postings_ = std::move(merged);
-  posting_begin_ = std::move(begin);
-  for (size_t i = 0; i < intents; ++i) bias_[i] = bias_w[i] - bias_u[i] / c;
-}
-
-int64_t ExampleMatcher::Find(uint64_t hash) const {
-  if (table_ids_.empty()) return -1;
-  uint64_t slot = hash & table_mask_;
-  while (true) {
-    uint32_t id = table_ids_[slot];
-    if (id == UINT32_MAX) return -1;
-    if (table_keys_[slot] == hash) return id;
-    slot = (slot + 1) & table_mask_;
-  }
+  for (uint32_t i = 0; i < intents; ++i) bias_[i] = bias_w[i] - bias_u[i] / c;
 }
 
 void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Candidate>* out) const {
-  if (feature_keys_.empty() || k == 0) return;
+  if (feature_hash_.empty() || k == 0) return;
   ScoreScratch& s = Scratch();
-  const size_t intents = base_.size();
+  const uint32_t intents = intents_;
   if (s.acc.size() < intents) {
     s.acc.resize(intents, 0.0f);
-    s.known.resize(intents, 0.0f);
     s.touched_flag.resize(intents, 0);
   }
   s.features.clear();
   ExtractFeatures(n, options_.features, &s.features);
-  float total_weight = 0, known_weight = 0;
+  float total = 0, known = 0;
   s.touched.clear();
-  for (const Feature& f : s.features) {
-    int64_t id = Find(f.hash);
-    if (id < 0) {
-      total_weight += f.weight;
-      continue;
-    }
-    const float w = f.weight * idf_[static_cast<size_t>(id)];
-    total_weight += w;
-    known_weight += w;
-    for (uint32_t p = posting_begin_[static_cast<size_t>(id)]; p < posting_begin_[static_cast<size_t>(id) + 1]; ++p) {
-      const Posting& post = postings_[p];
-      if (!s.touched_flag[post.intent]) {
-        s.touched_flag[post.intent] = 1;
-        s.touched.push_back(post.intent);
+  // Found features are compacted in place: hash → id.
+  size_t found = 0;
+  for (size_t j = 0; j < s.features.size(); ++j) {
+    const float w = s.features[j].weight;
+    const Slot* slot = Find(s.features[j].hash);
+    total += w;
+    if (!slot) continue;
+    const uint32_t id = slot->id;
+    known += w;
+    s.features[found++] = {id, w};  // from here on .hash holds the feature id
+    if (slot->row != kNone) {
+      const float* __restrict row = &dense_[static_cast<size_t>(slot->row) * intents];
+      float* __restrict acc = s.acc.data();
+      for (uint32_t i = 0; i < intents; ++i) acc[i] += w * row[i];
+    } else {
+      for (uint32_t p = begin_[id]; p < begin_[id + 1]; ++p) {
+        const uint32_t i = post_intent_[p] & ~kPresent;
+        if (!dense_mode_ && !s.touched_flag[i]) {
+          s.touched_flag[i] = 1;
+          s.touched.push_back(i);
+        }
+        s.acc[i] += w * post_weight_[p];
       }
-      s.acc[post.intent] += w * post.log_ratio;
-      s.known[post.intent] += w;
     }
   }
-  if (s.touched.empty()) return;
-
-  // Log-likelihood of each touched intent over the known features, then a
-  // softmax posterior among them.
-  float best_ll = -1e30f;
-  for (uint32_t c : s.touched) {
-    float ll = prior_[c] + known_weight * base_[c] + s.acc[c] + bias_[c];
-    s.acc[c] = ll;
-    best_ll = std::max(best_ll, ll);
+  if (found == 0) {
+    if (dense_mode_) std::fill(s.acc.begin(), s.acc.begin() + intents, 0.0f);
+    return;
   }
-  float z = 0;
+  // Log-likelihoods; keep the best few, and the softmax normalizer over the
+  // intents close enough to the best to matter.
+  constexpr size_t kPool = 5;
+  std::pair<float, uint32_t> pool[kPool];
+  size_t pooled = 0;
+  float best = -1e30f;
+  auto consider = [&](uint32_t c) {
+    const float ll = prior_[c] + known * base_[c] + s.acc[c] + bias_[c];
+    s.acc[c] = ll;
+    best = std::max(best, ll);
+    if (pooled < kPool) {
+      pool[pooled++] = {ll, c};
+    } else {
+      size_t worst = 0;
+      for (size_t j = 1; j < kPool; ++j) {
+        if (pool[j].first < pool[worst].first) worst = j;
+      }
+      if (ll > pool[worst].first) pool[worst] = {ll, c};
+    }
+  };
+  if (dense_mode_) {
+    for (uint32_t c = 0; c < intents; ++c) consider(c);
+  } else {
+    for (uint32_t c : s.touched) consider(c);
+  }
   const float inv_t = 1.0f / options_.temperature;
-  for (uint32_t c : s.touched) z += std::exp((s.acc[c] - best_ll) * inv_t);
-
-  // Keep the top k by log-likelihood.
-  size_t before = out->size();
-  for (uint32_t c : s.touched) {
-    float posterior = std::exp((s.acc[c] - best_ll) * inv_t) / z;
-    float coverage = total_weight > 0 ? s.known[c] / total_weight : 0.0f;
-    float score = posterior * std::pow(coverage, options_.coverage_power);
+  const float cutoff = best - 30.0f * options_.temperature;  // exp(-30) is noise
+  float z = 0;
+  auto add_z = [&](uint32_t c) {
+    if (s.acc[c] > cutoff) z += std::exp((s.acc[c] - best) * inv_t);
+  };
+  if (dense_mode_) {
+    for (uint32_t c = 0; c < intents; ++c) add_z(c);
+    std::fill(s.acc.begin(), s.acc.begin() + intents, 0.0f);
+  } else {
+    for (uint32_t c : s.touched) {
+      add_z(c);
+      s.touched_flag[c] = 0;
+    }
+    for (uint32_t c : s.touched) s.acc[c] = 0;
+  }
+  // Calibrated scores for the pool; coverage only for these few intents.
+  const size_t before = out->size();
+  for (size_t j = 0; j < pooled; ++j) {
+    const uint32_t c = pool[j].second;
+    const float posterior = std::exp((pool[j].first - best) * inv_t) / z;
+    float seen = 0;
+    for (size_t e = 0; e < found; ++e) {
+      const uint32_t id = static_cast<uint32_t>(s.features[e].hash);
+      if (Present(id, c)) seen += s.features[e].weight;
+    }
+    const float coverage = total > 0 ? seen / total : 0.0f;
+    const float cov = options_.coverage_power == 1.0f ? coverage : std::pow(coverage, options_.coverage_power);
     Candidate cand;
     cand.intent = static_cast<int32_t>(c);
-    cand.score = std::clamp(score, 0.0f, 1.0f);
+    cand.score = std::clamp(posterior * cov, 0.0f, 1.0f);
     cand.via = Via::kExample;
-    if (out->size() - before < k) {
-      out->push_back(cand);
-    } else {
-      auto worst = std::min_element(out->begin() + static_cast<std::ptrdiff_t>(before), out->end(),
-                                    [](const Candidate& a, const Candidate& b) { return a.score < b.score; });
-      if (cand.score > worst->score) *worst = cand;
-    }
-    s.acc[c] = 0;
-    s.known[c] = 0;
-    s.touched_flag[c] = 0;
+    out->push_back(cand);
   }
   std::sort(out->begin() + static_cast<std::ptrdiff_t>(before), out->end(), [](const Candidate& a, const Candidate& b) {
     return a.score != b.score ? a.score > b.score : a.intent < b.intent;
   });
+  if (out->size() - before > k) out->resize(before + k);
 }
 
 int32_t ExampleMatcher::Nearest(const text::Normalized& n, int32_t intent) const {

@@ -1,10 +1,22 @@
 // The example matcher (DESIGN §7): learns from every intent's `examples`, at
-// load time, without a training step. Each intent is a multinomial Naive
-// Bayes class over sparse hashed features (match/features.h); a message costs
-// one table lookup per feature plus the postings it touches, independent of
-// the number of examples. Scores are calibrated to 0..1 so the pack's
-// thresholds mean the same across packs; the explanation names the nearest
-// example of the chosen intent.
+// load time.
+//
+// Model. Each intent is a multinomial Naive Bayes class over sparse hashed
+// features (match/features.h). NB alone ranks well but is overconfident and
+// blind to which features actually separate intents, so an averaged
+// perceptron then corrects the weights where NB, scoring each training
+// example *without that example* (leave-one-out), ranks a wrong intent too
+// close to the right one. Training is deterministic (fixed order) and bounded
+// (a few epochs), so it fits the load budget (DESIGN §12).
+//
+// Layout. A message costs one hash-table lookup per feature plus the weights
+// it touches: features seen with many intents keep a dense row of weights
+// (vectorized adds), the rest a sparse list of (intent, weight). Nothing is
+// allocated per message once a thread's scratch buffers have grown.
+//
+// Scores are a softmax posterior (temperature) times coverage (the share of
+// the message's feature weight the intent has seen), so unknown words lower
+// confidence and `thresholds.answer`/`suggest` mean the same across packs.
 #ifndef ZARI_ENGINE_MATCH_EXAMPLES_H_
 #define ZARI_ENGINE_MATCH_EXAMPLES_H_
 
@@ -18,19 +30,19 @@
 namespace zari::match {
 
 struct ExampleMatcherOptions {
+  // Defaults chosen on the MASSIVE/CLINC150/BANKING77 dev splits
+  // (docs/EVALUATION.md, bench/tools/tune_matcher.cc).
   FeatureOptions features;
   float alpha = 0.05f;          // additive smoothing of feature counts
   float prior_weight = 0.0f;    // 0: every intent equally likely a priori
   float temperature = 2.0f;     // softmax temperature of the posterior
   float coverage_power = 1.0f;  // how much unexplained words lower the score
-  float idf_power = 0.0f;       // weight features by idf^p (0: plain counts)
-  bool length_norm = false;     // each example contributes unit L2 mass
-  // Discriminative refinement at load: an averaged perceptron corrects the
-  // Naive Bayes weights where NB, scoring each example without it (leave-one-
-  // out), ranks a wrong intent within `refine_margin` of the right one.
-  int refine_epochs = 5;
+  int refine_epochs = 3;        // perceptron passes over the examples (0: plain NB)
   float refine_rate = 1.0f;
-  float refine_margin = 10.0f;
+  float refine_margin = 10.0f;  // update when right - best wrong < margin
+  // Packs with at most this many intents score all intents with dense rows;
+  // larger packs touch only the intents their features point to.
+  uint32_t dense_max_intents = 512;
 };
 
 class ExampleMatcher {
@@ -39,7 +51,7 @@ class ExampleMatcher {
 
   // Adds one example (already normalized) of `intent`. Call before Finish().
   void Add(const text::Normalized& n, int32_t intent);
-  // Builds the index. `intents` = number of intents in the pack.
+  // Builds the model. `intents` = number of intents in the pack.
   void Finish(size_t intents);
 
   // Appends up to `k` candidates, best first, with calibrated scores.
@@ -49,33 +61,66 @@ class ExampleMatcher {
   // with `n`, or -1. Used for explanations, not on the scoring path.
   int32_t Nearest(const text::Normalized& n, int32_t intent) const;
 
-  size_t feature_count() const { return feature_keys_.size(); }
+  size_t feature_count() const { return feature_hash_.size(); }
   size_t example_count() const { return example_intent_.size(); }
+  size_t dense_rows() const { return dense_rows_; }
+  size_t sparse_weights() const { return post_intent_.size(); }
 
  private:
-  struct Posting {
-    uint32_t intent;
-    float log_ratio;   // log((count + alpha) / alpha)
-    float weight;      // the feature's count in the intent (for coverage)
+  static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr uint32_t kPresent = 1u << 31;  // in post_intent_: the intent has seen the feature
+
+  struct Entry {  // a feature found in a message
+    uint32_t id;
+    float w;
   };
 
-  int64_t Find(uint64_t hash) const;  // feature id or -1
-  void Refine(const std::vector<double>& mass);
+  uint32_t Insert(uint64_t hash);      // build time
+  // Chooses dense rows and fills dense and sparse weights.
+  void BuildLayout(const std::vector<std::vector<std::pair<uint32_t, float>>>& weights,
+                   const std::vector<std::vector<std::pair<uint32_t, float>>>& counts);
+  // Refills the sparse weights of features without a dense row.
+  void BuildSparse(const std::vector<std::vector<std::pair<uint32_t, float>>>& weights,
+                   const std::vector<std::vector<std::pair<uint32_t, float>>>& counts);
+  // Message features → found entries; returns total and known weight.
+  void Lookup(const text::Normalized& n, std::vector<Entry>* entries, float* total, float* known) const;
+  void Refine(const std::vector<std::vector<std::pair<uint32_t, float>>>& examples,
+              std::vector<std::vector<std::pair<uint32_t, float>>>* weights,
+              const std::vector<std::vector<std::pair<uint32_t, float>>>& counts, const std::vector<double>& mass);
+  bool Present(uint32_t id, uint32_t intent) const;
 
   ExampleMatcherOptions options_;
-  // Build-time accumulation.
+  uint32_t intents_ = 0;
+  bool dense_mode_ = true;
+
+  // Build-time examples: features as hashes.
   std::vector<std::vector<Feature>> pending_;
-  // Open-addressing table: hash → feature id.
-  std::vector<uint64_t> table_keys_;
-  std::vector<uint32_t> table_ids_;
+
+  // Feature table: open addressing, hash → id and dense row, in one slot so
+  // a lookup of a frequent feature costs one cache miss.
+  struct Slot {
+    uint64_t key;
+    uint32_t id;   // kNone = empty
+    uint32_t row;  // dense row or kNone
+  };
+  std::vector<Slot> table_;
   uint64_t table_mask_ = 0;
-  std::vector<uint64_t> feature_keys_;
-  std::vector<uint32_t> posting_begin_;  // per feature, plus one end sentinel
-  std::vector<Posting> postings_;
-  std::vector<float> base_;    // per intent: log(alpha / (N_c + alpha V))
-  std::vector<float> prior_;   // per intent
-  std::vector<float> idf_;     // per feature (idf^p), 1 when idf_power = 0
-  std::vector<float> bias_;    // per intent, learned by Refine()
+  const Slot* Find(uint64_t hash) const;  // nullptr when unknown
+  std::vector<uint64_t> feature_hash_;  // id → hash
+
+  // Weights: a dense row per frequent feature, sparse postings otherwise.
+  std::vector<uint32_t> row_;          // id → dense row or kNone
+  std::vector<uint32_t> begin_;        // id → sparse range [begin_[id], begin_[id+1])
+  std::vector<uint32_t> post_intent_;  // intent | kPresent
+  std::vector<float> post_weight_;
+  std::vector<float> dense_;           // rows × intents
+  std::vector<uint64_t> dense_present_;  // rows × words: intents that saw the feature
+  size_t dense_rows_ = 0;
+  uint32_t words_per_row_ = 0;
+  std::vector<float> base_;   // per intent: log(alpha / (N_c + alpha V))
+  std::vector<float> prior_;  // per intent
+  std::vector<float> bias_;   // per intent, learned by Refine()
+
   // Examples for explanations: intent and sorted word-feature hashes.
   std::vector<int32_t> example_intent_;
   std::vector<uint32_t> example_words_begin_;

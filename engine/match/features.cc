@@ -38,7 +38,6 @@ uint64_t HashFeature(uint8_t kind, std::string_view a, std::string_view b) {
 }
 
 void ExtractFeatures(const text::Normalized& n, const FeatureOptions& o, std::vector<Feature>* out) {
-  const size_t start = out->size();
   const size_t count = n.tokens.size();
   for (size_t i = 0; i < count; ++i) {
     const text::Token& t = n.tokens[i];
@@ -67,18 +66,6 @@ void ExtractFeatures(const text::Normalized& n, const FeatureOptions& o, std::ve
       }
     }
   }
-  // Merge repeats so each feature appears once with its summed weight.
-  std::sort(out->begin() + static_cast<std::ptrdiff_t>(start), out->end(),
-            [](const Feature& a, const Feature& b) { return a.hash < b.hash; });
-  size_t w = start;
-  for (size_t r = start; r < out->size(); ++r) {
-    if (w > start && (*out)[w - 1].hash == (*out)[r].hash) {
-      (*out)[w - 1].weight += (*out)[r].weight;
-    } else {
-      (*out)[w++] = (*out)[r];
-    }
-  }
-  out->resize(w);
 }
 
 }  // namespace zari::match

@@ -27,7 +27,8 @@ struct FeatureOptions {
   int chargram_min_n = 3;   // shortest n-gram length
 };
 
-// Appends the features of `n` to *out, merging repeats (weights add up).
+// Appends the features of `n` to *out. A feature may repeat (a word used
+// twice); scoring adds its weight each time, as counts would.
 void ExtractFeatures(const text::Normalized& n, const FeatureOptions& options, std::vector<Feature>* out);
 
 // 64-bit FNV-1a with a kind tag, stable across runs and platforms.
