@@ -1,0 +1,143 @@
+// Type declarations of the Zari Node binding (index.js). See docs/NODE.md.
+
+/** zari_status values. */
+export declare const Status: Readonly<{
+  OK: 0; EINVAL: -1; ENOMEM: -2; ENOTFOUND: -3; EPACK: -4; ESTATE: -5; EIO: -6; ELIMIT: -7; EINTERNAL: -8;
+}>;
+
+export type ActionName = 'answer' | 'clarify' | 'fallback' | 'handoff' | 'after_hours';
+
+export declare const Action: Readonly<{
+  ANSWER: 'answer'; CLARIFY: 'clarify'; FALLBACK: 'fallback'; HANDOFF: 'handoff'; AFTER_HOURS: 'after_hours';
+}>;
+
+export type Language = 'ka' | 'az' | 'en';
+
+/** A failed Zari call. */
+export declare class ZariError extends Error {
+  constructor(status: number, message?: string);
+  /** The negative zari_status, e.g. -4 for ZARI_EPACK. */
+  readonly status: number;
+  /** 'ZARI_EINVAL', 'ZARI_ENOMEM', 'ZARI_ENOTFOUND', 'ZARI_EPACK', 'ZARI_ESTATE', 'ZARI_EIO',
+   *  'ZARI_ELIMIT', 'ZARI_EINTERNAL' or 'ZARI_UNKNOWN'. */
+  readonly code: string;
+}
+
+export interface Candidate {
+  intent: string;
+  score: number;
+  via: 'rule' | 'example' | 'dtmf';
+}
+
+export interface ClarifyOption {
+  intent: string;
+  label: string;
+}
+
+/** The reply JSON (DESIGN §10a). */
+export interface ReplyJSON {
+  reply: string;
+  action: ActionName;
+  intent: string | null;
+  confidence: number;
+  language: Language;
+  route: string | null;
+  slots: Record<string, string>;
+  options: ClarifyOption[];
+  candidates: Candidate[];
+  explanation: Record<string, unknown> | null;
+}
+
+/** One reply of the bot, copied out of the C reply. */
+export declare class Reply {
+  private constructor();
+  readonly reply: string;
+  /** Same as `reply`. */
+  readonly text: string;
+  readonly action: ActionName;
+  readonly intent: string | null;
+  readonly language: Language;
+  readonly route: string | null;
+  readonly confidence: number;
+  readonly options: ClarifyOption[];
+  readonly candidates: Candidate[];
+  readonly explanation: Record<string, unknown> | null;
+  readonly slots: Record<string, string>;
+  toJSON(): ReplyJSON;
+}
+
+export interface Turn {
+  role: 'user' | 'bot';
+  text: string;
+  ts: number;
+}
+
+/** A conversation handed to an operator (passed to onHandoff). */
+export declare class Handoff {
+  private constructor();
+  readonly session: string;
+  readonly channel: string;
+  readonly language: Language;
+  readonly reason: 'requested' | 'intent' | 'misses';
+  readonly intent: string | null;
+  readonly transcript: Turn[];
+  readonly ts: number | null;
+  toJSON(): Record<string, unknown>;
+}
+
+export interface EngineOptions {
+  /** SQLite file for unresolved questions and handoffs. */
+  logDb?: string | null;
+  /** Called inside business hours when a conversation goes to an operator. */
+  onHandoff?: ((handoff: Handoff) => void) | null;
+  /** Unix seconds now (tests fix it), or a fixed instant. */
+  clock?: (() => number | bigint) | number | null;
+}
+
+/** A loaded intent pack (zari_engine). */
+export declare class Engine {
+  constructor(packPath: string, options?: EngineOptions);
+  classify(text: string | Uint8Array, language?: Language | null): Reply;
+  session(sessionId?: string, channel?: string): Session;
+  restore(state: string): Session;
+  reload(packPath?: string | null): void;
+  stats(): {
+    pack: string;
+    pack_version: string;
+    intents: number;
+    examples: number;
+    rules: number;
+    languages: Language[];
+    log: { enabled: boolean; enqueued: number; written: number; dropped: number; failed_writes: number;
+           last_error: string };
+    [key: string]: unknown;
+  };
+  close(): void;
+  readonly closed: boolean;
+  readonly packName: string;
+  readonly packVersion: string;
+  /** The last (up to 100) errors thrown by this engine's callbacks. */
+  readonly callbackErrors: unknown[];
+  [Symbol.dispose](): void;
+}
+
+/** One conversation (zari_session). */
+export declare class Session {
+  private constructor();
+  respond(text: string | Uint8Array): Reply;
+  export(): string;
+  setLanguage(language: Language | null): void;
+  close(): void;
+  readonly closed: boolean;
+  /** As given to engine.session(); null for a restored session. */
+  readonly sessionId: string | null;
+  readonly channel: string | null;
+  [Symbol.dispose](): void;
+}
+
+/** Loads libzari (before the first engine) and returns the path loaded. */
+export declare function loadLibrary(path?: string): string;
+export declare function libraryPath(): string | null;
+export declare function libraryVersion(): string;
+export declare function libraryVersionNumber(): number;
+export declare function statusString(status: number): string;
