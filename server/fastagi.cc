@@ -97,9 +97,11 @@ std::string QuoteArgument(std::string_view value, size_t max_bytes) {
   for (size_t i = 0; i < value.size();) {
     const unsigned char c = static_cast<unsigned char>(value[i]);
     size_t n = SequenceLength(c);
-    if (i + n > value.size()) n = value.size() - i;
     std::string piece;
-    if (n == 1) {
+    if (i + n > value.size()) {
+      piece = "?";  // a sequence cut off by the end of the value
+      n = 1;
+    } else if (n == 1) {
       if (c < 0x20 || c == 0x7f) {
         piece = " ";
       } else if (c >= 0x80) {

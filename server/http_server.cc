@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <thread>
 
 #include "util/json_writer.h"
 #include "web_assets.h"
@@ -234,9 +235,24 @@ Status HttpServer::Bind() {
   return Status::Ok();
 }
 
-void HttpServer::Run() { http_->listen_after_bind(); }
+void HttpServer::Run() {
+  running_ = true;
+  if (!stop_requested_) http_->listen_after_bind();
+  running_ = false;
+}
 
-void HttpServer::Stop() { http_->stop(); }
+void HttpServer::Stop() {
+  stop_requested_ = true;
+  // httplib's stop() only stops a server that is already listening: if Run()
+  // is between its check and the listening loop, wait for the loop.
+  while (running_) {
+    if (http_->is_running()) {
+      http_->stop();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
 
 HttpResponse HttpServer::HandleMessage(std::string_view body) {
   nlohmann::json j = nlohmann::json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);

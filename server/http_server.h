@@ -88,6 +88,7 @@ class HttpServer {
   int port() const { return port_; }
   // Serves until Stop(); returns after in-flight requests finish.
   void Run();
+  // Thread-safe; may come before Run(), which then returns at once.
   void Stop();
 
   // The handlers, callable without sockets (unit tests).
@@ -111,6 +112,7 @@ class HttpServer {
   int port_ = 0;
   std::chrono::steady_clock::time_point started_;
   mutable std::atomic<uint64_t> requests_{0}, client_errors_{0}, server_errors_{0};
+  std::atomic<bool> running_{false}, stop_requested_{false};
 };
 
 // {"error": message}
