@@ -86,6 +86,10 @@ Status Engine::Build(const EngineOptions& options) {
         example_refs_.push_back({static_cast<int32_t>(ii), static_cast<Lang>(l), &ex});
         rules_.AddExactExample(std::string(n.BareKey()), idx);
         examples_.Add(n, static_cast<int32_t>(ii));
+        for (const text::Token& t : n.tokens) {
+          auto [it, fresh] = vocab_.emplace(std::string(n.KeyOf(t)), 0);
+          it->second |= text::LangBit(static_cast<Lang>(l));
+        }
       }
     }
   }
@@ -101,6 +105,34 @@ void Engine::Normalize(std::string_view text, Lang forced, Lang hint, text::Norm
   o.fallback = pack_.DefaultLanguage();
   o.allowed = pack_.LanguageSet();
   text::Normalize(text, o, out);
+  if (forced != Lang::kUnknown || hint != Lang::kUnknown || out->detected || pack_.languages.size() < 2 ||
+      out->tokens.empty()) {
+    return;
+  }
+  // No cue and no conversation yet: ask the pack's vocabulary. Each language
+  // reads the text its own way (Latin letters are chat Georgian for ka), and
+  // the one whose examples know most of its words wins.
+  thread_local text::Normalized alt;
+  Lang best = Lang::kUnknown;
+  int best_hits = 0;
+  for (Lang l : pack_.languages) {
+    o.forced = l;
+    text::Normalize(text, o, &alt);
+    int hits = 0;
+    for (const text::Token& t : alt.tokens) {
+      auto it = vocab_.find(alt.KeyOf(t));
+      if (it != vocab_.end() && (it->second & text::LangBit(l))) ++hits;
+    }
+    if (hits > best_hits) {
+      best_hits = hits;
+      best = l;
+    }
+  }
+  if (best != Lang::kUnknown && best != out->lang) {
+    o.forced = best;
+    text::Normalize(text, o, out);
+  }
+  if (best != Lang::kUnknown) out->detected = true;
 }
 
 int32_t Engine::FindIntent(std::string_view id) const {

@@ -99,6 +99,10 @@ class Engine : public std::enable_shared_from_this<Engine> {
   double answer_threshold_ = kDefaultAnswerThreshold;
   double suggest_threshold_ = kDefaultSuggestThreshold;
   uint64_t fingerprint_ = 0;
+  // Word keys of the pack's examples by language: when a message carries no
+  // language cue ("voicemail", "APN settings"), the language whose examples
+  // know its words wins over the pack's default.
+  match::StringMap vocab_;  // key → LangSet bits
 };
 
 }  // namespace zari
