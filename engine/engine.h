@@ -21,8 +21,8 @@ namespace zari {
 
 // Defaults for packs without `thresholds:`, chosen on the dev splits
 // (docs/EVALUATION.md).
-inline constexpr double kDefaultAnswerThreshold = 0.5;
-inline constexpr double kDefaultSuggestThreshold = 0.25;
+inline constexpr double kDefaultAnswerThreshold = 0.6;
+inline constexpr double kDefaultSuggestThreshold = 0.3;
 
 struct EngineOptions {
   pack::Limits limits;
