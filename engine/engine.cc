@@ -253,7 +253,12 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
   out->confidence = best ? best->score : 0.0f;
   out->text_ref = nullptr;
   out->text_owned.clear();
-  if (best && (best->via != Via::kExample || best->score >= answer_threshold_)) {
+  // A confident example match is answered unless a runner-up is close (at
+  // least a third of its score): then the user chooses ("internet" alone may
+  // be about packages or about a connection that does not work).
+  const bool close_second = count > 1 && out->candidates[1].via == Via::kExample &&
+                            out->candidates[1].score * 3.0f >= best->score;
+  if (best && (best->via != Via::kExample || (best->score >= answer_threshold_ && !close_second))) {
     out->action = Action::kAnswer;
     out->intent = best->intent;
     out->slots.clear();
