@@ -82,12 +82,12 @@ class ClassifyTest(unittest.TestCase):
         self.assertEqual(r.slots, {"amount": "5"})
 
     def test_clarify_options(self):
-        r = self.engine.classify("plan", language="en")
+        with zari.Engine(support.CLARIFY_PACK) as engine:
+            r = engine.classify("plan", language="en")
         self.assertEqual(r.action, zari.Action.CLARIFY)
         self.assertIsNone(r.intent)
-        self.assertGreaterEqual(len(r.options), 2)
+        self.assertEqual(sorted(r.options), [("plan_change", "Change plan"), ("plan_prices", "Plans and prices")])
         for intent, label in r.options:
-            self.assertTrue(intent and label)
             self.assertIn(label, r.reply)
         self.assertEqual(r.options, [(o["intent"], o["label"]) for o in r.to_dict()["options"]])
 
