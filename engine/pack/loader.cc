@@ -130,11 +130,13 @@ class Reader {
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
       Count();
-      const YAML::Node& k = it->first;
+      // Copies: yaml-cpp's iterator hands out a temporary pair.
+      const YAML::Node k = it->first;
+      const YAML::Node v = it->second;
       if (!k.IsScalar()) Fail(k, "keys in " + what + " must be plain words");
-      const std::string& key = k.Scalar();
+      const std::string key = k.Scalar();
       if (!seen.insert(key).second) Fail(k, "duplicate key " + Quote(key) + " in " + what);
-      fn(key, k, it->second);
+      fn(key, k, v);
     }
   }
 

@@ -129,7 +129,7 @@ test('reload swaps the pack', (t) => {
 // zari_engine_pack_name/_version keep naming the pack of zari_engine_load
 // after a reload (the shim never refreshes them); reported. Flip to a plain
 // test when the C side is fixed.
-test('packName follows reload', { todo: 'C API: zari_engine_pack_name is stale after zari_engine_reload' }, (t) => {
+test('packName follows reload', (t) => {
   const pack = copyPack(tmpdir(t));
   const yaml = path.join(pack, 'pack.yaml');
   fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace('name: Zari Mobile', 'name: Other Mobile'));

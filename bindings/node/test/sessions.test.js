@@ -104,7 +104,7 @@ test('export and restore carry misses, language and transcript', (t) => {
   assert.equal(typeof state, 'string');
   s.close();
   const s2 = engine.restore(state);
-  assert.equal(s2.sessionId, null);
+  assert.deepEqual([s2.sessionId, s2.channel], ['visitor-42', 'web']);
   const r = s2.respond('qwerty asdf zxcv');
   assert.deepEqual([r.action, r.language], [zari.Action.HANDOFF, 'az']);
   assert.deepEqual([handoffs[0].session, handoffs[0].reason], ['visitor-42', 'misses']);

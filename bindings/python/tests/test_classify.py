@@ -140,11 +140,6 @@ class ReloadTest(support.TempDirTest):
             engine.reload(support.PACK)
             self.assertIsNone(engine.classify("zzzplorp", "en").intent)
 
-    # zari.h: zari_engine_pack_name/_version are "valid until the next reload",
-    # i.e. they describe the pack loaded now. The shim sets them only in
-    # zari_engine_load, so after a reload they still name the old pack
-    # (stats() has the new one). Reported; remove the decorator when fixed.
-    @unittest.expectedFailure
     def test_pack_name_follows_reload(self):
         pack = self.copy_pack()
         with zari.Engine(support.PACK) as engine:

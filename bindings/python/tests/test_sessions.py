@@ -111,7 +111,7 @@ class ExportRestoreTest(unittest.TestCase):
 
         # One process per request: the next turn runs on a restored session.
         s2 = self.engine.restore(state)
-        self.assertIsNone(s2.session_id)
+        self.assertEqual((s2.session_id, s2.channel), ("visitor-42", "web"))
         r = s2.respond("qwerty asdf zxcv")  # second miss in a row → handoff
         self.assertEqual((r.action, r.language), (zari.Action.HANDOFF, "az"))
         h, = self.handoffs
