@@ -148,6 +148,11 @@ void Session::Respond(std::string_view text, Reply* out) {
   }
   if (out->action == Action::kHandoff) Escalate(e, now, out);
   AddTurn(false, out->Text(), now);
+  // Every turn is counted (not stored) for containment and fallback rates.
+  if (log::LogStore* store = runtime_->log()) {
+    store->CountTurn(now, text::LangCode(out->lang), channel_, ActionName(out->action), turns_ == 0);
+  }
+  ++turns_;
 }
 
 void Session::Escalate(const Engine& e, int64_t now, Reply* out) {
@@ -234,6 +239,7 @@ std::string Session::Export() const {
   w.Key("lang").String(sticky_ == Lang::kUnknown ? "" : text::LangCode(sticky_));
   w.Key("forced").String(forced_ == Lang::kUnknown ? "" : text::LangCode(forced_));
   w.Key("misses").Int(misses_);
+  w.Key("turns").Int(turns_);
   w.Key("options").BeginArray();
   for (const auto& o : options_) w.String(o);
   w.EndArray();
@@ -295,6 +301,13 @@ Result<std::unique_ptr<Session>> Session::Import(std::shared_ptr<Runtime> runtim
     return bad("bad misses count");
   }
   session->misses_ = static_cast<int>(misses->get<int64_t>());
+  // Optional (added after format 1 shipped): without it, a conversation that
+  // already has a transcript is not counted as new again.
+  auto turns = j.find("turns");
+  if (turns != j.end()) {
+    if (!turns->is_number_integer() || turns->get<int64_t>() < 0) return bad("bad turns count");
+    session->turns_ = turns->get<int64_t>();
+  }
   auto options = j.find("options");
   if (options == j.end() || !options->is_array() || options->size() > kMaxOptions) return bad("bad options");
   for (const auto& o : *options) {
@@ -312,6 +325,7 @@ Result<std::unique_ptr<Session>> Session::Import(std::shared_ptr<Runtime> runtim
     }
     session->transcript_.push_back({u->get<int64_t>() != 0, tx->get<std::string>(), ts->get<int64_t>()});
   }
+  if (turns == j.end() && !session->transcript_.empty()) session->turns_ = 1;
   return session;
 }
 

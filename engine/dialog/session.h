@@ -52,6 +52,7 @@ class Session {
   text::Lang forced_ = text::Lang::kUnknown;
   text::Lang sticky_ = text::Lang::kUnknown;
   int misses_ = 0;
+  int64_t turns_ = 0;                 // replies so far (0: the next one opens the conversation)
   std::vector<std::string> options_;  // intent ids, so they survive a reload
   std::deque<Turn> transcript_;
   text::Normalized norm_;             // reused between turns
