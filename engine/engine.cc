@@ -277,7 +277,7 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
       out->action = Action::kHandoff;
       out->handoff_reason = HandoffReason::kIntent;
     }
-    if (!out->text_ref) out->text_owned = std::string(Message(dialog::MessageKind::kHandoff, out->lang));
+    if (!out->text_ref) out->text_owned.assign(Message(dialog::MessageKind::kHandoff, out->lang));
     return;
   }
   out->intent = -1;
@@ -293,15 +293,17 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
     return;
   }
   out->action = Action::kFallback;
-  out->text_owned = std::string(Message(dialog::MessageKind::kFallback, out->lang));
+  out->text_owned.assign(Message(dialog::MessageKind::kFallback, out->lang));
 }
 
 void Engine::ComposeClarify(Reply* out) const {
-  std::vector<std::string_view> titles;
+  thread_local std::vector<std::string_view> titles;
+  thread_local std::string list;
+  titles.clear();
+  list.clear();
   for (size_t i = 0; i < out->option_count; ++i) titles.push_back(Title(out->options[i], out->lang));
-  std::string list;
   dialog::AppendAlternatives(titles, out->lang, &list);
-  out->text_owned = dialog::Fill(Message(dialog::MessageKind::kClarify, out->lang), "options", list);
+  dialog::FillInto(Message(dialog::MessageKind::kClarify, out->lang), "options", list, &out->text_owned);
 }
 
 void Engine::Classify(std::string_view text, Lang forced, Reply* out) const {
