@@ -327,3 +327,31 @@ TEST_CASE("the answer is quoted and cut for Asterisk's command buffer") {
   REQUIRE(commands.size() == 6);
   CHECK(commands[5] == "SET VARIABLE ZARI_ANSWER \"" + std::string(100, 'x') + "\"\n");
 }
+
+TEST_CASE("random input never crashes the call machine") {
+  uint64_t seed = 0x9E3779B97F4A7C15ull;
+  auto next = [&seed] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  const std::vector<std::string> pieces = {"200 result=1 (", "200 result=", ")", "(", "HANGUP", "510 ", "520-",
+                                           "520 ", "511 result=-1", "agi_arg_1: ", "agi_arg_2: ka", "", "1",
+                                           "ბალანსი", "\xff\xfe", "\r", " ", "result=-", "99999999999999999999"};
+  for (int round = 0; round < 300; ++round) {
+    Recorder rec;
+    Call call(rec.router());
+    for (int i = 0; i < 60 && !call.done(); ++i) {
+      std::string line;
+      const int parts = static_cast<int>(next() % 4);
+      for (int p = 0; p < parts; ++p) line += pieces[next() % pieces.size()];
+      if (next() % 5 == 0) line += static_cast<char>(next() % 256);
+      call.OnLine(line);
+      std::string out = call.TakeOutput();
+      CHECK((out.empty() || out.back() == '\n'));
+    }
+    call.OnEof();
+    CHECK(call.done());
+  }
+}
