@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
+#include "report.h"
 #include "server_commands.h"
 #include "zari/version.h"
 
@@ -47,6 +48,8 @@ int main(int argc, char** argv) {
   norm->add_flag("--json", norm_o.json, "one JSON object per line");
   norm->add_option("text", norm_o.text, "text to normalize (default: read stdin lines)");
 
+  ReportCommandOptions report_o;
+  CLI::App* report = AddReportCommand(app, &report_o);
   ServeOptions serve_o;
   CLI::App* serve = AddServeCommand(app, serve_o);
   FastAgiOptions fastagi_o;
@@ -58,6 +61,7 @@ int main(int argc, char** argv) {
   if (*chat) return RunChat(chat_o);
   if (*check) return RunCheck(check_o);
   if (*norm) return RunNormalize(norm_o);
+  if (*report) return RunReport(report_o);
   if (*serve) return RunServe(serve_o);
   if (*fastagi) return RunFastAgi(fastagi_o);
   return 2;
