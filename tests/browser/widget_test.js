@@ -194,21 +194,24 @@ function widget(page) {
     });
 
     await step('a clarify shows quick replies; clicking one answers it', async () => {
-      const r = await w.ask('plan');
+      const r = await w.ask('data');  // clarifies in the sample pack
       assert.equal(r.action, 'clarify');
       const options = page.locator('.options').last().locator('button.option');
-      assert.equal(await options.count(), 2);
-      const labels = await options.allTextContents();
-      assert.deepEqual(labels, ['Plans and prices', 'Change plan']);
+      const count = await options.count();
+      assert.ok(count >= 2, 'at least two quick replies, got ' + count);
+      const last = options.nth(count - 1);
+      const label = await last.textContent();
+      const intent = await last.getAttribute('data-intent');
+      assert.ok(label && intent);
       const before = await w.botReplies.count();
-      await options.filter({ hasText: 'Change plan' }).click();
+      await last.click();
       await w.botReplies.nth(before).waitFor();
       const answer = w.botReplies.nth(before);
       assert.equal(await answer.getAttribute('data-action'), 'answer');
-      assert.equal(await answer.getAttribute('data-intent'), 'tariff_change');
+      assert.equal(await answer.getAttribute('data-intent'), intent);
       assert.equal(await options.first().isDisabled(), true);
       // The label was sent as the user's message.
-      assert.equal(await page.locator('.msg.user').last().textContent(), 'Change plan');
+      assert.equal(await page.locator('.msg.user').last().textContent(), label);
     });
 
     await step('asking for an operator hands off and tells what happens next', async () => {
