@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
+#include "report.h"
 #include "zari/version.h"
 
 int main(int argc, char** argv) {
@@ -46,11 +47,15 @@ int main(int argc, char** argv) {
   norm->add_flag("--json", norm_o.json, "one JSON object per line");
   norm->add_option("text", norm_o.text, "text to normalize (default: read stdin lines)");
 
+  ReportCommandOptions report_o;
+  CLI::App* report = AddReportCommand(app, &report_o);
+
   CLI11_PARSE(app, argc, argv);
   if (*ask) return RunAsk(ask_o);
   if (*classify) return RunClassify(classify_o);
   if (*chat) return RunChat(chat_o);
   if (*check) return RunCheck(check_o);
   if (*norm) return RunNormalize(norm_o);
+  if (*report) return RunReport(report_o);
   return 2;
 }
