@@ -424,6 +424,36 @@ class Emitter {
   bool stems_;
 };
 
+// Emits an English word (lowercase, squeezed): contractions and chat forms
+// expanded until every emitted word reads the same when the surface is
+// normalized again. The part before a contraction may itself be one
+// ("can't've" → can not have) or a chat form ("u'm" → you am); a word left
+// with an apostrophe that no rule explains ("y'all", "d'ont") loses it and is
+// read again as a plain word ("dont" → do not). `scratch` holds such a word.
+void EmitEnglish(std::u32string_view w, std::u32string* scratch, Emitter* emit) {
+  const english::Expansion e = english::Expand(w);
+  if (w.find(U'\'') == std::u32string_view::npos) {
+    // Chat forms expand to plain words that expand no further.
+    for (int k = 0; k < e.count; ++k) {
+      if (!e.words[k].empty()) emit->Latin(e.words[k], Lang::kEn);
+    }
+    return;
+  }
+  if (e.count == 1 && e.words[0].size() == w.size()) {
+    scratch->assign(w);
+    RemoveApostrophes(scratch);
+    SqueezeRepeats(scratch, 2);  // "uu'uu" is the run "uuuu" once joined
+    const english::Expansion plain = english::Expand(*scratch);
+    for (int k = 0; k < plain.count; ++k) {
+      if (!plain.words[k].empty()) emit->Latin(plain.words[k], Lang::kEn);
+    }
+    return;
+  }
+  // A shorter prefix (a view into w, possibly with apostrophes) or static
+  // words: each ends the recursion or shortens the word.
+  for (int k = 0; k < e.count; ++k) EmitEnglish(e.words[k], scratch, emit);
+}
+
 }  // namespace
 
 void Normalized::Clear() {
@@ -524,8 +554,10 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
           // which is what the same word becomes in a Latin-typed message.
           for (char32_t c : tok) word.push_back(latin::ToLower(c, false));
           ComposeIfMarks(&word);
-          SqueezeRepeats(&word, 1);
+          // Apostrophes go before squeezing: "u'u" is the run "uu" when the
+          // surface is read again.
           RemoveApostrophes(&word);
+          SqueezeRepeats(&word, 1);
           s.word2.clear();
           georgian::DecodeLatin(word, false, &s.word2);
           TrimJoiners(&s.word2);
@@ -541,24 +573,10 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
         ComposeIfMarks(&word);
         if (lang == Lang::kEn) {
           SqueezeRepeats(&word, 2);
-          english::Expansion e = english::Expand(word);
-          for (int k = 0; k < e.count; ++k) {
-            // The part before a contraction may be a chat form: u'm → you am.
-            english::Expansion inner;
-            if (e.count > 1 && e.words[k].find(U'\'') == std::u32string_view::npos) {
-              inner = english::Expand(e.words[k]);
-            } else {
-              inner.words[inner.count++] = e.words[k];
-            }
-            for (int j = 0; j < inner.count; ++j) {
-              s.word2.assign(inner.words[j]);
-              RemoveApostrophes(&s.word2);
-              if (!s.word2.empty()) emit.Latin(s.word2, lang);
-            }
-          }
+          EmitEnglish(word, &s.word2, &emit);
         } else {
-          SqueezeRepeats(&word, 1);
           RemoveApostrophes(&word);  // Bakı'da → bakıda
+          SqueezeRepeats(&word, 1);
           emit.Latin(word, lang);
         }
         break;
