@@ -307,6 +307,29 @@ function widget(page) {
       await shop.close();
     });
 
+    await step('after hours: the widget says operators are offline and the question is saved', async () => {
+      // Sunday noon in Tbilisi: the sample pack's operators are off.
+      const closed = await startZari(['serve', '--pack', pack, '--listen', '127.0.0.1:0', '--now', '2026-11-29T12:00']);
+      try {
+        const p = await context.newPage();
+        p.on('pageerror', (e) => pageErrors.push(String(e)));
+        await p.goto(closed.url);
+        const m = widget(p);
+        await m.launcher.click();
+        await p.locator('.msg.bot[data-action="welcome"]').waitFor();
+        await p.locator('.notice[data-kind="offline"]').waitFor();
+        const r = await m.ask('ოპერატორი');
+        assert.deepEqual([r.action, r.language], ['after_hours', 'ka']);
+        const notice = p.locator('.notice[data-kind="after_hours"]');
+        await notice.waitFor();
+        assert.match(await notice.textContent(), /ოპერატორები ახლა ხაზზე არ არიან/);
+        await p.close();
+      } finally {
+        closed.child.removeAllListeners('exit');
+        closed.child.kill('SIGTERM');
+      }
+    });
+
     assert.deepEqual(pageErrors, [], 'no errors in the page');
     console.log('screenshots: ' + path.join(out, 'widget-desktop.png') + ', ' + path.join(out, 'widget-mobile.png'));
   } finally {
