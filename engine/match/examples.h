@@ -34,7 +34,7 @@ struct ExampleMatcherOptions {
   // Defaults chosen on the MASSIVE/CLINC150/BANKING77 dev splits
   // (docs/EVALUATION.md, bench/tools/tune_matcher.cc).
   FeatureOptions features;
-  float alpha = 0.05f;          // additive smoothing of feature counts
+  float alpha = 0.1f;           // additive smoothing of feature counts
   float prior_weight = 0.0f;    // 0: every intent equally likely a priori
   float temperature = 2.0f;     // softmax temperature of the posterior
   float coverage_power = 1.0f;  // how much unexplained words lower the score

@@ -103,6 +103,16 @@ static void test_errors(void) {
   write_file(path, "zari: 1\nname: x\nlanguages: [en]\nintents:\n  - id: hi\n    anwser: {en: Hello}\n");
   CHECK(zari_engine_load(&e, path, NULL) == ZARI_EPACK);
   CHECK(strstr(zari_last_error(), "typo.yaml:6:5: unknown key 'anwser'") != NULL);
+  /* Limits: a pack over one fails with ZARI_ELIMIT and says which. */
+  {
+    zari_options* small = zari_options_create();
+    CHECK(zari_options_set_limit(small, ZARI_LIMIT_PACK_FILE_BYTES, 100) == ZARI_OK);
+    CHECK(zari_options_set_limit(small, 999, 1) == ZARI_EINVAL);
+    CHECK(zari_options_set_limit(small, ZARI_LIMIT_INTENTS, 0) == ZARI_EINVAL);
+    CHECK(zari_engine_load(&e, pack, small) == ZARI_ELIMIT);
+    CHECK(strstr(zari_last_error(), "the limit is 100") != NULL);
+    zari_options_destroy(small);
+  }
   /* NULL arguments never crash. */
   CHECK(zari_engine_load(NULL, pack, NULL) == ZARI_EINVAL);
   CHECK(zari_engine_load(&e, NULL, NULL) == ZARI_EINVAL);
