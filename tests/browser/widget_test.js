@@ -216,7 +216,7 @@ function widget(page) {
     });
 
     await step('a clarify shows quick replies; clicking one answers it', async () => {
-      const r = await w.ask('data');  // clarifies in the sample pack
+      const r = await w.ask('internet');  // clarifies in the sample pack (packages or not working?)
       assert.equal(r.action, 'clarify');
       const options = page.locator('.options').last().locator('button.option');
       const count = await options.count();

@@ -212,7 +212,7 @@ class HttpApiTest(unittest.TestCase):
         self.assertEqual(self.s.say("balance")["intent"], "balance")
 
     def test_session_continuity(self):
-        r = self.s.say("data")  # clarifies in the sample pack
+        r = self.s.say("internet")  # clarifies in the sample pack (packages or not working?)
         self.assertEqual(r["action"], "clarify")
         sid = r["session"]
         self.assertGreaterEqual(len(r["options"]), 2)

@@ -106,7 +106,7 @@ TEST_CASE("odd but valid messages get replies") {
 
 TEST_CASE("a session continues: clarify then the chosen option, misses then handoff") {
   Fixture f;
-  json r = f.Say("data");  // clarifies in the sample pack
+  json r = f.Say("internet");  // clarifies in the sample pack (packages or not working?)
   REQUIRE(r["action"] == "clarify");
   const std::string id = r["session"];
   REQUIRE(r["options"].size() >= 2);
