@@ -130,7 +130,8 @@ void Engine::Normalize(std::string_view text, Lang forced, Lang hint, text::Norm
       auto it = vocab_.find(alt.KeyOf(t));
       if (it != vocab_.end() && (it->second & text::LangBit(l))) ++hits;
     }
-    if (hits > best_hits) {
+    // A tie goes to the text layer's own (weak) guess.
+    if (hits > best_hits || (hits == best_hits && hits > 0 && l == out->lang)) {
       best_hits = hits;
       best = l;
     }
