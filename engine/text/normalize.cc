@@ -75,7 +75,14 @@ std::string_view Prepare(std::string_view in, size_t max_cps, Scratch* s, bool* 
     }
     // Ignorables (ZWSP, soft hyphen, ZWJ, variation selectors, BOM) go before
     // NFKC: left in, they would block the composition of what they separate.
-    if (ClassOf(c) == CharClass::kDrop) continue;
+    const CharClass k = ClassOf(c);
+    if (k == CharClass::kDrop) continue;
+    // Apostrophe look-alikes become ' before NFKC, which would turn ´ into a
+    // space and a combining acute ("can´t" → "can t").
+    if (k == CharClass::kApostrophe) {
+      out.push_back('\'');
+      continue;
+    }
     ascii = false;
     AppendUtf8(&out, c);
   }
@@ -431,6 +438,9 @@ class Emitter {
 // with an apostrophe that no rule explains ("y'all", "d'ont") loses it and is
 // read again as a plain word ("dont" → do not). `scratch` holds such a word.
 void EmitEnglish(std::u32string_view w, std::u32string* scratch, Emitter* emit) {
+  // The part before a contraction may end in a joiner ("a@n't" → "a@" not).
+  while (!w.empty() && (w.back() == '@' || w.back() == '\'')) w.remove_suffix(1);
+  if (w.empty()) return;
   const english::Expansion e = english::Expand(w);
   if (w.find(U'\'') == std::u32string_view::npos) {
     // Chat forms expand to plain words that expand no further.
