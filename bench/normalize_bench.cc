@@ -9,8 +9,20 @@
 //
 // Each benchmark normalizes every utterance of a set once per iteration and
 // reports ns per message ("ns/msg") and messages per second.
+//
+// Instruction counts (repeatable on a busy machine, unlike time): --once=SET
+// normalizes the set once to warm up, then once more inside NormalizeSet(),
+// and prints the number of messages; count only that function with callgrind:
+//
+//   valgrind --tool=callgrind --toggle-collect='*NormalizeSet*' --callgrind-out-file=/dev/null
+//       build-bench/bin/zari_bench_normalize --once=ka
+//
+// and divide the "Collected" instructions by the messages. SET is a set's name
+// below (ka, az, en, ka-latn-digraph, ka-latn-keyboard, az-ascii, all) or
+// forced_en (English, language forced).
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -101,14 +113,25 @@ void Run(benchmark::State& state, const std::vector<std::string>& texts, zari::t
   state.counters["msgs"] = static_cast<double>(texts.size());
 }
 
-void Register() {
-  using zari::text::Lang;
+// The function --once runs under callgrind's --toggle-collect.
+__attribute__((noinline)) void NormalizeSet(const std::vector<std::string>& texts, zari::text::Lang forced,
+                                            zari::text::Normalized* n) {
+  zari::text::NormalizeOptions o;
+  o.forced = forced;
+  for (const auto& t : texts) {
+    zari::text::Normalize(t, o, n);
+    benchmark::DoNotOptimize(n->key.data());
+  }
+}
+
+struct Set {
+  const char* name;
+  std::string path;
+  bool massive;
+};
+
+std::vector<Set> Sets() {
   const std::string dir = DataDir();
-  struct Set {
-    const char* name;
-    std::string path;
-    bool massive;
-  };
   std::vector<Set> sets = {
       {"ka", dir + "/ka-GE.train-dev.jsonl", true},
       {"az", dir + "/az-AZ.train-dev.jsonl", true},
@@ -119,6 +142,38 @@ void Register() {
     sets.push_back({"ka-latn-keyboard", std::string(rw) + "/massive-ka.ka-latn-keyboard.jsonl", false});
     sets.push_back({"az-ascii", std::string(rw) + "/massive-az.az-ascii.jsonl", false});
   }
+  return sets;
+}
+
+// --once=SET: see the top of the file.
+int Once(const std::string& name) {
+  using zari::text::Lang;
+  std::vector<std::string> texts;
+  Lang forced = Lang::kUnknown;
+  for (const Set& s : Sets()) {
+    if (name == "all" || name == s.name || (name == "forced_en" && std::string(s.name) == "en")) {
+      std::vector<std::string> t = Load(s.path, s.massive);
+      texts.insert(texts.end(), t.begin(), t.end());
+    }
+  }
+  if (name == "forced_en") forced = Lang::kEn;
+  if (texts.empty()) {
+    std::fprintf(stderr, "no utterances for set %s\n", name.c_str());
+    return 1;
+  }
+  zari::text::Normalized n;
+  zari::text::NormalizeOptions o;  // warm-up (not counted): thread buffers, tables, stemmer
+  o.forced = forced;
+  for (const auto& t : texts) zari::text::Normalize(t, o, &n);
+  NormalizeSet(texts, forced, &n);
+  std::printf("%s: %zu messages\n", name.c_str(), texts.size());
+  return 0;
+}
+
+void Register() {
+  using zari::text::Lang;
+  const std::string dir = DataDir();
+  const std::vector<Set> sets = Sets();
   auto* all = new std::vector<std::string>();
   for (const Set& s : sets) {
     auto* texts = new std::vector<std::string>(Load(s.path, s.massive));
@@ -138,6 +193,10 @@ void Register() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a.rfind("--once=", 0) == 0) return Once(a.substr(7));
+  }
   Register();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

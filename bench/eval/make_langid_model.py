@@ -347,7 +347,7 @@ def write_inc(table, lex: dict[int, int], path: Path, n_train: dict[str, int]) -
         f"#define ZARI_LANGID_KNOWN_BONUS {KNOWN_BONUS}f",
         "",
         "// kLangIdWeights[bucket * 3 + k], k = 0 ka, 1 az, 2 en: round(16 * (log P(f|k) - mean)).",
-        "static const signed char kLangIdWeights[] = {",
+        "static constexpr signed char kLangIdWeights[] = {",
     ]
     flat = [v for row in table for v in row]
     for i in range(0, len(flat), 24):
@@ -357,13 +357,13 @@ def write_inc(table, lex: dict[int, int], path: Path, n_train: dict[str, int]) -
         "",
         f"// Known words: FNV-1a word hashes (sorted) and their languages (bit k as above);",
         f"// the {LEXICON} most frequent words typical of each language, seen at least {LEXICON_MIN} times.",
-        "static const unsigned kLangIdWordHash[] = {",
+        "static constexpr unsigned kLangIdWordHash[] = {",
     ]
     keys = sorted(lex)
     for i in range(0, len(keys), 8):
         lines.append("    " + ",".join(f"0x{h:08x}u" for h in keys[i:i + 8]) + ",")
     lines.append("};")
-    lines.append("static const unsigned char kLangIdWordLangs[] = {")
+    lines.append("static constexpr unsigned char kLangIdWordLangs[] = {")
     for i in range(0, len(keys), 32):
         lines.append("    " + ",".join(str(lex[h]) for h in keys[i:i + 32]) + ",")
     lines.append("};")

@@ -1,5 +1,6 @@
 #include "text/chars.h"
 
+#include <unicode/unorm2.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 
@@ -58,32 +59,40 @@ ScriptClass ScriptFor(char32_t c) {
   }
 }
 
+// NFKC_Quick_Check=Yes and combining class 0: a text made only of such code
+// points is already in NFKC (UAX #15 quick check), whatever their order.
+bool NfkcYes(char32_t c) {
+  const UChar32 u = static_cast<UChar32>(c);
+  return u_getIntPropertyValue(u, UCHAR_NFKC_QUICK_CHECK) == UNORM_YES && u_getCombiningClass(u) == 0;
+}
+
+uint8_t Bits(char32_t c) {
+  return static_cast<uint8_t>((NfkcYes(c) ? 0x20 : 0) | (static_cast<int>(Classify(c)) << 2) |
+                              static_cast<int>(ScriptFor(c)));
+}
+
 struct Tables {
-  std::array<uint8_t, 0x10000> cls;     // CharClass << 2 | ScriptClass
+  std::array<uint8_t, 0x10000> cls;     // NFKC-quick-check-yes << 5 | CharClass << 2 | ScriptClass
   Tables() {
-    for (char32_t c = 0; c < 0x10000; ++c) {
-      cls[c] = static_cast<uint8_t>((static_cast<int>(Classify(c)) << 2) |
-                                    static_cast<int>(ScriptFor(c)));
-    }
+    for (char32_t c = 0; c < 0x10000; ++c) cls[c] = Bits(c);
   }
 };
 
-const Tables& GetTables() {
-  static const Tables* tables = new Tables();  // built once, never freed (no exit-time order issues)
-  return *tables;
-}
-
 }  // namespace
 
-CharClass ClassOf(char32_t c) {
-  if (c < 0x10000) return static_cast<CharClass>(GetTables().cls[c] >> 2);
-  return Classify(c);
+namespace chars_internal {
+
+std::atomic<const uint8_t*> g_table{nullptr};
+
+const uint8_t* BuildTable() {
+  static const Tables* tables = new Tables();  // built once, never freed (no exit-time order issues)
+  g_table.store(tables->cls.data(), std::memory_order_release);
+  return tables->cls.data();
 }
 
-ScriptClass ScriptOf(char32_t c) {
-  if (c < 0x10000) return static_cast<ScriptClass>(GetTables().cls[c] & 3);
-  return ScriptFor(c);
-}
+uint8_t BitsAstral(char32_t c) { return Bits(c); }
+
+}  // namespace chars_internal
 
 int DigitValue(char32_t c) {
   if (c >= '0' && c <= '9') return static_cast<int>(c - '0');

@@ -2,6 +2,10 @@
 
 #include <libstemmer.h>
 
+#include <bit>
+#include <cstdint>
+#include <iterator>
+#include <cstring>
 #include <memory>
 
 namespace zari::text::english {
@@ -63,11 +67,37 @@ bool EndsWith(std::u32string_view s, std::u32string_view suf) {
 
 }  // namespace
 
+// For each first letter a–z, the chat forms that start with it (a bit per
+// rule) and their lengths (a bit per length 1–8): most words are rejected
+// without looking at the table, the others are compared with a few rules.
+struct ChatIndex {
+  uint64_t rules[26] = {};
+  uint16_t lengths[26] = {};
+  constexpr ChatIndex() {
+    for (size_t i = 0; i < std::size(kChat); ++i) {
+      const auto& r = kChat[i];
+      rules[r.from[0] - U'a'] |= uint64_t{1} << i;
+      lengths[r.from[0] - U'a'] |= static_cast<uint16_t>(1u << r.from.size());
+    }
+  }
+};
+constexpr ChatIndex kChatIndex;
+static_assert(std::size(kChat) <= 64, "ChatIndex holds a bit per chat rule");
+static_assert([] {
+  for (const auto& r : kChat) {
+    if (r.from.empty() || r.from.size() > 8 || r.from[0] < U'a' || r.from[0] > U'z') return false;
+  }
+  return true;
+}(), "chat forms are 1-8 letters starting with a-z");
+
 Expansion Expand(std::u32string_view t) {
   if (t.find(U'\'') == std::u32string_view::npos) {
-    if (t.size() <= 8) {  // the longest chat form is 8 letters
-      for (const auto& r : kChat) {
-        if (r.from.size() == t.size() && r.from[0] == t[0] && t == r.from) return FromRule(r);
+    // The longest chat form is 8 letters.
+    if (t.size() <= 8 && !t.empty() && t[0] >= U'a' && t[0] <= U'z' &&
+        (kChatIndex.lengths[t[0] - U'a'] >> t.size()) & 1) {
+      for (uint64_t m = kChatIndex.rules[t[0] - U'a']; m; m &= m - 1) {
+        const Rule& r = kChat[std::countr_zero(m)];
+        if (t == r.from) return FromRule(r);
       }
     }
     Expansion e;
@@ -94,22 +124,68 @@ Expansion Expand(std::u32string_view t) {
   return e;
 }
 
-void AppendStem(std::string_view word, std::string* out) {
+namespace {
+
+// Snowball costs about 1,500 instructions a word, and a support chat repeats
+// its words, so each thread keeps the stems of the words it saw last: a
+// direct-mapped table of kStemSlots words of up to kStemMaxWord bytes (the
+// stem is never longer than the word), 48 KB, allocated on first use and
+// never after. A slot holds one word; a new word that hashes to it replaces
+// it. Longer words are stemmed every time.
+constexpr size_t kStemSlots = 4096;
+constexpr size_t kStemMaxWord = 23;
+
+struct StemSlot {
+  uint8_t word_len = 0;  // 0: empty
+  uint8_t stem_len = 0;
+  char word[kStemMaxWord];
+  char stem[kStemMaxWord];
+};
+
+struct Stemmer {
   struct Deleter {
     void operator()(sb_stemmer* s) const { sb_stemmer_delete(s); }
   };
-  thread_local std::unique_ptr<sb_stemmer, Deleter> stemmer(sb_stemmer_new("english", "UTF_8"));
-  if (!stemmer) {
+  std::unique_ptr<sb_stemmer, Deleter> snowball{sb_stemmer_new("english", "UTF_8")};
+  std::unique_ptr<StemSlot[]> slots{new StemSlot[kStemSlots]};
+};
+
+inline size_t SlotOf(std::string_view word) {
+  uint32_t h = 2166136261u;
+  for (char c : word) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return (h ^ (h >> 15)) & (kStemSlots - 1);
+}
+
+}  // namespace
+
+void AppendStem(std::string_view word, std::string* out) {
+  thread_local Stemmer stemmer;
+  if (!stemmer.snowball || word.empty()) {
     out->append(word);
     return;
   }
-  const sb_symbol* s = sb_stemmer_stem(stemmer.get(), reinterpret_cast<const sb_symbol*>(word.data()),
+  StemSlot* slot = nullptr;
+  if (word.size() <= kStemMaxWord) {
+    slot = &stemmer.slots[SlotOf(word)];
+    if (slot->word_len == word.size() && std::memcmp(slot->word, word.data(), word.size()) == 0) {
+      out->append(slot->stem, slot->stem_len);
+      return;
+    }
+  }
+  const sb_symbol* s = sb_stemmer_stem(stemmer.snowball.get(), reinterpret_cast<const sb_symbol*>(word.data()),
                                        static_cast<int>(word.size()));
   if (!s) {
     out->append(word);
     return;
   }
-  out->append(reinterpret_cast<const char*>(s), static_cast<size_t>(sb_stemmer_length(stemmer.get())));
+  const size_t len = static_cast<size_t>(sb_stemmer_length(stemmer.snowball.get()));
+  out->append(reinterpret_cast<const char*>(s), len);
+  if (slot && len <= kStemMaxWord) {
+    slot->word_len = static_cast<uint8_t>(word.size());
+    slot->stem_len = static_cast<uint8_t>(len);
+    std::memcpy(slot->word, word.data(), word.size());
+    std::memcpy(slot->stem, s, len);
+  }
 }
 
 }  // namespace zari::text::english

@@ -227,12 +227,11 @@ void DecodeCyrillic(std::u32string_view in, std::u32string* out) {
 }
 
 void AppendKey(std::u32string_view s, std::string* key) {
-  const size_t start = key->size();
+  latin::KeyWriter out(key, 4 * s.size());  // doubled consonants collapse as it goes
   for (size_t i = 0; i < s.size(); ++i) {
     char32_t c = s[i];
     if (c < 0x10D0 || c > 0x10FF) {
-      if (c < 0x80) key->push_back(static_cast<char>(c));
-      else AppendUtf8(key, c);
+      out.PutUtf8(c);
       continue;
     }
     // Mirrors of chat digraphs: native სჰ meets chat "sh" (→ შ), and so on.
@@ -248,20 +247,19 @@ void AppendKey(std::u32string_view s, std::string* key) {
         case U'პ': case U'ფ': m = 'p'; break;
         default: break;
       }
-      if (m) { key->push_back(m); ++i; continue; }
+      if (m) { out.Put(m); ++i; continue; }
     }
-    if (c == U'დ' && i + 1 < s.size() && s[i + 1] == U'ზ') { key->push_back('z'); ++i; continue; }
+    if (c == U'დ' && i + 1 < s.size() && s[i + 1] == U'ზ') { out.Put('z'); ++i; continue; }
     // "ts" is typed for ც, for თს (ბარათს "barats", რაც "rats") and, on the
     // keyboard without Shift, for თშ (ხუთშაბათი "xutsabati"): the decoder
     // cannot tell them apart, so the key does not either.
     if ((c == U'თ' || c == U'ტ') && i + 1 < s.size() && (s[i + 1] == U'ს' || s[i + 1] == U'შ')) {
-      key->push_back('c');
+      out.Put('c');
       ++i;
       continue;
     }
-    if (char k = kKey[c - 0x10D0]) key->push_back(k);
+    if (char k = kKey[c - 0x10D0]) out.Put(k);
   }
-  latin::CollapseDoubledConsonants(key, start);
 }
 
 }  // namespace zari::text::georgian

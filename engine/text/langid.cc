@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <iterator>
+#include <cstring>
+#include <memory>
 
 #include "text/azerbaijani.h"
 #include "text/latin.h"
@@ -52,34 +54,72 @@ inline bool IsKaShiftLetter(char32_t c) {
   return c == 'T' || c == 'W' || c == 'R' || c == 'S' || c == 'J' || c == 'Z' || c == 'C';
 }
 
-inline void Add(uint32_t hash, int32_t scores[3]) {
-  const signed char* w = &kLangIdWeights[(hash & kMask) * 3];
-  scores[0] += w[0];
-  scores[1] += w[1];
-  scores[2] += w[2];
+// The three weights of a bucket packed into one integer, w0 + w1·2^21 +
+// w2·2^42: summing packed values sums each language's weights in its own
+// 21-bit field (exactly: a token adds at most a few hundred weights of at most
+// 128 in magnitude, far below 2^20), one load and one add per feature instead
+// of three of each. Built at compile time from kLangIdWeights.
+constexpr int kLaneBits = 21;
+struct PackedWeights {
+  uint64_t w[kBuckets] = {};
+  constexpr PackedWeights() {
+    for (uint32_t b = 0; b < kBuckets; ++b) {
+      const int64_t v = static_cast<int64_t>(kLangIdWeights[b * 3]) +
+                        static_cast<int64_t>(kLangIdWeights[b * 3 + 1]) * (int64_t{1} << kLaneBits) +
+                        static_cast<int64_t>(kLangIdWeights[b * 3 + 2]) * (int64_t{1} << (2 * kLaneBits));
+      w[b] = static_cast<uint64_t>(v);
+    }
+  }
+};
+constexpr PackedWeights kPacked;
+
+inline void Add(uint32_t hash, uint64_t* acc) { *acc += kPacked.w[hash & kMask]; }
+
+// The three sums back out of an accumulator.
+inline void Unpack(uint64_t acc, int32_t scores[3]) {
+  constexpr int64_t kLane = int64_t{1} << kLaneBits;
+  auto low = [](int64_t a) {  // the signed value of the lowest lane
+    int64_t v = a & (kLane - 1);
+    return v >= kLane / 2 ? v - kLane : v;
+  };
+  int64_t a = static_cast<int64_t>(acc);
+  const int64_t s0 = low(a);
+  a = (a - s0) / kLane;
+  const int64_t s1 = low(a);
+  a = (a - s1) / kLane;
+  scores[0] = static_cast<int32_t>(s0);
+  scores[1] = static_cast<int32_t>(s1);
+  scores[2] = static_cast<int32_t>(a);
 }
 
-}  // namespace
 
-int ScoreLatinToken(std::u32string_view tok, float out[3]) {
+// One token's contribution to each language's score, and the languages it is
+// a known word of.
+struct TokenScore {
+  float v[3] = {0, 0, 0};
+  int known = 0;
+};
+
+TokenScore ComputeTokenScore(std::u32string_view tok) {
+  TokenScore r;
   constexpr size_t kMaxTok = ZARI_LANGID_MAX_TOKEN;
-  int32_t scores[3] = {0, 0, 0};
+  uint64_t acc = 0;
   uint8_t p[kMaxTok + 2];  // boundary + symbols + boundary
   size_t len = 0, total = 0;
   uint32_t word = Fnv(kFnvOffset, kSaltWord);
   for (size_t k = 0; k < tok.size(); ++k) {
     const char32_t c = tok[k];
-    if (k > 0 && IsKaShiftLetter(c) && IsAsciiLower(tok[k - 1])) Add(Fnv(kFnvOffset, kSaltShift), scores);
+    if (k > 0 && IsKaShiftLetter(c) && IsAsciiLower(tok[k - 1])) Add(Fnv(kFnvOffset, kSaltShift), &acc);
     int s = LatinSymbol(c);
     if (s == 0) continue;
     ++total;
     word = Fnv(word, static_cast<uint32_t>(s));
     if (len < kMaxTok) p[1 + len++] = static_cast<uint8_t>(s);
   }
-  if (total == 0) return 0;
+  if (total == 0) return r;
   int known = 0;
   if (total <= ZARI_LANGID_MAX_WORD) {
-    Add(word, scores);
+    Add(word, &acc);
     const unsigned* end = kLangIdWordHash + std::size(kLangIdWordHash);
     const unsigned* it = std::lower_bound(kLangIdWordHash, end, word);
     if (it != end && *it == word) known = kLangIdWordLangs[it - kLangIdWordHash];
@@ -88,15 +128,34 @@ int ScoreLatinToken(std::u32string_view tok, float out[3]) {
   p[len + 1] = 0;
   const size_t plen = len + 2;
   // The n-grams starting at i share their prefix hash: one FNV step per
-  // symbol, one more to mix in n.
-  for (size_t i = 0; i < plen; ++i) {
-    uint32_t h = kFnvOffset;
-    for (size_t n = 1; n <= ZARI_LANGID_MAX_N && i + n <= plen; ++n) {
-      h = Fnv(h, p[i + n - 1]);
-      if (n == 1 && (i == 0 || i == plen - 1)) continue;  // a lone boundary
-      Add(Fnv(h, kSaltNgram + static_cast<uint32_t>(n)), scores);
-    }
+  // symbol, one more to mix in n. Unrolled for n = 1..4; a lone boundary is
+  // not a unigram.
+  static_assert(ZARI_LANGID_MAX_N == 4, "the n-gram loop below is unrolled for n = 1..4");
+  constexpr uint32_t kSalt1 = kSaltNgram + 1, kSalt2 = kSaltNgram + 2, kSalt3 = kSaltNgram + 3,
+                     kSalt4 = kSaltNgram + 4;
+  size_t i = 0;
+  for (; i + 4 <= plen; ++i) {
+    uint32_t h = Fnv(kFnvOffset, p[i]);
+    if (i != 0) Add(Fnv(h, kSalt1), &acc);
+    h = Fnv(h, p[i + 1]);
+    Add(Fnv(h, kSalt2), &acc);
+    h = Fnv(h, p[i + 2]);
+    Add(Fnv(h, kSalt3), &acc);
+    h = Fnv(h, p[i + 3]);
+    Add(Fnv(h, kSalt4), &acc);
   }
+  for (; i < plen; ++i) {  // the last three starts: shorter n-grams only
+    uint32_t h = Fnv(kFnvOffset, p[i]);
+    if (i != 0 && i != plen - 1) Add(Fnv(h, kSalt1), &acc);
+    if (i + 2 > plen) continue;
+    h = Fnv(h, p[i + 1]);
+    Add(Fnv(h, kSalt2), &acc);
+    if (i + 3 > plen) continue;
+    h = Fnv(h, p[i + 2]);
+    Add(Fnv(h, kSalt3), &acc);
+  }
+  int32_t scores[3];
+  Unpack(acc, scores);
   // A word's evidence, centred and clipped (a long name must not outvote the
   // rest), plus a bonus for each language it is a known word of.
   constexpr float kScale = 1.0f / ZARI_LANGID_QUANT;
@@ -105,9 +164,74 @@ int ScoreLatinToken(std::u32string_view tok, float out[3]) {
     float v = static_cast<float>(scores[k]) * kScale - mean;
     v = std::clamp(v, -ZARI_LANGID_CLIP, ZARI_LANGID_CLIP);
     if ((known >> k) & 1) v += ZARI_LANGID_KNOWN_BONUS;
-    out[k] += v;
+    r.v[k] = v;
   }
-  return known;
+  r.known = known;
+  return r;
+}
+
+
+// The model's input, one byte per code point: the symbol (1–34, 0 for none),
+// 0x40 for an ASCII capital, 0x80 for a non-ASCII letter. A token's score is
+// a function of these bytes alone (symbols for the n-grams and the word,
+// ASCII case for the keyboard's Shift cue), so they key the cache below.
+inline uint8_t Encode(char32_t c) {
+  if (c < 0x80) {
+    if (c >= 'a' && c <= 'z') return static_cast<uint8_t>(c - 'a' + 1);
+    if (c >= 'A' && c <= 'Z') return static_cast<uint8_t>((c - 'A' + 1) | 0x40);
+    return c == '\'' ? 34 : 0;
+  }
+  const int s = LatinSymbol(c);
+  return s ? static_cast<uint8_t>(s | 0x80) : 0;
+}
+
+// Chat repeats its words, so each thread keeps the scores of the tokens it
+// saw last: a direct-mapped table of kScoreSlots tokens of up to
+// kScoreMaxLen code points (40 KB, allocated on first use and never after; a
+// new token that hashes to a slot replaces the one there). A hit costs a
+// hash and a compare instead of ~4 table lookups per letter, most of them
+// cache misses.
+constexpr size_t kScoreSlots = 4096;
+constexpr size_t kScoreMaxLen = 24;
+struct ScoreSlot {
+  uint8_t len = 0;  // 0: empty
+  uint8_t key[kScoreMaxLen];
+  TokenScore score;
+};
+
+ScoreSlot* ScoreCache() {
+  thread_local std::unique_ptr<ScoreSlot[]> slots(new ScoreSlot[kScoreSlots]);
+  return slots.get();
+}
+
+}  // namespace
+
+int ScoreLatinToken(std::u32string_view tok, float out[3]) {
+  TokenScore r;
+  if (tok.empty()) return 0;
+  if (tok.size() <= kScoreMaxLen) {
+    uint8_t key[kScoreMaxLen];
+    uint32_t h = kFnvOffset;
+    for (size_t k = 0; k < tok.size(); ++k) {
+      key[k] = Encode(tok[k]);
+      h = Fnv(h, key[k]);
+    }
+    ScoreSlot& slot = ScoreCache()[(h ^ (h >> 15)) & (kScoreSlots - 1)];
+    if (slot.len == tok.size() && std::memcmp(slot.key, key, tok.size()) == 0) {
+      r = slot.score;
+    } else {
+      r = ComputeTokenScore(tok);
+      slot.len = static_cast<uint8_t>(tok.size());
+      std::memcpy(slot.key, key, tok.size());
+      slot.score = r;
+    }
+  } else {
+    r = ComputeTokenScore(tok);
+  }
+  out[0] += r.v[0];
+  out[1] += r.v[1];
+  out[2] += r.v[2];
+  return r.known;
 }
 
 LangGuess DetectLanguage(const LangIdToken* tokens, size_t count, LangSet allowed) {

@@ -59,55 +59,63 @@ const BaseTable& Bases() {
   return *t;
 }
 
-inline bool IsAsciiConsonant(char c) {
-  return c >= 'a' && c <= 'z' && c != 'a' && c != 'e' && c != 'i' && c != 'o' && c != 'u';
-}
-
 }  // namespace
 
-char32_t ToLower(char32_t c, bool turkic) {
-  if (c < 0x80) {
-    if (c >= 'A' && c <= 'Z') return (turkic && c == 'I') ? U'ı' : c + 32;
-    return c;
-  }
+char32_t ToLowerNonAscii(char32_t c) {
   if (c == U'İ') return 'i';
   return static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
 }
 
-char AsciiBase(char32_t c) {
-  if (c < 0x80) return (c >= 'a' && c <= 'z') ? static_cast<char>(c)
-                       : (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : 0;
+char AsciiBaseNonAscii(char32_t c) {
   if (c < kTableEnd) return Bases().base[c];
   return 0;
 }
 
 void AppendKey(std::u32string_view s, std::string* key) {
-  const size_t start = key->size();
+  // One pass over the output, equivalent to three in turn (each only looks at
+  // the byte the one before kept last): the keyboard-less letters; sh→s,
+  // ch→c, gh→g (keyboard-less Azerbaijani, and harmless elsewhere, since
+  // templates and messages share the key); doubled consonants collapse.
+  KeyWriter out(key, 4 * s.size());
   for (char32_t c : s) {
     if (c < 0x80) {
-      key->push_back(static_cast<char>(c));
+      out.PutLatin(static_cast<char>(c));
     } else if (char b = AsciiBase(c)) {
-      key->push_back(b);
+      out.PutLatin(b);
     } else if (c >= 0x0300 && c <= 0x036F) {
       // combining diacritics (e.g. the dot above of a non-Turkic İ): the key
       // is the keyboard-less spelling, they add nothing
     } else {
-      AppendUtf8(key, c);
+      out.PutUtf8(c);
     }
   }
-  // sh→s, ch→c, gh→g: keyboard-less Azerbaijani (and harmless elsewhere,
-  // since templates and messages share the key).
-  size_t w = start;
-  for (size_t r = start; r < key->size(); ++r) {
-    char c = (*key)[r];
-    if (c == 'h' && w > start) {
-      char p = (*key)[w - 1];
-      if (p == 's' || p == 'c' || p == 'g') continue;
-    }
-    (*key)[w++] = c;
+}
+
+void KeyWriter::PutUtf8(char32_t c) {
+  if (c < 0x80) {
+    Put(static_cast<char>(c));
+    return;
   }
-  key->resize(w);
-  CollapseDoubledConsonants(key, start);
+  char b[4];
+  size_t n;
+  if (c < 0x800) {
+    b[0] = static_cast<char>(0xC0 | (c >> 6));
+    b[1] = static_cast<char>(0x80 | (c & 0x3F));
+    n = 2;
+  } else if (c < 0x10000) {
+    b[0] = static_cast<char>(0xE0 | (c >> 12));
+    b[1] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    b[2] = static_cast<char>(0x80 | (c & 0x3F));
+    n = 3;
+  } else {
+    b[0] = static_cast<char>(0xF0 | (c >> 18));
+    b[1] = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    b[2] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    b[3] = static_cast<char>(0x80 | (c & 0x3F));
+    n = 4;
+  }
+  for (size_t k = 0; k < n; ++k) *p_++ = b[k];
+  last_ = b[n - 1];
 }
 
 void CollapseDoubledConsonants(std::string* key, size_t start) {

@@ -1,5 +1,7 @@
 #include "text/normalize.h"
 
+#include <algorithm>
+
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/stringpiece.h>
@@ -22,6 +24,7 @@ struct RawToken {
   ScriptClass script;       // script of its letters (kOther: no letters)
   bool sentence_initial;
   bool has_digit;
+  bool compose;             // has combining marks or conjoining jamo (see ComposeIfMarks)
 };
 
 // Per-thread working memory: grows to the largest message seen, then the
@@ -50,56 +53,81 @@ const icu::Normalizer2* Nfkc() {
   return n;
 }
 
-// Stage 0–2: repair UTF-8, NUL → space, № → #, cap the length, NFKC.
-// Returns the text to tokenize (one of the scratch strings).
+// Stage 0–2: repair UTF-8, NUL → space, № → #, apostrophe look-alikes → ',
+// drop ignorables, cap the length, NFKC. Returns the text to tokenize: the
+// input itself when none of that changes anything (the usual case), else one
+// of the scratch strings.
 std::string_view Prepare(std::string_view in, size_t max_cps, Scratch* s, bool* truncated) {
   std::string& out = s->utf8;
   out.clear();
-  bool ascii = true;
+  bool copied = false;  // something changed: the text is `out`
+  bool stable = true;   // every code point is NFKC-stable: NFKC would change nothing
+  size_t run = 0;       // start of the input not yet copied to `out`
   size_t cps = 0;
-  for (size_t i = 0; i < in.size();) {
+  size_t i = 0;
+  auto change = [&](size_t from, size_t to) {  // copy the run before in[from, to) and skip it
+    out.append(in.data() + run, from - run);
+    run = to;
+    copied = true;
+  };
+  while (i < in.size()) {
     if (++cps > max_cps) {
       *truncated = true;
       break;
     }
-    unsigned char b = static_cast<unsigned char>(in[i]);
+    const unsigned char b = static_cast<unsigned char>(in[i]);
     if (b < 0x80) {
-      out.push_back(b == 0 ? ' ' : static_cast<char>(b));
+      if (b == 0) {
+        change(i, i + 1);
+        out.push_back(' ');
+      }
       ++i;
       continue;
     }
-    char32_t c = DecodeUtf8(in, &i);
+    const size_t start = i;
+    const char32_t c = DecodeUtf8(in, &i);
+    if (c == kReplacementChar && i - start == 1) {  // an invalid byte (a real U+FFFD is 3)
+      change(start, i);
+      AppendUtf8(&out, kReplacementChar);
+      continue;
+    }
     if (c == 0x2116) {  // № would become "No" under NFKC
+      change(start, i);
       out.push_back('#');
       continue;
     }
+    const CharClass k = ClassOf(c);
     // Ignorables (ZWSP, soft hyphen, ZWJ, variation selectors, BOM) go before
     // NFKC: left in, they would block the composition of what they separate.
-    const CharClass k = ClassOf(c);
-    if (k == CharClass::kDrop) continue;
+    if (k == CharClass::kDrop) {
+      change(start, i);
+      continue;
+    }
     // Apostrophe look-alikes become ' before NFKC, which would turn ´ into a
     // space and a combining acute ("can´t" → "can t").
     if (k == CharClass::kApostrophe) {
+      change(start, i);
       out.push_back('\'');
       continue;
     }
-    ascii = false;
-    AppendUtf8(&out, c);
+    stable = stable && IsNfkcStable(c);
   }
-  if (ascii) return out;
+  std::string_view text = in.substr(0, i);
+  if (copied) {
+    out.append(in.data() + run, i - run);
+    text = out;
+  }
+  if (stable) return text;
   const icu::Normalizer2* nfkc = Nfkc();
-  if (!nfkc) return out;
+  if (!nfkc) return text;
   UErrorCode err = U_ZERO_ERROR;
-  if (nfkc->isNormalizedUTF8(icu::StringPiece(out.data(), static_cast<int32_t>(out.size())), err) ||
-      U_FAILURE(err)) {
-    return out;
-  }
+  const icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
+  if (nfkc->isNormalizedUTF8(piece, err) || U_FAILURE(err)) return text;
   s->nfkc.clear();
   icu::StringByteSink<std::string> sink(&s->nfkc);
   err = U_ZERO_ERROR;
-  nfkc->normalizeUTF8(0, icu::StringPiece(out.data(), static_cast<int32_t>(out.size())), sink,
-                      nullptr, err);
-  if (U_FAILURE(err)) return out;
+  nfkc->normalizeUTF8(0, piece, sink, nullptr, err);
+  if (U_FAILURE(err)) return text;
   return s->nfkc;
 }
 
@@ -107,66 +135,100 @@ inline bool IsLetterish(char32_t c) {
   CharClass k = ClassOf(c);
   return k == CharClass::kLetter || k == CharClass::kMark;
 }
-inline bool IsAlnum(char32_t c) { return IsAsciiDigit(c) || IsLetterish(c); }
 
-inline ScriptClass LetterScript(char32_t c) {
-  ScriptClass s = ScriptOf(c);
-  return s;
+// Stage 3–4, the first half of tokenizing: one code point per character of
+// the cleaned text, ' ' between chunks (\x01 after a sentence end).
+inline void MapCodePoint(uint8_t bits, char32_t c, char32_t* out, size_t* n) {
+  switch (CharTable::Class(bits)) {
+    case CharClass::kSpace:
+      // Sentence ends make the next word sentence-initial (chat Georgian
+      // capitalizes it without meaning the Shift letter).
+      out[(*n)++] = c == '!' || c == '?' || c == 0x2026 ? U'\x01' : U' ';
+      return;
+    case CharClass::kDrop:
+      return;
+    case CharClass::kDigit:
+      out[(*n)++] = c <= '9' ? c : static_cast<char32_t>('0' + DigitValue(c));
+      return;
+    case CharClass::kApostrophe:
+      out[(*n)++] = '\'';
+      return;
+    case CharClass::kJoiner:
+      out[(*n)++] = c == 0x2010 || c == 0x2011 ? U'-' : c;
+      return;
+    case CharClass::kNumSym:
+      out[(*n)++] = c;
+      return;
+    case CharClass::kLetter:
+    case CharClass::kMark:
+      out[(*n)++] = c == 0x01DD ? U'ə' : c == 0x018E ? U'Ə' : c;  // ǝ (turned e) typed for ə
+      return;
+  }
 }
 
-// Stage 3–4 and tokenization: cleanup and the rules for characters that join
-// or split tokens. Appends RawTokens over s->cps.
-void Tokenize(std::string_view text, Scratch* s) {
+// The first half of tokenizing, from prepared text (Prepare()'s output).
+void MapPrepared(std::string_view text, const CharTable& table, Scratch* s) {
   std::u32string& cps = s->cps;
-  cps.clear();
-  s->raw.clear();
-  // First pass: map every code point; spaces separate raw chunks.
+  cps.resize(text.size());  // at most one code point per byte
+  size_t n = 0;
   for (size_t i = 0; i < text.size();) {
-    char32_t c = DecodeUtf8(text, &i);
-    switch (ClassOf(c)) {
-      case CharClass::kSpace:
-        // Sentence ends make the next word sentence-initial (chat Georgian
-        // capitalizes it without meaning the Shift letter).
-        cps.push_back(c == '!' || c == '?' || c == 0x2026 ? U'\x01' : U' ');
-        break;
-      case CharClass::kDrop:
-        break;
-      case CharClass::kDigit:
-        cps.push_back(static_cast<char32_t>('0' + DigitValue(c)));
-        break;
-      case CharClass::kApostrophe:
-        cps.push_back('\'');
-        break;
-      case CharClass::kJoiner:
-        cps.push_back(c == 0x2010 || c == 0x2011 ? U'-' : c);
-        break;
-      case CharClass::kNumSym:
-        cps.push_back(c);
-        break;
-      case CharClass::kLetter:
-      case CharClass::kMark:
-        if (c == 0x01DD) c = U'ə';        // ǝ (turned e) typed for ə
-        else if (c == 0x018E) c = U'Ə';
-        cps.push_back(c);
-        break;
-    }
+    const char32_t c = DecodeUtf8(text, &i);
+    MapCodePoint(table.Bits(c), c, cps.data(), &n);
   }
+  cps.resize(n);
+}
+
+// Prepare() and MapPrepared() in one pass over the raw input, for text NFKC
+// leaves alone (nearly all of it: every code point NFKC-stable, once
+// ignorables are dropped and apostrophe look-alikes replaced). The result is
+// the same as theirs. Returns false, leaving the work to them, at the first
+// code point NFKC might change.
+bool MapRaw(std::string_view in, size_t max_cps, const CharTable& table, Scratch* s, bool* truncated) {
+  std::u32string& cps = s->cps;
+  cps.resize(std::min(in.size(), max_cps));
+  char32_t* const out = cps.data();
+  size_t n = 0, count = 0;
+  for (size_t i = 0; i < in.size();) {
+    if (++count > max_cps) {
+      *truncated = true;
+      break;
+    }
+    const char32_t c = DecodeUtf8(in, &i);  // invalid bytes: U+FFFD, as Prepare()
+    if (c == 0x2116) {                      // № would become "No" under NFKC
+      out[n++] = '#';
+      continue;
+    }
+    const uint8_t bits = table.Bits(c);
+    const CharClass k = CharTable::Class(bits);
+    if (!CharTable::NfkcStable(bits) && k != CharClass::kDrop && k != CharClass::kApostrophe) return false;
+    MapCodePoint(bits, c, out, &n);
+  }
+  cps.resize(n);
+  return true;
+}
+
+// The second half of tokenizing: the rules for characters that join or split
+// tokens. Appends RawTokens over s->cps.
+void SplitTokens(const CharTable& table, Scratch* s) {
+  std::u32string& cps = s->cps;
+  char32_t* const out = cps.data();
+  const size_t n = cps.size();
+  s->raw.clear();
   // Second pass: split chunks into tokens, compacting cps in place (tokens
   // never grow, so the write position never passes the read position).
-  const size_t n = cps.size();
   size_t w = 0;
   bool sentence_start = true;
   size_t r = 0;
   while (r < n) {
-    while (r < n && (cps[r] == ' ' || cps[r] == U'\x01')) {
-      if (cps[r] == U'\x01') sentence_start = true;
+    while (r < n && (out[r] == ' ' || out[r] == U'\x01')) {
+      if (out[r] == U'\x01') sentence_start = true;
       ++r;
     }
     if (r >= n) break;
     size_t chunk_end = r;
     bool has_digit = false;
-    while (chunk_end < n && cps[chunk_end] != ' ' && cps[chunk_end] != U'\x01') {
-      has_digit |= IsAsciiDigit(cps[chunk_end]);
+    while (chunk_end < n && out[chunk_end] != ' ' && out[chunk_end] != U'\x01') {
+      has_digit |= IsAsciiDigit(out[chunk_end]);
       ++chunk_end;
     }
     // Emit sub-tokens of the chunk [r, chunk_end). A token is either a word
@@ -178,19 +240,20 @@ void Tokenize(std::string_view text, Scratch* s) {
     bool tok_letters = false;  // a word
     bool tok_number = false;   // digits or * # +
     bool tok_digits = false;
+    bool tok_compose = false;
     bool next_sentence = false;
     auto flush = [&]() {
       // Drop joiners left dangling at the end.
-      while (w > tok_begin && (cps[w - 1] == '\'' || cps[w - 1] == '.' || cps[w - 1] == '-' ||
-                               cps[w - 1] == '@')) {
-        if (cps[w - 1] == '.') next_sentence = true;
+      while (w > tok_begin && (out[w - 1] == '\'' || out[w - 1] == '.' || out[w - 1] == '-' ||
+                               out[w - 1] == '@')) {
+        if (out[w - 1] == '.') next_sentence = true;
         --w;
       }
       // Symbols without a digit (a lone "#" or "+") and marks without a base
       // are not tokens.
       if (w > tok_begin && (tok_letters || tok_digits)) {
         s->raw.push_back({static_cast<uint32_t>(tok_begin), static_cast<uint32_t>(w), tok_script,
-                          sentence_start, tok_number && !tok_letters});
+                          sentence_start, tok_number && !tok_letters, tok_compose});
         sentence_start = false;
       } else {
         w = tok_begin;
@@ -199,16 +262,52 @@ void Tokenize(std::string_view text, Scratch* s) {
       next_sentence = false;
       tok_begin = w;
       tok_script = ScriptClass::kOther;
-      tok_letters = tok_number = tok_digits = false;
+      tok_letters = tok_number = tok_digits = tok_compose = false;
     };
     for (size_t i = r; i < chunk_end; ++i) {
-      char32_t c = cps[i];
-      char32_t prev = i > r ? cps[i - 1] : 0;
-      char32_t next = i + 1 < chunk_end ? cps[i + 1] : 0;
+      char32_t c = out[i];
+      const uint8_t bits = table.Bits(c);
+      const CharClass k = CharTable::Class(bits);
+      if (k == CharClass::kLetter) {
+        // Most characters: a letter continues the word, unless it starts a
+        // word after a number (100mb → 100 mb, 4g → 4 g) or changes script
+        // (SIMბარათი → SIM ბარათი).
+        ScriptClass sc = CharTable::Script(bits);
+        if (sc == ScriptClass::kCyrillic && (c == U'ә' || c == U'Ә') &&
+            (tok_script == ScriptClass::kLatin ||
+             (i + 1 < chunk_end && table.ScriptOf(out[i + 1]) == ScriptClass::kLatin))) {
+          // Cyrillic schwa typed inside a Latin Azerbaijani word.
+          c = c == U'ә' ? U'ə' : U'Ə';
+          sc = ScriptClass::kLatin;
+        }
+        if (tok_number && !tok_letters) flush();
+        if (tok_script != ScriptClass::kOther && sc != ScriptClass::kOther && sc != tok_script) flush();
+        if (sc != ScriptClass::kOther) tok_script = sc;
+        tok_letters = true;
+        tok_compose |= c >= 0x1100 && c <= 0x11FF;
+        out[w++] = c;
+        continue;
+      }
+      if (k == CharClass::kMark) {
+        if (w > tok_begin) {
+          out[w++] = c;
+          tok_compose = true;
+        }
+        continue;
+      }
+      if (IsAsciiDigit(c)) {
+        if (tok_letters) flush();  // sim2 → sim 2
+        out[w++] = c;
+        tok_number = tok_digits = true;
+        continue;
+      }
+      const char32_t prev = i > r ? out[i - 1] : 0;
+      const char32_t next = i + 1 < chunk_end ? out[i + 1] : 0;
       if (c == '\'') {
         // Inside a word only: Bakı'da, can't, ts'q'ali.
-        if (tok_letters && ClassOf(prev) == CharClass::kLetter && next && ClassOf(next) == CharClass::kLetter) {
-          cps[w++] = c;
+        if (tok_letters && table.ClassOf(prev) == CharClass::kLetter && next &&
+            table.ClassOf(next) == CharClass::kLetter) {
+          out[w++] = c;
         } else {
           flush();
         }
@@ -216,8 +315,8 @@ void Tokenize(std::string_view text, Scratch* s) {
       }
       if (c == '-') {
         // Joined only inside a word of one script: e-mail, Microsoft-un.
-        if (tok_letters && ClassOf(prev) == CharClass::kLetter && next && ClassOf(next) == CharClass::kLetter &&
-            LetterScript(prev) == LetterScript(next)) {
+        if (tok_letters && table.ClassOf(prev) == CharClass::kLetter && next &&
+            table.ClassOf(next) == CharClass::kLetter && table.ScriptOf(prev) == table.ScriptOf(next)) {
           continue;
         }
         flush();
@@ -225,7 +324,7 @@ void Tokenize(std::string_view text, Scratch* s) {
       }
       if (c == '.') {
         if (tok_digits && !tok_letters && IsAsciiDigit(prev) && IsAsciiDigit(next)) {
-          cps[w++] = c;
+          out[w++] = c;
         } else {
           flush();
           sentence_start = true;
@@ -233,51 +332,26 @@ void Tokenize(std::string_view text, Scratch* s) {
         continue;
       }
       if (c == '@') {
-        if (w > tok_begin && ClassOf(prev) != CharClass::kMark && IsAlnum(prev) && next &&
-            ClassOf(next) != CharClass::kMark && IsAlnum(next)) {
-          cps[w++] = c;
+        auto alnum = [&](char32_t x) {
+          const CharClass xk = table.ClassOf(x);
+          return IsAsciiDigit(x) || xk == CharClass::kLetter;  // not a mark
+        };
+        if (w > tok_begin && alnum(prev) && next && alnum(next)) {
+          out[w++] = c;
           continue;
         }
         flush();
         continue;
       }
-      if (c == '*' || c == '#' || c == '+') {
-        if (has_digit) {
-          // USSD codes and phone numbers: *100#, +995. Kept in a number.
-          if (tok_letters) flush();
-          cps[w++] = c;
-          tok_number = true;
-        } else {
-          flush();
-        }
-        continue;
+      // * # +
+      if (has_digit) {
+        // USSD codes and phone numbers: *100#, +995. Kept in a number.
+        if (tok_letters) flush();
+        out[w++] = c;
+        tok_number = true;
+      } else {
+        flush();
       }
-      if (IsAsciiDigit(c)) {
-        if (tok_letters) flush();  // sim2 → sim 2
-        cps[w++] = c;
-        tok_number = tok_digits = true;
-        continue;
-      }
-      // A letter or mark.
-      if (ClassOf(c) == CharClass::kMark) {
-        if (w > tok_begin) cps[w++] = c;
-        continue;
-      }
-      ScriptClass sc = LetterScript(c);
-      if (sc == ScriptClass::kCyrillic && (c == U'ә' || c == U'Ә') &&
-          (tok_script == ScriptClass::kLatin ||
-           (next && LetterScript(next) == ScriptClass::kLatin))) {
-        // Cyrillic schwa typed inside a Latin Azerbaijani word.
-        c = c == U'ә' ? U'ə' : U'Ə';
-        sc = ScriptClass::kLatin;
-      }
-      if (tok_number && !tok_letters) flush();  // 100mb → 100 mb, 4g → 4 g
-      if (tok_script != ScriptClass::kOther && sc != ScriptClass::kOther && sc != tok_script) {
-        flush();  // SIMბარათი → SIM ბარათი
-      }
-      if (sc != ScriptClass::kOther) tok_script = sc;
-      tok_letters = true;
-      cps[w++] = c;
     }
     flush();
     r = chunk_end;
@@ -286,6 +360,11 @@ void Tokenize(std::string_view text, Scratch* s) {
 }
 
 void SqueezeRepeats(std::u32string* word, int keep) {
+  // Most words have no run of three: find the first before rewriting.
+  const char32_t* d = word->data();
+  size_t i = 2;
+  while (i < word->size() && !(d[i] == d[i - 1] && d[i] == d[i - 2])) ++i;
+  if (i >= word->size()) return;
   size_t w = 0;
   for (size_t r = 0; r < word->size();) {
     size_t run = 1;
@@ -300,12 +379,12 @@ void SqueezeRepeats(std::u32string* word, int keep) {
 
 // Lowercasing can leave a letter and a combining mark that NFKC composes
 // (J + ̌ → j + ̌ → ǰ): compose them now, so the surface normalizes again to
-// itself. Rare (NFKC has composed everything it could before lowercasing).
+// itself. Rare (NFKC has composed everything it could before lowercasing):
+// only for tokens with marks or conjoining Hangul jamo (RawToken::compose;
+// lowercasing and decoding add neither).
 void ComposeIfMarks(std::u32string* word) {
-  bool marks = false;  // or conjoining Hangul jamo, which NFKC also composes
-  for (char32_t c : *word) marks |= ClassOf(c) == CharClass::kMark || (c >= 0x1100 && c <= 0x11FF);
   const icu::Normalizer2* nfkc = Nfkc();
-  if (!marks || !nfkc) return;
+  if (!nfkc) return;
   thread_local icu::UnicodeString src, dst;
   src.remove();
   for (char32_t c : *word) src.append(static_cast<UChar32>(c));
@@ -405,7 +484,7 @@ class Emitter {
     Token t;
     if (!out_->surface.empty()) out_->surface.push_back(' ');
     t.surface_begin = static_cast<uint32_t>(out_->surface.size());
-    for (char32_t c : surface) AppendUtf8(&out_->surface, c);
+    AppendUtf8(&out_->surface, surface);
     t.surface_len = static_cast<uint32_t>(out_->surface.size() - t.surface_begin);
     t.key_begin = static_cast<uint32_t>(out_->key.size());
     t.stem_begin = static_cast<uint32_t>(out_->stem_spans.size());
@@ -482,8 +561,12 @@ void Normalized::Clear() {
 void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* out) {
   out->Clear();
   Scratch& s = GetScratch();
-  std::string_view prepared = Prepare(text, opt.max_code_points, &s, &out->truncated);
-  Tokenize(prepared, &s);
+  const CharTable table;
+  if (!MapRaw(text, opt.max_code_points, table, &s, &out->truncated)) {
+    out->truncated = false;
+    MapPrepared(Prepare(text, opt.max_code_points, &s, &out->truncated), table, &s);
+  }
+  SplitTokens(table, &s);
 
   // Language: forced > detected > the conversation's > the pack's default.
   s.langid.clear();
@@ -553,7 +636,7 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
         if (lang == Lang::kKa && latin_as_georgian) {
           georgian::DecodeLatin(tok, t.sentence_initial, &word);
           TrimJoiners(&word);
-          ComposeIfMarks(&word);
+          if (t.compose) ComposeIfMarks(&word);
           SqueezeRepeats(&word, 1);
           emit.Georgian(word);
           break;
@@ -563,7 +646,7 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
           // Latin, its key and stems are those of its chat-Georgian reading,
           // which is what the same word becomes in a Latin-typed message.
           for (char32_t c : tok) word.push_back(latin::ToLower(c, false));
-          ComposeIfMarks(&word);
+          if (t.compose) ComposeIfMarks(&word);
           // Apostrophes go before squeezing: "u'u" is the run "uu" when the
           // surface is read again.
           RemoveApostrophes(&word);
@@ -571,7 +654,7 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
           s.word2.clear();
           georgian::DecodeLatin(word, false, &s.word2);
           TrimJoiners(&s.word2);
-          ComposeIfMarks(&s.word2);
+          if (t.compose) ComposeIfMarks(&s.word2);
           emit.LatinInGeorgian(word, s.word2);
           break;
         }
@@ -580,7 +663,7 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
           if (turkic && l == U'ä') l = U'ə';
           word.push_back(l);
         }
-        ComposeIfMarks(&word);
+        if (t.compose) ComposeIfMarks(&word);
         if (lang == Lang::kEn) {
           SqueezeRepeats(&word, 2);
           EmitEnglish(word, &s.word2, &emit);
@@ -595,27 +678,27 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
           georgian::DecodeCyrillic(tok, &word);
           RemoveApostrophes(&word);
           TrimJoiners(&word);
-          ComposeIfMarks(&word);
+          if (t.compose) ComposeIfMarks(&word);
           SqueezeRepeats(&word, 1);
           emit.Georgian(word);
         } else if (cyrillic_as_az) {
           azerbaijani::DecodeCyrillic(tok, &word);
           RemoveApostrophes(&word);
           TrimJoiners(&word);
-          ComposeIfMarks(&word);
+          if (t.compose) ComposeIfMarks(&word);
           SqueezeRepeats(&word, 1);
           emit.Latin(word, lang);
         } else {
           for (char32_t c : tok) word.push_back(latin::ToLower(c, false));
           RemoveApostrophes(&word);
-          ComposeIfMarks(&word);
+          if (t.compose) ComposeIfMarks(&word);
           emit.Verbatim(word, false);
         }
         break;
       case ScriptClass::kOther:
         for (char32_t c : tok) word.push_back(latin::ToLower(c, false));
         RemoveApostrophes(&word);
-        ComposeIfMarks(&word);
+        if (t.compose) ComposeIfMarks(&word);
         emit.Verbatim(word, t.has_digit);
         break;
     }
