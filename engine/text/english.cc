@@ -128,10 +128,9 @@ namespace {
 
 // Snowball costs about 1,500 instructions a word, and a support chat repeats
 // its words, so each thread keeps the stems of the words it saw last: a
-// direct-mapped table of kStemSlots words of up to kStemMaxWord bytes (the
-// stem is never longer than the word), 48 KB, allocated on first use and
-// never after. A slot holds one word; a new word that hashes to it replaces
-// it. Longer words are stemmed every time.
+// direct-mapped table of kStemSlots words of up to kStemMaxWord bytes (192 KB,
+// allocated on first use and never after). A slot holds one word; a new word
+// that hashes to it replaces it. Longer words are stemmed every time.
 constexpr size_t kStemSlots = 4096;
 constexpr size_t kStemMaxWord = 23;
 

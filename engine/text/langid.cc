@@ -187,10 +187,10 @@ inline uint8_t Encode(char32_t c) {
 
 // Chat repeats its words, so each thread keeps the scores of the tokens it
 // saw last: a direct-mapped table of kScoreSlots tokens of up to
-// kScoreMaxLen code points (40 KB, allocated on first use and never after; a
+// kScoreMaxLen code points (176 KB, allocated on first use and never after; a
 // new token that hashes to a slot replaces the one there). A hit costs a
-// hash and a compare instead of ~4 table lookups per letter, most of them
-// cache misses.
+// hash and a compare instead of ~4 lookups per letter in a table too large
+// for the L1 cache.
 constexpr size_t kScoreSlots = 4096;
 constexpr size_t kScoreMaxLen = 24;
 struct ScoreSlot {

@@ -120,3 +120,18 @@ TEST_CASE("english: through the pipeline") {
   // Turkic capitals are not Turkic in English.
   CHECK(Norm("I WANT İT", Lang::kEn).surface == "i want it");
 }
+
+TEST_CASE("english: the per-thread stem cache returns what Snowball returns") {
+  const char* words[] = {"tracking", "cards", "running", "payments", "happiness", "generously",
+                         "balances", "card", "the", "international", "roaming", "activated"};
+  std::vector<std::string> first;
+  for (const char* w : words) first.push_back(Stem(w));  // computed (or cached by earlier tests)
+  for (size_t i = 0; i < std::size(words); ++i) CHECK(Stem(words[i]) == first[i]);  // from the cache
+  // Thousands of other words evict them; the stems come back the same.
+  for (int i = 0; i < 20000; ++i) Stem("word" + std::to_string(i) + "ing");
+  for (size_t i = 0; i < std::size(words); ++i) CHECK(Stem(words[i]) == first[i]);
+  CHECK(Stem("tracking") == "track");
+  // Words longer than a cache slot are stemmed every time.
+  CHECK(Stem("internationalizationsing") == Stem("internationalizationsing"));
+  CHECK(Stem("internationalizations") == "internation");
+}

@@ -194,3 +194,31 @@ TEST_CASE("langid: through the pipeline") {
   n = Norm("İ want to cancel my cards");  // a Turkish İ is not enough
   CHECK(n.lang == Lang::kEn);
 }
+
+TEST_CASE("langid: the per-thread score cache returns what the model computes") {
+  const char* tokens[] = {"where", "baraTis", "baratis", "BARATIS", "kartım", "kartim", "Bakı'da",
+                          "gamarjoba", "shevamowmo", "x", "ƙa", "internationalizationsing"};
+  struct Scores {
+    float s[3];
+    int known;
+  };
+  auto score = [](const char* t) {
+    Scores r{{0, 0, 0}, 0};
+    r.known = zari::text::ScoreLatinToken(U32(t), r.s);
+    return r;
+  };
+  std::vector<Scores> first;
+  for (const char* t : tokens) first.push_back(score(t));
+  auto same = [&](size_t i) {
+    const Scores again = score(tokens[i]);
+    CAPTURE(std::string(tokens[i]));
+    CHECK(again.known == first[i].known);
+    for (int k = 0; k < 3; ++k) CHECK(again.s[k] == first[i].s[k]);  // bit for bit
+  };
+  for (size_t i = 0; i < std::size(tokens); ++i) same(i);  // cached
+  for (int i = 0; i < 20000; ++i) score(("tok" + std::to_string(i)).c_str());  // evicted
+  for (size_t i = 0; i < std::size(tokens); ++i) same(i);
+  // Case matters only where the model looks at it (the Shift cue).
+  CHECK(score("baraTis").s[1] != score("baratis").s[1]);
+  for (int k = 0; k < 3; ++k) CHECK(score("BARATIS").s[k] == score("baratis").s[k]);
+}

@@ -447,6 +447,30 @@ TEST_CASE("property: normalizing the surface again changes nothing") {
   }
 }
 
+TEST_CASE("property: text NFKC leaves alone reads the same by either path") {
+  // Normalize takes one pass over text in which NFKC has nothing to do, and
+  // the longer way (copy, NFKC, tokenize) otherwise. "①" (NFKC: 1) sends any
+  // text the longer way; as its own number token it changes nothing else.
+  std::mt19937 rng(Seed(11));
+  std::vector<std::string> inputs;
+  for (const Vector& v : kVectors) inputs.emplace_back(v.input);
+  for (int i = 0; i < 2000; ++i) inputs.push_back(RandomText(rng, rng() % 40));
+  for (const std::string& s : inputs) {
+    for (Lang l : {Lang::kUnknown, Lang::kKa, Lang::kAz, Lang::kEn}) {
+      Normalized a = Norm(s, l);
+      Normalized b = Norm(s + " \u2460", l);
+      CAPTURE(s);
+      CAPTURE(static_cast<int>(l));
+      REQUIRE(b.tokens.size() == a.tokens.size() + 1);
+      CHECK(b.surface == (a.surface.empty() ? "1" : a.surface + " 1"));
+      CHECK(b.key == (a.tokens.empty() ? " 1 " : a.key + "1 "));
+      CHECK(b.lang == a.lang);
+      CHECK(b.script == a.script);
+      CHECK(b.stem_buf == a.stem_buf);
+    }
+  }
+}
+
 #if ZARI_COUNT_ALLOCS
 TEST_CASE("after warm-up Normalize does not allocate") {
   const char* texts[] = {
