@@ -205,8 +205,12 @@ ModeRun Measure(const Setup& s, const std::string& mode, int max_threads) {
 }
 
 std::string Group(double v) {  // 1234567 → "1,234,567"
-  std::string s = std::to_string(static_cast<long long>(v + 0.5));
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  const std::string digits = std::to_string(static_cast<long long>(v + 0.5));
+  std::string s;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && digits[0] != '-' && (digits.size() - i) % 3 == 0) s += ',';
+    s += digits[i];
+  }
   return s;
 }
 
@@ -296,7 +300,10 @@ int RunBench(const BenchOptions& o) {
   std::vector<ModeRun> modes;
   if (o.mode != "respond") modes.push_back(Measure(s, "classify", max_threads));
   if (o.mode != "classify") modes.push_back(Measure(s, "respond", max_threads));
+  const auto flush0 = Clock::now();
   if (s.runtime->log()) s.runtime->FlushLog();
+  const double flush_s = Since(flush0);
+  const log::LogStats log_stats = s.runtime->log_stats();
   const bench::Memory end = bench::ReadMemory();
   const double mb = 1.0 / (1 << 20);
 
@@ -324,6 +331,13 @@ int RunBench(const BenchOptions& o) {
     w.Key("peak_rss_mb").Number(static_cast<double>(end.peak) * mb);
     w.Key("seconds").Number(o.seconds);
     w.Key("log").Bool(!o.db.empty());
+    if (!o.db.empty()) {
+      w.Key("log_stats").BeginObject().Key("enqueued").Int(static_cast<long long>(log_stats.enqueued));
+      w.Key("written").Int(static_cast<long long>(log_stats.written));
+      w.Key("dropped").Int(static_cast<long long>(log_stats.dropped));
+      w.Key("failed_writes").Int(static_cast<long long>(log_stats.failed_writes));
+      w.Key("final_flush_s").Number(flush_s).EndObject();
+    }
     w.Key("modes").BeginArray();
     for (const ModeRun& m : modes) {
       w.BeginObject().Key("mode").String(m.mode);
@@ -397,6 +411,12 @@ int RunBench(const BenchOptions& o) {
                   100.0 * static_cast<double>(m.recovered) / static_cast<double>(m.checked));
     }
     std::printf("\n");
+  }
+  if (!o.db.empty()) {
+    std::printf("log       %s rows queued, %s written, %s dropped (queue full), %llu failed writes; final flush %.2f s\n",
+                Group(static_cast<double>(log_stats.enqueued)).c_str(), Group(static_cast<double>(log_stats.written)).c_str(),
+                Group(static_cast<double>(log_stats.dropped)).c_str(),
+                static_cast<unsigned long long>(log_stats.failed_writes), flush_s);
   }
   std::printf("memory    peak RSS %.1f MB at the end\n", static_cast<double>(end.peak) * mb);
   if (load_avg > static_cast<double>(std::thread::hardware_concurrency()) * 0.5) {

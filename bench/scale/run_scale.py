@@ -155,6 +155,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(REPO / "build" / "scale" / "results"))
     ap.add_argument("--png", default="", help="plot file (default: OUT/scale.png)")
     ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--merge", action="store_true",
+                    help="add to the packs already in OUT/results.json (replacing those run again)")
     a = ap.parse_args(argv)
     if not os.access(a.zari, os.X_OK):
         raise SystemExit(f"run_scale: {a.zari} is not executable (build it: see docs/PERFORMANCE.md)")
@@ -173,6 +175,12 @@ def main(argv=None) -> int:
               f"RSS {r['load']['rss_after_mb']:.0f} MB", file=sys.stderr, flush=True)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
+    if a.merge and (out / "results.json").is_file():
+        old = json.loads((out / "results.json").read_text(encoding="utf-8"))["results"]
+        done = {r["label"] for r in results}
+        results += [r for r in old if r["label"] not in done]
+        order = {n: i for i, n in enumerate(SCALE + REAL)}
+        results.sort(key=lambda r: order.get(r["label"], len(order)))
     with open(out / "results.json", "w", encoding="utf-8") as f:
         json.dump({"threads": a.threads, "seconds": a.seconds, "load_average_start": os.getloadavg()[0],
                    "results": results, "growth": growth(results)}, f, indent=1)
