@@ -1,5 +1,6 @@
 // zari check: validate a pack and run its examples and `not` phrases as tests.
 #include <iostream>
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -41,6 +42,81 @@ std::string Cause(const Engine& e, const Reply& r) {
   }
 }
 
+// The plainest message a template matches: first alternatives, no optional
+// parts, nothing for gaps, the prefix for `pre*`, a sample value per slot.
+std::string SampleOf(const std::string& tmpl) {
+  std::string out;
+  int skip_depth = 0;                 // inside [..] or a later (..|..) branch
+  std::vector<int> alt_state;         // per open '(': 0 first branch, 1 later branch
+  std::vector<bool> bracket_kind;     // true for '[', false for '('
+  for (size_t i = 0; i < tmpl.size(); ++i) {
+    char c = tmpl[i];
+    if (c == '\\' && i + 1 < tmpl.size()) {
+      if (!skip_depth) out.push_back(tmpl[++i]);
+      else ++i;
+      continue;
+    }
+    switch (c) {
+      case '[':
+        bracket_kind.push_back(true);
+        ++skip_depth;
+        continue;
+      case ']':
+        if (!bracket_kind.empty()) bracket_kind.pop_back();
+        if (skip_depth) --skip_depth;
+        continue;
+      case '(':
+        bracket_kind.push_back(false);
+        alt_state.push_back(0);
+        continue;
+      case '|':
+        if (!alt_state.empty() && alt_state.back() == 0 && !bracket_kind.empty() && !bracket_kind.back()) {
+          alt_state.back() = 1;
+          ++skip_depth;
+        }
+        continue;
+      case ')':
+        if (!alt_state.empty()) {
+          if (alt_state.back() == 1 && skip_depth) --skip_depth;
+          alt_state.pop_back();
+        }
+        if (!bracket_kind.empty()) bracket_kind.pop_back();
+        continue;
+      case '{': {
+        size_t close = tmpl.find('}', i);
+        if (close == std::string::npos) return "";
+        std::string spec = tmpl.substr(i + 1, close - i - 1);
+        if (!skip_depth) {
+          out += spec.find(":number") != std::string::npos ? " 5 "
+                 : spec.find(":phone") != std::string::npos ? " 599123456 "
+                 : spec.find(":digits") != std::string::npos ? " 12345 " : " abc ";
+        }
+        i = close;
+        continue;
+      }
+      case '*':
+      case '^':
+      case '$':
+        if (!skip_depth) out.push_back(' ');
+        continue;
+      default:
+        if (!skip_depth) out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Word keys of a text as a sorted set: "same words, other order".
+std::string WordSet(const text::Normalized& n) {
+  std::vector<std::string_view> words;
+  for (const text::Token& t : n.tokens) words.push_back(n.KeyOf(t));
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  std::string s;
+  for (auto w : words) (s += w) += ' ';
+  return s;
+}
+
 }  // namespace
 
 int RunCheck(const CheckOptions& o) {
@@ -54,6 +130,7 @@ int RunCheck(const CheckOptions& o) {
 
   // Examples: where would each go if typed slightly differently (no exact match)?
   std::map<std::string, size_t> first_with_key;
+  std::map<std::string, size_t> first_with_words;
   size_t templates = 0;
   for (size_t i = 0; i < e.example_refs().size(); ++i) {
     const ExampleRef& ex = e.example_refs()[i];
@@ -70,6 +147,17 @@ int RunCheck(const CheckOptions& o) {
       }
       continue;
     }
+    auto [wit, wfresh] = first_with_words.emplace(WordSet(n), i);
+    if (!wfresh && n.tokens.size() > 1) {
+      const ExampleRef& other = e.example_refs()[wit->second];
+      if (other.intent != ex.intent) {
+        findings.push_back({false, ex.text->pos.ToString(),
+                            "example " + Quote(ex.text->text) + " of intent " + Quote(id) +
+                                " has the same words as example " + Quote(other.text->text) + " of intent " +
+                                Quote(e.intent(other.intent).id) + " (" + other.text->pos.ToString() +
+                                "); the matcher cannot tell them apart"});
+      }
+    }
     e.Decide(n, ex.text->text, &r, /*exact_examples=*/false);
     const match::Candidate* best = r.Best();
     if (r.intent >= 0 && r.intent != ex.intent) {
@@ -79,6 +167,30 @@ int RunCheck(const CheckOptions& o) {
                               Quote(e.intent(r.intent).id) + " by " + Cause(e, r) +
                               (by_rule ? "" : "; add examples or a template to tell them apart")});
     }
+  }
+  // Templates shadowed by another intent's rules: the plainest message a
+  // template matches must reach its own intent.
+  for (size_t ri = 0; ri < e.rules().rule_count(); ++ri) {
+    const match::Rule& rule = e.rules().rule(static_cast<int32_t>(ri));
+    if (rule.is_regex) continue;
+    std::string sample = SampleOf(rule.source);
+    if (sample.empty()) continue;
+    e.Normalize(sample, rule.lang, text::Lang::kUnknown, &n);
+    e.Decide(n, sample, &r, /*exact_examples=*/false);
+    const match::Candidate* best = r.Best();
+    if (!best || best->evidence.kind != match::EvidenceKind::kRule) continue;
+    const match::Rule& winner = e.rules().rule(best->evidence.source);
+    if (winner.intent == rule.intent) continue;
+    // Only when this template matches the sample too (otherwise the sample is not representative).
+    bool own_hit = false;
+    for (size_t k = 0; k < r.candidate_count; ++k) own_hit |= r.candidates[k].intent == rule.intent;
+    if (!own_hit) continue;
+    findings.push_back({false, rule.pos.ToString(),
+                        "template " + Quote(rule.source) + " of intent " + Quote(e.intent(rule.intent).id) +
+                            " is shadowed by template " + Quote(winner.source) + " of intent " +
+                            Quote(e.intent(winner.intent).id) + " (" + winner.pos.ToString() + ") for " +
+                            Quote(sample.substr(sample.find_first_not_of(' '))) +
+                            "; raise its priority or make the other template narrower"});
   }
   // `not` phrases must not resolve to their intent.
   for (const pack::Intent& in : pack.intents) {

@@ -86,6 +86,10 @@ Status Engine::Build(const EngineOptions& options) {
         example_refs_.push_back({static_cast<int32_t>(ii), static_cast<Lang>(l), &ex});
         rules_.AddExactExample(std::string(n.BareKey()), idx);
         examples_.Add(n, static_cast<int32_t>(ii));
+        for (const text::Token& t : n.tokens) {
+          auto [it, fresh] = vocab_.emplace(std::string(n.KeyOf(t)), 0);
+          it->second |= text::LangBit(static_cast<Lang>(l));
+        }
       }
     }
   }
@@ -101,6 +105,34 @@ void Engine::Normalize(std::string_view text, Lang forced, Lang hint, text::Norm
   o.fallback = pack_.DefaultLanguage();
   o.allowed = pack_.LanguageSet();
   text::Normalize(text, o, out);
+  if (forced != Lang::kUnknown || hint != Lang::kUnknown || out->detected || pack_.languages.size() < 2 ||
+      out->tokens.empty()) {
+    return;
+  }
+  // No cue and no conversation yet: ask the pack's vocabulary. Each language
+  // reads the text its own way (Latin letters are chat Georgian for ka), and
+  // the one whose examples know most of its words wins.
+  thread_local text::Normalized alt;
+  Lang best = Lang::kUnknown;
+  int best_hits = 0;
+  for (Lang l : pack_.languages) {
+    o.forced = l;
+    text::Normalize(text, o, &alt);
+    int hits = 0;
+    for (const text::Token& t : alt.tokens) {
+      auto it = vocab_.find(alt.KeyOf(t));
+      if (it != vocab_.end() && (it->second & text::LangBit(l))) ++hits;
+    }
+    if (hits > best_hits) {
+      best_hits = hits;
+      best = l;
+    }
+  }
+  if (best != Lang::kUnknown && best != out->lang) {
+    o.forced = best;
+    text::Normalize(text, o, out);
+  }
+  if (best != Lang::kUnknown) out->detected = true;
 }
 
 int32_t Engine::FindIntent(std::string_view id) const {
@@ -221,7 +253,12 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
   out->confidence = best ? best->score : 0.0f;
   out->text_ref = nullptr;
   out->text_owned.clear();
-  if (best && (best->via != Via::kExample || best->score >= answer_threshold_)) {
+  // A confident example match is answered unless a runner-up is close (at
+  // least a third of its score): then the user chooses ("internet" alone may
+  // be about packages or about a connection that does not work).
+  const bool close_second = count > 1 && out->candidates[1].via == Via::kExample &&
+                            out->candidates[1].score * 3.0f >= best->score;
+  if (best && (best->via != Via::kExample || (best->score >= answer_threshold_ && !close_second))) {
     out->action = Action::kAnswer;
     out->intent = best->intent;
     out->slots.clear();
@@ -240,7 +277,7 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
       out->action = Action::kHandoff;
       out->handoff_reason = HandoffReason::kIntent;
     }
-    if (!out->text_ref) out->text_owned = std::string(Message(dialog::MessageKind::kHandoff, out->lang));
+    if (!out->text_ref) out->text_owned.assign(Message(dialog::MessageKind::kHandoff, out->lang));
     return;
   }
   out->intent = -1;
@@ -256,15 +293,17 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
     return;
   }
   out->action = Action::kFallback;
-  out->text_owned = std::string(Message(dialog::MessageKind::kFallback, out->lang));
+  out->text_owned.assign(Message(dialog::MessageKind::kFallback, out->lang));
 }
 
 void Engine::ComposeClarify(Reply* out) const {
-  std::vector<std::string_view> titles;
+  thread_local std::vector<std::string_view> titles;
+  thread_local std::string list;
+  titles.clear();
+  list.clear();
   for (size_t i = 0; i < out->option_count; ++i) titles.push_back(Title(out->options[i], out->lang));
-  std::string list;
   dialog::AppendAlternatives(titles, out->lang, &list);
-  out->text_owned = dialog::Fill(Message(dialog::MessageKind::kClarify, out->lang), "options", list);
+  dialog::FillInto(Message(dialog::MessageKind::kClarify, out->lang), "options", list, &out->text_owned);
 }
 
 void Engine::Classify(std::string_view text, Lang forced, Reply* out) const {

@@ -21,8 +21,8 @@ namespace zari {
 
 // Defaults for packs without `thresholds:`, chosen on the dev splits
 // (docs/EVALUATION.md).
-inline constexpr double kDefaultAnswerThreshold = 0.5;
-inline constexpr double kDefaultSuggestThreshold = 0.25;
+inline constexpr double kDefaultAnswerThreshold = 0.6;
+inline constexpr double kDefaultSuggestThreshold = 0.3;
 
 struct EngineOptions {
   pack::Limits limits;
@@ -99,6 +99,10 @@ class Engine : public std::enable_shared_from_this<Engine> {
   double answer_threshold_ = kDefaultAnswerThreshold;
   double suggest_threshold_ = kDefaultSuggestThreshold;
   uint64_t fingerprint_ = 0;
+  // Word keys of the pack's examples by language: when a message carries no
+  // language cue ("voicemail", "APN settings"), the language whose examples
+  // know its words wins over the pack's default.
+  match::StringMap vocab_;  // key → LangSet bits
 };
 
 }  // namespace zari

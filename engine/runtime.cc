@@ -16,6 +16,7 @@ Result<std::shared_ptr<Runtime>> Runtime::Create(const std::string& pack_path, R
     lo.redact = rt->engine_->pack().redact;
     lo.queue_capacity = rt->options_.log_queue_capacity;
     lo.on_log = rt->options_.on_log;
+    lo.on_open = rt->options_.log_on_open;
     auto store = log::LogStore::Open(lo);
     if (!store.ok()) return store.status();
     rt->log_ = std::move(store.value());

@@ -23,6 +23,7 @@ struct RuntimeOptions {
   std::function<void(const dialog::Handoff&)> on_handoff;  // inside hours only
   log::LogCallback on_log;
   size_t log_queue_capacity = 100000;
+  std::function<void(sqlite3*)> log_on_open;  // test hook: log::LogStore::Options::on_open
 };
 
 class Runtime {

@@ -6,4 +6,6 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${ZARI_BUILD_DIR:-$here/build}
 type=${ZARI_BUILD_TYPE:-RelWithDebInfo}
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE="$type" -DZARI_WERROR=ON "$@" >/dev/null
-cmake --build "$build" -j"$(nproc)"
+# ZARI_BUILD_TARGET limits the build to one target (the TSan stage needs only
+# the concurrency tests).
+cmake --build "$build" -j"$(nproc)" ${ZARI_BUILD_TARGET:+--target "$ZARI_BUILD_TARGET"}

@@ -14,7 +14,7 @@ packages=(
   build-essential cmake pkg-config ccache git
   libre2-dev libyaml-cpp-dev libsqlite3-dev libicu-dev doctest-dev
   libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libstemmer-dev
-  libbenchmark-dev sqlite3 python3 nodejs npm
+  libbenchmark-dev sqlite3 python3 nodejs npm php-cli
   clang libclang-rt-14-dev
 )
 if [ "${ZARI_SETUP_BROWSER:-1}" != 0 ]; then

@@ -29,9 +29,10 @@ if [ "${ZARI_TEST_SANITIZERS:-1}" != 0 ]; then
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir build-asan --output-on-failure -j2 --timeout 900 -LE no-sanitizer
   run "build (TSan)" env ZARI_BUILD_DIR="$here/build-tsan" ZARI_BUILD_TYPE=Debug \
+      ZARI_BUILD_TARGET=zari_concurrency_tests \
       bash scripts/build.sh -DZARI_SANITIZE=thread -DZARI_BUILD_SLOW_TESTS=OFF
   run "concurrency tests under TSan" env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-      ctest --test-dir build-tsan --output-on-failure -j2 --timeout 900 -L concurrency
+      ctest --test-dir build-tsan --output-on-failure -j2 --timeout 900 -L concurrency --no-tests=error
 fi
 
 echo

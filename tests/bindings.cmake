@@ -102,3 +102,15 @@ else()
   set_tests_properties(example_node_hello PROPERTIES
     ENVIRONMENT "${ZARI_NODE_ENV}" LABELS no-sanitizer PASS_REGULAR_EXPRESSION "${ZARI_HELLO_OUTPUT}")
 endif()
+
+# ---- PHP through FFI (php-cli 8.2 from Debian, installed by setup-deps.sh).
+find_program(ZARI_PHP NAMES php)
+if(ZARI_PHP)
+  add_test(NAME example_php_hello
+           COMMAND ${ZARI_PHP} ${PROJECT_SOURCE_DIR}/examples/php/hello.php ${ZARI_PACK_TELECOM})
+  set_tests_properties(example_php_hello PROPERTIES
+    ENVIRONMENT "ZARI_LIBRARY=$<TARGET_FILE:zari>" LABELS no-sanitizer
+    PASS_REGULAR_EXPRESSION "-> \\[balance\\][^\n]*\n.*-> \\[balance\\][^\n]*\n.*-> \\[balance\\]")
+else()
+  zari_missing_tool_test(example_php_hello "php not found: run scripts/setup-deps.sh, then re-run cmake")
+endif()

@@ -5,7 +5,10 @@
 // engine/match/examples.h; see docs/EVALUATION.md.
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <new>
 #include <ctime>
 #include <cstdio>
 #include <fstream>
@@ -17,6 +20,16 @@
 #include "pack/loader.h"
 
 using namespace zari;
+
+// Counts heap allocations, to check that the per-message path makes none.
+static std::atomic<long> g_allocs{0};
+void* operator new(size_t n) {
+  g_allocs.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
 
 // Thread CPU time: other processes on a busy machine do not count.
 struct CpuClock {
@@ -136,6 +149,29 @@ int main(int argc, char** argv) {
     for (int rep = 0; rep < repeat; ++rep)
       for (size_t i = 0; i < dev.size(); ++i) e.Decide(norms[i], dev[i].first, &r);
     auto f = CpuClock::now();
+    // Allocations per message on the warm path: normalize + decide.
+    const long before_allocs = g_allocs.load();
+    text::Normalized warm;
+    for (size_t i = 0; i < dev.size(); ++i) {
+      e.Normalize(dev[i].first, text::Lang::kUnknown, text::Lang::kUnknown, &warm);
+      e.Decide(warm, dev[i].first, &r);
+    }
+    const long after_all = g_allocs.load();
+    for (size_t i = 0; i < dev.size(); ++i) e.Normalize(dev[i].first, text::Lang::kUnknown, text::Lang::kUnknown, &warm);
+    const long after_norm = g_allocs.load();
+    for (size_t i = 0; i < dev.size(); ++i) e.Decide(norms[i], dev[i].first, &r);
+    const long after_decide = g_allocs.load();
+    std::vector<match::Candidate> cands2;
+    cands2.reserve(16);
+    for (size_t i = 0; i < dev.size(); ++i) {
+      cands2.clear();
+      e.examples().Score(norms[i], 5, &cands2);
+    }
+    const long after_score = g_allocs.load();
+    const double n_msgs = static_cast<double>(dev.size());
+    std::fprintf(stderr, "allocations per message (warm): %.3f (normalize %.3f, decide %.3f, example score %.3f)\n",
+                 static_cast<double>(after_all - before_allocs) / n_msgs, static_cast<double>(after_norm - after_all) / n_msgs,
+                 static_cast<double>(after_decide - after_norm) / n_msgs, static_cast<double>(after_score - after_decide) / n_msgs);
     auto per = [&](auto x, auto y) {
       return std::chrono::duration<double, std::micro>(y - x).count() / static_cast<double>(dev.size()) / repeat;
     };

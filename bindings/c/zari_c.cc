@@ -3,7 +3,10 @@
 // Guard(), so no exception crosses the boundary.
 #include "zari/zari.h"
 
+#include <atomic>
 #include <cstring>
+#include <deque>
+#include <mutex>
 #include <memory>
 #include <new>
 #include <string>
@@ -28,8 +31,16 @@ struct zari_options {
 
 struct zari_engine {
   std::shared_ptr<zari::Runtime> rep;
-  std::string name;     // copies for the borrowed getters, stable until reload
-  std::string version;
+  // The log callback's gate: closed by zari_engine_destroy before it waits
+  // for the log writer, so a host whose callback needs the destroying thread
+  // (Node, PHP) cannot deadlock.
+  std::shared_ptr<std::atomic<bool>> log_gate;
+  // Pack name and version for the borrowed getters: every value ever seen is
+  // kept until destroy, so a pointer stays valid across concurrent reloads.
+  std::mutex names_mu;
+  std::deque<std::string> names;
+  std::atomic<const char*> name{""};
+  std::atomic<const char*> version{""};
 };
 
 struct zari_session {
@@ -90,7 +101,7 @@ int ParseLanguage(const char* language, zari::text::Lang* out) {
   return ZARI_OK;
 }
 
-zari::RuntimeOptions ToRuntimeOptions(const zari_options* o) {
+zari::RuntimeOptions ToRuntimeOptions(const zari_options* o, const std::shared_ptr<std::atomic<bool>>& log_gate) {
   zari::RuntimeOptions r;
   if (!o) return r;
   r.log_db = o->log_db;
@@ -110,8 +121,8 @@ zari::RuntimeOptions ToRuntimeOptions(const zari_options* o) {
   if (o->log) {
     zari_log_fn fn = o->log;
     void* data = o->log_data;
-    r.on_log = [fn, data](zari::log::LogLevel level, const std::string& msg) {
-      fn(static_cast<int>(level), msg.c_str(), data);
+    r.on_log = [fn, data, log_gate](zari::log::LogLevel level, const std::string& msg) {
+      if (log_gate->load()) fn(static_cast<int>(level), msg.c_str(), data);
     };
   }
   return r;
@@ -119,8 +130,14 @@ zari::RuntimeOptions ToRuntimeOptions(const zari_options* o) {
 
 void RefreshNames(zari_engine* e) {
   auto snap = e->rep->engine();
-  e->name = snap->pack().name;
-  e->version = snap->pack().version;
+  std::lock_guard<std::mutex> lock(e->names_mu);
+  auto keep = [&](const std::string& value, std::atomic<const char*>* slot) {
+    if (value == slot->load()) return;
+    e->names.push_back(value);
+    slot->store(e->names.back().c_str());
+  };
+  keep(snap->pack().name, &e->name);
+  keep(snap->pack().version, &e->version);
 }
 
 }  // namespace
@@ -188,9 +205,12 @@ int zari_engine_load(zari_engine** out, const char* pack_path, const zari_option
     if (out) *out = nullptr;
     if (!out) return Fail(ZARI_EINVAL, "zari_engine_load: out is NULL");
     if (!pack_path) return Fail(ZARI_EINVAL, "zari_engine_load: pack_path is NULL");
-    auto rt = zari::Runtime::Create(pack_path, ToRuntimeOptions(opts));
+    auto gate = std::make_shared<std::atomic<bool>>(true);
+    auto rt = zari::Runtime::Create(pack_path, ToRuntimeOptions(opts, gate));
     if (!rt.ok()) return FromStatus(rt.status());
-    auto* e = new zari_engine{std::move(rt.value()), {}, {}};
+    auto* e = new zari_engine();
+    e->rep = std::move(rt.value());
+    e->log_gate = std::move(gate);
     RefreshNames(e);
     *out = e;
     return ZARI_OK;
@@ -202,6 +222,7 @@ int zari_engine_reload(zari_engine* engine, const char* pack_path) {
     if (!engine) return Fail(ZARI_EINVAL, "zari_engine_reload: engine is NULL");
     Status s = engine->rep->Reload(pack_path ? pack_path : "");
     if (!s.ok()) return FromStatus(s);
+    RefreshNames(engine);
     return ZARI_OK;
   });
 }
@@ -209,6 +230,7 @@ int zari_engine_reload(zari_engine* engine, const char* pack_path) {
 void zari_engine_destroy(zari_engine* engine) {
   if (!engine) return;
   Guard([&]() -> int {
+    engine->log_gate->store(false);
     engine->rep->FlushLog();
     delete engine;
     return ZARI_OK;
@@ -217,12 +239,12 @@ void zari_engine_destroy(zari_engine* engine) {
 
 const char* zari_engine_pack_name(const zari_engine* engine) {
   if (!engine) return "";
-  return engine->name.c_str();
+  return engine->name.load();
 }
 
 const char* zari_engine_pack_version(const zari_engine* engine) {
   if (!engine) return "";
-  return engine->version.c_str();
+  return engine->version.load();
 }
 
 int zari_engine_stats_json(char** out, const zari_engine* engine) {
@@ -350,6 +372,11 @@ int zari_session_create(zari_session** out, zari_engine* engine, const char* ses
 }
 
 void zari_session_destroy(zari_session* session) { delete session; }
+
+const char* zari_session_id(const zari_session* session) { return session ? session->rep->id().c_str() : ""; }
+const char* zari_session_channel(const zari_session* session) {
+  return session ? session->rep->channel().c_str() : "";
+}
 
 int zari_session_set_language(zari_session* session, const char* language) {
   return Guard([&]() -> int {

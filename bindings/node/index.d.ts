@@ -129,9 +129,9 @@ export declare class Session {
   setLanguage(language: Language | null): void;
   close(): void;
   readonly closed: boolean;
-  /** As given to engine.session(); null for a restored session. */
-  readonly sessionId: string | null;
-  readonly channel: string | null;
+  /** As given to engine.session(), or restored with the state. */
+  readonly sessionId: string;
+  readonly channel: string;
   [Symbol.dispose](): void;
 }
 

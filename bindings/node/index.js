@@ -149,6 +149,8 @@ function declare(lib, libPath) {
     session_create: f('int zari_session_create(_Out_ zari_session **out, zari_engine *engine, ' +
                       'const char *session_id, const char *channel)'),
     session_destroy: f('void zari_session_destroy(zari_session *session)'),
+    session_id: f('const char *zari_session_id(const zari_session *session)'),
+    session_channel: f('const char *zari_session_channel(const zari_session *session)'),
     session_set_language: f('int zari_session_set_language(zari_session *session, const char *language)'),
     session_respond: f('int zari_session_respond(_Out_ zari_reply **out, zari_session *session, ' +
                        'const uint8_t *text, size_t len)'),
@@ -539,7 +541,7 @@ class Engine {
     } finally {
       h.release();
     }
-    return new Session(this, out[0], null, null);
+    return new Session(this, out[0], n.session_id(out[0]), n.session_channel(out[0]));
   }
 
   /** Loads the pack again (from packPath, or where it came from) and swaps it in. */

@@ -49,25 +49,28 @@ void AppendAlternatives(const std::vector<std::string_view>& items, Lang lang, s
 }
 
 std::string Fill(std::string_view tmpl, std::string_view name, std::string_view value) {
-  // Built by appends: GCC 12 at -O3 warns falsely (-Wrestrict, PR 105329)
-  // about operator+ on a one-character literal.
-  std::string key;
-  key.reserve(name.size() + 2);
-  key.push_back('{');
-  key.append(name);
-  key.push_back('}');
   std::string out;
-  out.reserve(tmpl.size() + value.size());
+  FillInto(tmpl, name, value, &out);
+  return out;
+}
+
+void FillInto(std::string_view tmpl, std::string_view name, std::string_view value, std::string* out) {
+  out->clear();
   size_t pos = 0;
   while (true) {
-    size_t at = tmpl.find(key, pos);
+    // "{name}" without building the key: '{', the name, '}'.
+    size_t at = tmpl.find('{', pos);
+    while (at != std::string_view::npos &&
+           !(tmpl.substr(at + 1, name.size()) == name && at + 1 + name.size() < tmpl.size() &&
+             tmpl[at + 1 + name.size()] == '}')) {
+      at = tmpl.find('{', at + 1);
+    }
     if (at == std::string_view::npos) break;
-    out.append(tmpl.substr(pos, at - pos));
-    out.append(value);
-    pos = at + key.size();
+    out->append(tmpl.substr(pos, at - pos));
+    out->append(value);
+    pos = at + name.size() + 2;
   }
-  out.append(tmpl.substr(pos));
-  return out;
+  out->append(tmpl.substr(pos));
 }
 
 }  // namespace zari::dialog

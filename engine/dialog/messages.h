@@ -21,6 +21,8 @@ void AppendAlternatives(const std::vector<std::string_view>& items, text::Lang l
 
 // Replaces every "{name}" in tmpl with value.
 std::string Fill(std::string_view tmpl, std::string_view name, std::string_view value);
+// The same, written into *out (replacing its contents, reusing its capacity).
+void FillInto(std::string_view tmpl, std::string_view name, std::string_view value, std::string* out);
 
 }  // namespace zari::dialog
 

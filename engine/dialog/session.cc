@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "dialog/messages.h"
+#include "text/utf8.h"
 #include "util/json_writer.h"
 
 namespace zari::dialog {
@@ -80,7 +81,9 @@ void Session::AddTurn(bool user, std::string_view text, int64_t ts) {
   if (keep == 0) return;
   Turn t;
   t.user = user;
-  t.text.assign(text.substr(0, kMaxTurnBytes));
+  // Transcripts travel as JSON and into SQLite: keep them valid UTF-8 (the
+  // cut at kMaxTurnBytes may also split a character).
+  t.text = text::SanitizeUtf8(text.substr(0, kMaxTurnBytes));
   t.ts = ts;
   transcript_.push_back(std::move(t));
   while (transcript_.size() > keep) transcript_.pop_front();
@@ -119,9 +122,16 @@ void Session::Respond(std::string_view text, Reply* out) {
       out->action = Action::kHandoff;
       out->handoff_reason = HandoffReason::kIntent;
     }
-    if (!out->text_ref) out->text_owned = std::string(e.Message(MessageKind::kHandoff, out->lang));
+    if (!out->text_ref) out->text_owned.assign(e.Message(MessageKind::kHandoff, out->lang));
   } else {
     e.Decide(norm_, text, out);
+  }
+  // A person was asked for after hours and operators are back: hand over now.
+  if (pending_reason_ != HandoffReason::kNone && out->action != Action::kHandoff && e.schedule().IsOpen(now)) {
+    out->action = Action::kHandoff;
+    out->handoff_reason = pending_reason_;
+    out->intent = e.FindIntent(pending_intent_);
+    out->text_ref = nullptr;
   }
   if (norm_.detected && forced_ == Lang::kUnknown) sticky_ = norm_.lang;
   AddTurn(true, text, now);
@@ -148,6 +158,11 @@ void Session::Respond(std::string_view text, Reply* out) {
   }
   if (out->action == Action::kHandoff) Escalate(e, now, out);
   AddTurn(false, out->Text(), now);
+  // Every turn is counted (not stored) for containment and fallback rates.
+  if (log::LogStore* store = runtime_->log()) {
+    store->CountTurn(now, text::LangCode(out->lang), channel_, ActionName(out->action), turns_ == 0);
+  }
+  ++turns_;
 }
 
 void Session::Escalate(const Engine& e, int64_t now, Reply* out) {
@@ -165,14 +180,18 @@ void Session::Escalate(const Engine& e, int64_t now, Reply* out) {
   const Schedule& schedule = e.schedule();
   h.within_hours = schedule.IsOpen(now);
   if (h.within_hours) {
+    pending_reason_ = HandoffReason::kNone;
+    pending_intent_.clear();
     // An intent that hands off keeps its own answer ("a specialist will call
     // you"); otherwise the pack's handoff message.
     if (out->handoff_reason != HandoffReason::kIntent || !out->text_ref) {
       out->text_ref = nullptr;
-      out->text_owned = std::string(e.Message(MessageKind::kHandoff, out->lang));
+      out->text_owned.assign(e.Message(MessageKind::kHandoff, out->lang));
     }
   } else {
     out->action = Action::kAfterHours;
+    pending_reason_ = out->handoff_reason;
+    pending_intent_ = h.intent;
     h.next_open = schedule.NextOpen(now);
     out->text_ref = nullptr;
     out->text_owned = Fill(e.Message(MessageKind::kAfterHours, out->lang), "next_open",
@@ -210,7 +229,7 @@ void Session::LogUnresolved(const Engine& e, int64_t now, const Reply& r) const 
   row.channel = channel_;
   row.language = std::string(text::LangCode(r.lang));
   row.action = std::string(ActionName(r.action));
-  row.text = r.input;
+  row.text = text::SanitizeUtf8(r.input);
   row.normalized = norm_.surface;
   if (const match::Candidate* best = r.Best()) {
     row.best_intent = e.intent(best->intent).id;
@@ -234,6 +253,9 @@ std::string Session::Export() const {
   w.Key("lang").String(sticky_ == Lang::kUnknown ? "" : text::LangCode(sticky_));
   w.Key("forced").String(forced_ == Lang::kUnknown ? "" : text::LangCode(forced_));
   w.Key("misses").Int(misses_);
+  w.Key("turns").Int(turns_);
+  w.Key("pending").String(HandoffReasonName(pending_reason_));
+  w.Key("pending_intent").String(pending_intent_);
   w.Key("options").BeginArray();
   for (const auto& o : options_) w.String(o);
   w.EndArray();
@@ -295,6 +317,27 @@ Result<std::unique_ptr<Session>> Session::Import(std::shared_ptr<Runtime> runtim
     return bad("bad misses count");
   }
   session->misses_ = static_cast<int>(misses->get<int64_t>());
+  // Optional (added after format 1 shipped): without it, a conversation that
+  // already has a transcript is not counted as new again.
+  auto turns = j.find("turns");
+  if (turns != j.end()) {
+    if (!turns->is_number_integer() || turns->get<int64_t>() < 0) return bad("bad turns count");
+    session->turns_ = turns->get<int64_t>();
+  }
+  // A handoff waiting for operators (optional: states without it have none).
+  if (auto p = j.find("pending"); p != j.end()) {
+    if (!p->is_string()) return bad("bad pending handoff");
+    const std::string reason = p->get<std::string>();
+    if (reason == "requested") session->pending_reason_ = HandoffReason::kRequested;
+    else if (reason == "intent") session->pending_reason_ = HandoffReason::kIntent;
+    else if (reason == "misses") session->pending_reason_ = HandoffReason::kMisses;
+    else if (!reason.empty()) return bad("bad pending handoff");
+    auto pi = j.find("pending_intent");
+    if (pi != j.end()) {
+      if (!pi->is_string()) return bad("bad pending handoff");
+      session->pending_intent_ = pi->get<std::string>();
+    }
+  }
   auto options = j.find("options");
   if (options == j.end() || !options->is_array() || options->size() > kMaxOptions) return bad("bad options");
   for (const auto& o : *options) {
@@ -312,6 +355,7 @@ Result<std::unique_ptr<Session>> Session::Import(std::shared_ptr<Runtime> runtim
     }
     session->transcript_.push_back({u->get<int64_t>() != 0, tx->get<std::string>(), ts->get<int64_t>()});
   }
+  if (turns == j.end() && !session->transcript_.empty()) session->turns_ = 1;
   return session;
 }
 

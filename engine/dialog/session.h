@@ -38,6 +38,8 @@ class Session {
   const std::string& channel() const { return channel_; }
   text::Lang language() const { return sticky_; }
   int misses() const { return misses_; }
+  // A request for a person made outside business hours, waiting for operators.
+  bool handoff_pending() const { return pending_reason_ != HandoffReason::kNone; }
   const std::vector<std::string>& pending_options() const { return options_; }
 
  private:
@@ -52,6 +54,11 @@ class Session {
   text::Lang forced_ = text::Lang::kUnknown;
   text::Lang sticky_ = text::Lang::kUnknown;
   int misses_ = 0;
+  // Outside hours a handoff is remembered; the first message once operators
+  // are back hands the conversation over (nothing asked for is lost).
+  HandoffReason pending_reason_ = HandoffReason::kNone;
+  std::string pending_intent_;
+  int64_t turns_ = 0;                 // replies so far (0: the next one opens the conversation)
   std::vector<std::string> options_;  // intent ids, so they survive a reload
   std::deque<Turn> transcript_;
   text::Normalized norm_;             // reused between turns

@@ -2,28 +2,104 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <tuple>
 
 #include "log/redact.h"
+#include "text/normalize.h"
 
 namespace zari::log {
 namespace {
 
-Status Exec(sqlite3* db, const char* sql) {
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t kShards = 16;
+constexpr int kMinBackoffMs = 10;
+constexpr int kMaxBackoffMs = 1000;
+constexpr int kStopRetryMs = 50;  // retry interval while closing on a failing disk
+
+// An SQLite error: the extended result code and its message.
+struct DbError {
+  int rc = SQLITE_OK;
+  std::string message;
+};
+
+Status IoError(const std::string& message) { return Status(Code::kIo, message); }
+
+DbError Exec(sqlite3* db, const char* sql) {
   char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : sqlite3_errmsg(db);
-    sqlite3_free(err);
-    return Status(Code::kIo, msg);
-  }
-  return Status::Ok();
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) return {};
+  DbError e{sqlite3_extended_errcode(db), err ? err : sqlite3_errmsg(db)};
+  sqlite3_free(err);
+  return e;
 }
 
-bool FileExists(const std::string& path) {
+DbError LastError(sqlite3* db) { return {sqlite3_extended_errcode(db), sqlite3_errmsg(db)}; }
+
+// "busy" and "locked" are another connection's doing: keep the connection.
+bool IsBusy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
+
+// Errors that a retry cannot fix: reported at Open() instead of degrading.
+bool IsPermanentOpenError(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+    case SQLITE_MISUSE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool StatFile(const std::string& path, uint64_t* dev, uint64_t* ino) {
   struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
+  if (::stat(path.c_str(), &st) != 0) return false;
+  *dev = static_cast<uint64_t>(st.st_dev);
+  *ino = static_cast<uint64_t>(st.st_ino);
+  return true;
+}
+
+bool IsMemoryPath(const std::string& path) {
+  return path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0;
+}
+
+int64_t QueryInt(sqlite3* db, const char* sql, int64_t fallback) {
+  sqlite3_stmt* st = nullptr;
+  int64_t v = fallback;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    v = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  return v;
+}
+
+bool HasColumn(sqlite3* db, const char* table, const char* column) {
+  sqlite3_stmt* st = nullptr;
+  bool found = false;
+  std::string sql = std::string("PRAGMA table_info(") + table + ")";
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) {
+    while (!found && sqlite3_step(st) == SQLITE_ROW) {
+      const auto* name = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+      found = name && std::string_view(name) == column;
+    }
+  }
+  sqlite3_finalize(st);
+  return found;
+}
+
+// ALTER TABLE … ADD COLUMN unless the column exists (a v0 file made by hand
+// from a later schema, or a migration interrupted by hand).
+DbError AddColumn(sqlite3* db, const char* table, const char* column, const char* type) {
+  if (HasColumn(db, table, column)) return {};
+  std::string sql = std::string("ALTER TABLE ") + table + " ADD COLUMN " + column + " " + type;
+  return Exec(db, sql.c_str());
 }
 
 // A prepared statement that finalizes itself.
@@ -34,10 +110,10 @@ class Stmt {
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   bool ok() const { return rc_ == SQLITE_OK; }
-  void Text(int i, const std::string& s) {
+  void Text(int i, std::string_view s) {
     sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
   }
-  void TextOrNull(int i, const std::string& s) {
+  void TextOrNull(int i, std::string_view s) {
     if (s.empty()) sqlite3_bind_null(stmt_, i);
     else Text(i, s);
   }
@@ -56,28 +132,83 @@ class Stmt {
   int rc_ = SQLITE_ERROR;
 };
 
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// The normalized form of an already redacted text, placeholders kept: the
+// pieces between them are normalized as the language they were read in.
+// (Masking the session's normalized form instead would miss what the
+// normalizer split apart, such as the dots of an e-mail address.)
+std::string NormalizeRedacted(std::string_view masked, std::string_view language) {
+  static constexpr std::string_view kPlaceholders[] = {"[card]", "[phone]", "[email]",
+                                                       "[id]",   "[account]", "[number]"};
+  text::NormalizeOptions o;
+  o.forced = text::ParseLang(language);
+  thread_local text::Normalized n;
+  std::string out;
+  auto append = [&](std::string_view piece) {
+    if (piece.empty()) return;
+    if (!out.empty()) out.push_back(' ');
+    out.append(piece);
+  };
+  size_t start = 0, pos = 0;
+  while ((pos = masked.find('[', pos)) != std::string_view::npos) {
+    std::string_view found;
+    for (std::string_view p : kPlaceholders) {
+      if (masked.substr(pos, p.size()) == p) found = p;
+    }
+    if (found.empty()) {
+      ++pos;
+      continue;
+    }
+    text::Normalize(masked.substr(start, pos - start), o, &n);
+    append(n.surface);
+    append(found);
+    pos += found.size();
+    start = pos;
+  }
+  text::Normalize(masked.substr(start), o, &n);
+  append(n.surface);
+  return out;
+}
+
+// Rare reminders: the 1st, 2nd, 4th, 8th … occurrence.
+bool PowerOfTwo(uint64_t n) { return n != 0 && (n & (n - 1)) == 0; }
+
 }  // namespace
 
+// Turn counters, sharded so replying threads rarely meet on one mutex.
+struct LogStore::Shard {
+  std::mutex mu;
+  Counts counts;
+};
+
 Result<int> LogStore::Migrate(sqlite3* db) {
-  int version = 0;
-  {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr) != SQLITE_OK) {
-      return Status(Code::kIo, sqlite3_errmsg(db));
-    }
-    if (sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-  }
+  const int64_t version = QueryInt(db, "PRAGMA user_version", -1);
+  if (version < 0) return IoError(sqlite3_errmsg(db));
   if (version > kSchemaVersion) {
-    return Status(Code::kIo, "log database has schema version " + std::to_string(version) +
-                                 ", newer than this Zari understands (" + std::to_string(kSchemaVersion) + ")");
+    return IoError("log database has schema version " + std::to_string(version) +
+                   ", newer than this Zari understands (" + std::to_string(kSchemaVersion) + ")");
   }
-  if (version == kSchemaVersion) return version;
-  Status s = Exec(db, "BEGIN IMMEDIATE");
-  if (!s.ok()) return s;
+  if (version == kSchemaVersion) return static_cast<int>(version);
+  if (version == 0) {
+    // A fresh file, or one made by hand from DESIGN §9. Anything else is
+    // somebody else's database: refuse rather than add tables to it.
+    sqlite3_stmt* st = nullptr;
+    bool foreign = false;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN"
+                           " ('unresolved','handoffs','log_meta','turn_counts') AND name NOT LIKE 'sqlite_%'",
+                           -1, &st, nullptr) == SQLITE_OK) {
+      foreign = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    if (foreign) return IoError("not a Zari log database (it has other tables)");
+  }
+  DbError e = Exec(db, "BEGIN IMMEDIATE");
+  if (e.rc != SQLITE_OK) return IoError("cannot migrate log database: " + e.message);
   // Version 1: the tables of DESIGN §9.
   if (version < 1) {
-    s = Exec(db,
+    e = Exec(db,
              "CREATE TABLE IF NOT EXISTS unresolved("
              " id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
              " session TEXT, channel TEXT, language TEXT,"
@@ -89,54 +220,101 @@ Result<int> LogStore::Migrate(sqlite3* db) {
              " transcript TEXT NOT NULL);");
   }
   // Version 2: the decision that left the question unresolved, pack versions,
-  // when operators were back, a counter table, and time indexes for reports.
-  if (s.ok() && version < 2) {
-    s = Exec(db,
-             "ALTER TABLE unresolved ADD COLUMN action TEXT;"
-             "ALTER TABLE unresolved ADD COLUMN pack_version TEXT;"
-             "ALTER TABLE handoffs ADD COLUMN pack TEXT;"
-             "ALTER TABLE handoffs ADD COLUMN next_open INTEGER;"
-             "CREATE TABLE IF NOT EXISTS log_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-             "CREATE INDEX IF NOT EXISTS unresolved_ts ON unresolved(ts);"
-             "CREATE INDEX IF NOT EXISTS handoffs_ts ON handoffs(ts);");
+  // when operators were back, a metadata table, and time indexes for reports.
+  if (e.rc == SQLITE_OK && version < 2) {
+    for (const auto& [table, column, type] :
+         {std::tuple{"unresolved", "action", "TEXT"}, std::tuple{"unresolved", "pack_version", "TEXT"},
+          std::tuple{"handoffs", "pack", "TEXT"}, std::tuple{"handoffs", "next_open", "INTEGER"}}) {
+      if (e.rc == SQLITE_OK) e = AddColumn(db, table, column, type);
+    }
+    if (e.rc == SQLITE_OK) {
+      e = Exec(db,
+               "CREATE TABLE IF NOT EXISTS log_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+               "CREATE INDEX IF NOT EXISTS unresolved_ts ON unresolved(ts);"
+               "CREATE INDEX IF NOT EXISTS handoffs_ts ON handoffs(ts);");
+    }
   }
-  if (s.ok()) s = Exec(db, ("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
-  if (s.ok()) s = Exec(db, "COMMIT");
-  if (!s.ok()) {
+  // Version 3: every turn counted per hour, language, channel and action, so
+  // reports can give containment and fallback rates without storing answered
+  // messages; the file says it is a Zari log.
+  if (e.rc == SQLITE_OK && version < 3) {
+    e = Exec(db,
+             "CREATE TABLE IF NOT EXISTS turn_counts("
+             " hour INTEGER NOT NULL, language TEXT NOT NULL, channel TEXT NOT NULL, action TEXT NOT NULL,"
+             " turns INTEGER NOT NULL DEFAULT 0, conversations INTEGER NOT NULL DEFAULT 0,"
+             " PRIMARY KEY(hour, language, channel, action)) WITHOUT ROWID;");
+    if (e.rc == SQLITE_OK) e = Exec(db, ("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
+    if (e.rc == SQLITE_OK) {
+      Stmt meta(db, "INSERT OR IGNORE INTO log_meta(key, value) VALUES('counts_since', strftime('%s','now'))");
+      if (meta.ok()) meta.Step();
+    }
+  }
+  if (e.rc == SQLITE_OK) e = Exec(db, ("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
+  if (e.rc == SQLITE_OK) e = Exec(db, "COMMIT");
+  if (e.rc != SQLITE_OK) {
     Exec(db, "ROLLBACK");
-    return Status(Code::kIo, "cannot migrate log database: " + s.message());
+    return IoError("cannot migrate log database: " + e.message);
   }
-  return version;
+  return static_cast<int>(version);
 }
 
-LogStore::LogStore(const Options& options) : options_(options), redact_(options.redact) {}
+LogStore::LogStore(const Options& options)
+    : options_(options), redact_(options.redact), shards_(new Shard[kShards]) {
+  options_.queue_capacity = std::max<size_t>(1, options_.queue_capacity);
+  options_.batch_size = std::max<size_t>(1, options_.batch_size);
+}
 
 Result<std::unique_ptr<LogStore>> LogStore::Open(const Options& options) {
   std::unique_ptr<LogStore> store(new LogStore(options));
   Status s = store->OpenDb();
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    // Only "this can never work" fails the open; a busy, full or read-only
+    // database is retried by the writer like any failed write.
+    if (s.code() != Code::kInternal) return s;
+    store->stats_.last_error = s.message();
+    store->Report(LogLevel::kWarning, s.message() + "; will retry");
+  }
   store->writer_ = std::thread([p = store.get()] { p->Run(); });
   return store;
 }
 
+// Returns kIo for errors that cannot be fixed by retrying, kInternal for
+// transient ones (the caller decides).
 Status LogStore::OpenDb() {
-  int rc = sqlite3_open_v2(options_.path.c_str(), &db_,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const std::string& path = options_.path;
+  int rc = sqlite3_open_v2(path.c_str(), &db_,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+                           nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     CloseDb();
-    return Status(Code::kIo, options_.path + ": cannot open log database: " + msg);
+    return Status(IsPermanentOpenError(rc) ? Code::kIo : Code::kInternal,
+                  path + ": cannot open log database: " + msg);
   }
-  sqlite3_busy_timeout(db_, 250);
-  Status s = Exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-  if (s.ok()) {
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
+  DbError e = Exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+  std::string msg;
+  bool permanent = false;
+  if (e.rc != SQLITE_OK) {
+    msg = e.message;
+    permanent = IsPermanentOpenError(e.rc);
+  } else {
     auto m = Migrate(db_);
-    if (!m.ok()) s = m.status();
+    if (!m.ok()) {
+      msg = m.status().message();
+      const int code = sqlite3_extended_errcode(db_);
+      // A newer schema or somebody else's database is as permanent as it gets.
+      permanent = msg.find("newer than") != std::string::npos || msg.find("not a Zari") != std::string::npos ||
+                  IsPermanentOpenError(code);
+    }
   }
-  if (!s.ok()) {
+  if (!msg.empty()) {
     CloseDb();
-    return Status(Code::kIo, options_.path + ": " + s.message());
+    return Status(permanent ? Code::kIo : Code::kInternal, path + ": " + msg);
   }
+  if (!IsMemoryPath(path)) StatFile(path, &db_dev_, &db_ino_);
+  if (options_.on_open) options_.on_open(db_);
   return Status::Ok();
 }
 
@@ -156,7 +334,12 @@ LogStore::~LogStore() {
 }
 
 void LogStore::Report(LogLevel level, const std::string& message) {
-  if (options_.on_log) options_.on_log(level, message);
+  if (!options_.on_log) return;
+  try {
+    options_.on_log(level, message);
+  } catch (...) {
+    // A host callback must not take the writer (or a reply) down.
+  }
 }
 
 void LogStore::Add(UnresolvedRow row) { Push(Row(std::move(row))); }
@@ -164,122 +347,271 @@ void LogStore::Add(HandoffRow row) { Push(Row(std::move(row))); }
 
 void LogStore::Push(Row row) {
   uint64_t dropped = 0;
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (queue_.size() >= options_.queue_capacity) {
+    if (queue_.size() + in_flight_ >= options_.queue_capacity) {
       dropped = ++stats_.dropped;
       ++unrecorded_drops_;
     } else {
-      queue_.push_back(std::move(row));
+      // The writer only waits when the queue is empty: wake it on the first row.
+      wake = queue_.empty();
+      queue_.push_back(Queued{std::move(row), redact_.load(std::memory_order_relaxed)});
       ++seq_enqueued_;
       ++stats_.enqueued;
     }
   }
   if (dropped) {
-    // Powers of two: the first drop and then ever rarer reminders.
-    if ((dropped & (dropped - 1)) == 0) {
-      Report(LogLevel::kWarning, "log queue full: " + std::to_string(dropped) + " rows dropped so far");
+    if (PowerOfTwo(dropped)) {
+      Report(LogLevel::kWarning, "log queue full (" + std::to_string(options_.queue_capacity) + " rows waiting): " +
+                                     std::to_string(dropped) + " rows dropped so far");
     }
     return;
   }
-  cv_.notify_one();
+  if (wake) cv_.notify_one();
 }
 
-void LogStore::Flush() {
+void LogStore::CountTurn(int64_t ts, std::string_view language, std::string_view channel, std::string_view action,
+                         bool new_conversation) {
+  static std::atomic<size_t> next_shard{0};
+  thread_local const size_t shard_index = next_shard.fetch_add(1, std::memory_order_relaxed);
+  Shard& shard = shards_[shard_index % kShards];
+  const CountKeyView key{FloorDiv(ts, 3600), language, channel, action};
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto it = shard.counts.find(key);
+  if (it == shard.counts.end()) {
+    it = shard.counts
+             .emplace(CountKey{key.hour, std::string(language), std::string(channel), std::string(action)},
+                      CountValue{})
+             .first;
+  }
+  ++it->second.turns;
+  if (new_conversation) ++it->second.conversations;
+}
+
+void LogStore::DrainCounts(Counts* into) {
+  for (size_t i = 0; i < kShards; ++i) {
+    Counts taken;
+    {
+      std::lock_guard<std::mutex> lock(shards_[i].mu);
+      if (shards_[i].counts.empty()) continue;
+      taken.swap(shards_[i].counts);
+    }
+    if (into->empty()) {
+      into->swap(taken);
+      continue;
+    }
+    for (auto& [key, value] : taken) {
+      CountValue& v = (*into)[key];
+      v.turns += value.turns;
+      v.conversations += value.conversations;
+    }
+  }
+}
+
+bool LogStore::Flush() {
   std::unique_lock<std::mutex> lock(mu_);
   const uint64_t target = seq_enqueued_;
-  flushing_ = true;
-  cv_.notify_one();
-  done_cv_.wait_for(lock, std::chrono::milliseconds(options_.flush_timeout_ms + 1000),
-                    [&] { return seq_finished_ >= target; });
-  flushing_ = false;
+  const uint64_t generation = ++flush_requested_;
+  ++flushers_;
+  cv_.notify_all();
+  const bool done = done_cv_.wait_for(lock, std::chrono::milliseconds(std::max(0, options_.flush_timeout_ms)),
+                                      [&] { return seq_finished_ >= target && flush_done_ >= generation; });
+  --flushers_;
+  return done;
 }
 
 LogStats LogStore::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return stats_;
+  LogStats s = stats_;
+  s.pending = queue_.size() + in_flight_;
+  return s;
 }
 
 void LogStore::Run() {
-  using Clock = std::chrono::steady_clock;
-  std::deque<Row> batch;
+  std::vector<Queued> rows;               // taken from the queue
+  size_t done = 0;                        // rows[0, done) are committed
+  std::vector<std::string> transcripts;   // JSON of the handoffs in the current batch
+  size_t prepared_end = 0;                // rows[done, prepared_end) are redacted
+  Counts counts;                          // drained, not yet committed
+  int failures = 0;                       // consecutive failed attempts
+  Clock::time_point failing_since;
+  Clock::time_point stop_deadline;
+  bool stop_seen = false;
+  const auto interval = std::chrono::milliseconds(std::max(1, options_.counter_interval_ms));
+
   while (true) {
-    uint64_t drops = 0;
+    uint64_t drops, generation;
+    bool stopping;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stop_ || !queue_.empty() || unrecorded_drops_ > 0; });
-      if (queue_.empty() && unrecorded_drops_ == 0 && stop_) break;
-      const size_t n = std::min(queue_.size(), options_.batch_size);
-      for (size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      if (done == rows.size()) {
+        rows.clear();
+        done = prepared_end = 0;
+        cv_.wait_for(lock, interval, [&] {
+          return stop_ || !queue_.empty() || unrecorded_drops_ > 0 || flush_requested_ > flush_done_;
+        });
+        rows.swap(queue_);  // the queue keeps the old vector's capacity
+        in_flight_ = rows.size();
       }
       drops = unrecorded_drops_;
+      generation = flush_requested_;
+      stopping = stop_;
     }
-    const auto started = Clock::now();
-    int attempt = 0;
-    while (true) {
-      Status s = WriteBatch(batch, drops);
-      std::unique_lock<std::mutex> lock(mu_);
-      if (s.ok()) {
-        stats_.written += batch.size();
-        seq_finished_ += batch.size();
-        unrecorded_drops_ -= std::min(unrecorded_drops_, drops);
-        if (!stats_.last_error.empty()) {
-          stats_.last_error.clear();
-          lock.unlock();
-          Report(LogLevel::kInfo, "log database writable again");
-          lock.lock();
-        }
-        batch.clear();
-        done_cv_.notify_all();
-        break;
-      }
-      ++stats_.failed_writes;
-      stats_.last_error = s.message();
-      const bool give_up = (stop_ || flushing_) &&
-                           Clock::now() - started > std::chrono::milliseconds(options_.flush_timeout_ms);
-      if (give_up) {
-        stats_.dropped += batch.size();
-        seq_finished_ += batch.size();
-        const size_t lost = batch.size();
-        batch.clear();
-        done_cv_.notify_all();
-        lock.unlock();
-        Report(LogLevel::kError, "log write failed, " + std::to_string(lost) + " rows dropped: " + s.message());
-        break;
-      }
+    DrainCounts(&counts);  // after reading `generation`: covers every earlier CountTurn
+    if (stopping && !stop_seen) {
+      stop_seen = true;
+      stop_deadline = Clock::now() + std::chrono::milliseconds(std::max(0, options_.flush_timeout_ms));
+    }
+    if (rows.empty() && counts.empty() && drops == 0) {
+      // Idle: still notice a rotated file, so the new one appears promptly.
+      if (failures == 0) FollowFile();
+      std::lock_guard<std::mutex> lock(mu_);
+      flush_done_ = std::max(flush_done_, generation);
+      done_cv_.notify_all();
+      if (stop_ && queue_.empty() && unrecorded_drops_ == 0) break;
+      continue;
+    }
+
+    const size_t end = std::min(rows.size(), done + options_.batch_size);
+    if (prepared_end != end) {
+      Prepare(rows, done, end, &transcripts);
+      prepared_end = end;
+    }
+    Status s;
+    try {
+      s = WriteBatch(rows, done, end, transcripts, counts, drops);
+    } catch (const std::exception& ex) {  // bad_alloc: retry later rather than terminate
+      s = IoError(std::string("log writer: ") + ex.what());
+    }
+
+    std::unique_lock<std::mutex> lock(mu_);
+    if (s.ok()) {
+      const size_t n = end - done;
+      stats_.written += n;
+      seq_finished_ += n;
+      in_flight_ -= n;
+      unrecorded_drops_ -= std::min(unrecorded_drops_, drops);
+      done = end;
+      counts.clear();
+      if (done == rows.size()) flush_done_ = std::max(flush_done_, generation);
+      const bool recovered = failures > 0;
+      const int attempts = failures;
+      failures = 0;
+      stats_.last_error.clear();
+      done_cv_.notify_all();
       lock.unlock();
-      if (attempt == 0 || (attempt & (attempt - 1)) == 0) {
-        Report(LogLevel::kWarning, "log write failed (attempt " + std::to_string(attempt + 1) + "), retrying: " + s.message());
+      if (recovered) {
+        const auto secs = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - failing_since).count();
+        Report(LogLevel::kInfo, "log database writable again after " + std::to_string(attempts) +
+                                    " failed attempts (" + std::to_string(secs) + " s)");
       }
-      // Backoff 10 ms, 20 ms … 1 s; wakes early when asked to stop or flush.
-      const int delay = std::min(1000, 10 << std::min(attempt, 7));
-      ++attempt;
-      std::unique_lock<std::mutex> wait_lock(mu_);
-      cv_.wait_for(wait_lock, std::chrono::milliseconds(delay), [&] { return stop_ || flushing_; });
-      if (stop_ || flushing_) {
-        // Still retry, at the short interval, until the deadline above.
-        wait_lock.unlock();
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
+    }
+
+    ++stats_.failed_writes;
+    stats_.last_error = s.message();
+    if (failures++ == 0) failing_since = Clock::now();
+    if (stop_ && Clock::now() >= stop_deadline) {
+      // Closing on a disk that will not take the rows: count them, say so, go.
+      const uint64_t lost = (rows.size() - done) + queue_.size();
+      int64_t lost_turns = 0;
+      for (const auto& [key, value] : counts) lost_turns += value.turns;
+      stats_.dropped += lost;
+      seq_finished_ += lost;
+      in_flight_ = 0;
+      queue_.clear();
+      done_cv_.notify_all();
+      lock.unlock();
+      Report(LogLevel::kError, "log closed while writes fail: " + std::to_string(lost) + " rows and " +
+                                   std::to_string(lost_turns) + " turn counts not written: " + s.message());
+      break;
+    }
+    const uint64_t failed = stats_.failed_writes;
+    lock.unlock();
+    if (PowerOfTwo(static_cast<uint64_t>(failures))) {
+      Report(LogLevel::kWarning, "log write failed (" + std::to_string(failures) + " in a row, " +
+                                     std::to_string(failed) + " in all), retrying: " + s.message());
+    }
+    // Backoff 10 ms, 20 ms … 1 s; short steps once the store is closing.
+    int delay = std::min(kMaxBackoffMs, kMinBackoffMs << std::min(failures - 1, 7));
+    lock.lock();
+    if (stop_) delay = std::min(delay, kStopRetryMs);
+    cv_.wait_for(lock, std::chrono::milliseconds(delay), [&] { return stop_ && delay > kStopRetryMs; });
+  }
+}
+
+void LogStore::Prepare(std::vector<Queued>& rows, size_t begin, size_t end,
+                       std::vector<std::string>* transcripts) {
+  transcripts->assign(end - begin, std::string());
+  for (size_t i = begin; i < end; ++i) {
+    const bool redact = rows[i].redact;
+    if (auto* u = std::get_if<UnresolvedRow>(&rows[i].row)) {
+      if (redact) {
+        std::string masked = Redact(u->text);
+        if (masked != u->text) {
+          u->normalized = NormalizeRedacted(masked, u->language);
+          u->text = std::move(masked);
+        }
+        u->normalized = Redact(u->normalized);  // what only normalization reveals (NFKC digits)
       }
+    } else {
+      const auto& h = std::get<HandoffRow>(rows[i].row);
+      dialog::AppendTranscriptJson(h.transcript, redact, &(*transcripts)[i - begin]);
     }
   }
 }
 
-Status LogStore::WriteBatch(std::deque<Row>& batch, uint64_t drops) {
-  // A deleted database file (log rotation, a mistake) is recreated rather
-  // than written into an unlinked inode.
-  if (db_ && options_.path != ":memory:" && !FileExists(options_.path)) {
-    Report(LogLevel::kWarning, options_.path + " disappeared; creating it again");
-    CloseDb();
+Status LogStore::FollowFile() {
+  if (!db_ || IsMemoryPath(options_.path)) return Status::Ok();
+  uint64_t dev = 0, ino = 0;
+  const bool exists = StatFile(options_.path, &dev, &ino);
+  if (exists && dev == db_dev_ && ino == db_ino_) return Status::Ok();
+  // Renamed (rotation), deleted, or replaced. Rows committed since then are
+  // in the WAL this connection holds under the old name: move them into the
+  // old file (SQLite does not checkpoint a moved file on close), so a
+  // rotated file is whole, then start a new file under the configured name.
+  if (!file_moved_) {
+    file_moved_ = true;
+    Report(LogLevel::kWarning, options_.path + (exists ? " was replaced" : " was moved or deleted") +
+                                   "; finishing the old file and starting a new one");
   }
+  int log_frames = 0, checkpointed = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &checkpointed);
+  if (rc != SQLITE_OK) {
+    // A reader of the old file holds frames back: retried with the rows.
+    return IoError(options_.path + " was moved; cannot finish the old file yet: " + sqlite3_errmsg(db_));
+  }
+  CloseDb();
+  file_moved_ = false;
+  // What is left under the old name is an empty journal of the old file: it
+  // must not be read as the new file's.
+  const std::string wal = options_.path + "-wal";
+  struct stat st;
+  if (!exists || (::stat(wal.c_str(), &st) == 0 && st.st_size == 0)) {
+    ::unlink(wal.c_str());
+    ::unlink((options_.path + "-shm").c_str());
+  }
+  return OpenDb();
+}
+
+Status LogStore::WriteBatch(const std::vector<Queued>& rows, size_t begin, size_t end,
+                            const std::vector<std::string>& transcripts, const Counts& counts, uint64_t drops) {
+  Status follow = FollowFile();
+  if (!follow.ok()) return follow;
   if (!db_) {
     Status s = OpenDb();
     if (!s.ok()) return s;
   }
-  Status s = Exec(db_, "BEGIN IMMEDIATE");
-  if (!s.ok()) return s;
+  auto fail = [&](DbError e) {
+    if (sqlite3_get_autocommit(db_) == 0) Exec(db_, "ROLLBACK");
+    // Another connection's lock passes; anything else may be this
+    // connection's state (read-only, a full disk, a moved file): reopen.
+    if (!IsBusy(e.rc)) CloseDb();
+    return IoError(e.message);
+  };
+  DbError e = Exec(db_, "BEGIN IMMEDIATE");
+  if (e.rc != SQLITE_OK) return fail(e);
   {
     Stmt unresolved(db_,
                     "INSERT INTO unresolved(ts, session, channel, language, text, normalized, best_intent,"
@@ -287,22 +619,16 @@ Status LogStore::WriteBatch(std::deque<Row>& batch, uint64_t drops) {
     Stmt handoff(db_,
                  "INSERT INTO handoffs(ts, session, channel, language, reason, intent, within_hours,"
                  " transcript, pack, next_open) VALUES(?,?,?,?,?,?,?,?,?,?)");
-    if (!unresolved.ok() || !handoff.ok()) {
-      std::string msg = sqlite3_errmsg(db_);
-      Exec(db_, "ROLLBACK");
-      return Status(Code::kIo, msg);
-    }
-    std::string transcript;
-    const bool redact = redact_.load();
-    for (const Row& row : batch) {
+    if (!unresolved.ok() || !handoff.ok()) return fail(LastError(db_));
+    for (size_t i = begin; i < end; ++i) {
       int rc;
-      if (const auto* u = std::get_if<UnresolvedRow>(&row)) {
+      if (const auto* u = std::get_if<UnresolvedRow>(&rows[i].row)) {
         unresolved.Int(1, u->ts);
         unresolved.Text(2, u->session);
         unresolved.Text(3, u->channel);
         unresolved.Text(4, u->language);
-        unresolved.Text(5, redact ? Redact(u->text) : u->text);
-        unresolved.Text(6, redact ? Redact(u->normalized) : u->normalized);
+        unresolved.Text(5, u->text);
+        unresolved.Text(6, u->normalized);
         unresolved.TextOrNull(7, u->best_intent);
         if (u->best_intent.empty()) unresolved.Null(8);
         else unresolved.Real(8, u->best_score);
@@ -311,9 +637,7 @@ Status LogStore::WriteBatch(std::deque<Row>& batch, uint64_t drops) {
         unresolved.Text(11, u->pack_version);
         rc = unresolved.Step();
       } else {
-        const auto& h = std::get<HandoffRow>(row);
-        transcript.clear();
-        dialog::AppendTranscriptJson(h.transcript, redact, &transcript);
+        const auto& h = std::get<HandoffRow>(rows[i].row);
         handoff.Int(1, h.ts);
         handoff.Text(2, h.session);
         handoff.Text(3, h.channel);
@@ -321,38 +645,68 @@ Status LogStore::WriteBatch(std::deque<Row>& batch, uint64_t drops) {
         handoff.Text(5, h.reason);
         handoff.TextOrNull(6, h.intent);
         handoff.Int(7, h.within_hours ? 1 : 0);
-        handoff.Text(8, transcript);
+        handoff.Text(8, transcripts[i - begin]);
         handoff.Text(9, h.pack);
         if (h.next_open >= 0) handoff.Int(10, h.next_open);
         else handoff.Null(10);
         rc = handoff.Step();
       }
-      if (rc != SQLITE_DONE) {
-        std::string msg = sqlite3_errmsg(db_);
-        Exec(db_, "ROLLBACK");
-        return Status(Code::kIo, msg);
+      if (rc != SQLITE_DONE) return fail(LastError(db_));
+    }
+    if (!counts.empty()) {
+      Stmt count(db_,
+                 "INSERT INTO turn_counts(hour, language, channel, action, turns, conversations)"
+                 " VALUES(?,?,?,?,?,?) ON CONFLICT(hour, language, channel, action) DO UPDATE SET"
+                 " turns = turns + excluded.turns, conversations = conversations + excluded.conversations");
+      if (!count.ok()) return fail(LastError(db_));
+      for (const auto& [key, value] : counts) {
+        count.Int(1, key.hour);
+        count.Text(2, key.language);
+        count.Text(3, key.channel);
+        count.Text(4, key.action);
+        count.Int(5, value.turns);
+        count.Int(6, value.conversations);
+        if (count.Step() != SQLITE_DONE) return fail(LastError(db_));
       }
     }
     if (drops > 0) {
       Stmt meta(db_,
                 "INSERT INTO log_meta(key, value) VALUES('dropped_rows', ?)"
                 " ON CONFLICT(key) DO UPDATE SET value = value + excluded.value");
-      if (meta.ok()) {
-        meta.Int(1, static_cast<int64_t>(drops));
-        if (meta.Step() != SQLITE_DONE) {
-          std::string msg = sqlite3_errmsg(db_);
-          Exec(db_, "ROLLBACK");
-          return Status(Code::kIo, msg);
-        }
-      }
+      if (!meta.ok()) return fail(LastError(db_));
+      meta.Int(1, static_cast<int64_t>(drops));
+      if (meta.Step() != SQLITE_DONE) return fail(LastError(db_));
     }
   }
-  s = Exec(db_, "COMMIT");
-  if (!s.ok()) {
-    Exec(db_, "ROLLBACK");
-    return s;
-  }
+  e = Exec(db_, "COMMIT");
+  if (e.rc != SQLITE_OK) return fail(e);
   return Status::Ok();
+}
+
+Result<std::string> CheckIntegrity(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return IoError(path + ": " + msg);
+  }
+  std::string out;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) != SQLITE_OK) {
+    std::string msg = sqlite3_errmsg(db);
+    sqlite3_close_v2(db);
+    return IoError(path + ": " + msg);
+  }
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (!out.empty()) out += "\n";
+    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    out += t ? t : "";
+  }
+  if (rc != SQLITE_DONE) out = std::string("integrity_check failed: ") + sqlite3_errmsg(db);
+  sqlite3_finalize(st);
+  sqlite3_close_v2(db);
+  return out;
 }
 
 }  // namespace zari::log

@@ -1,13 +1,22 @@
-// Masks personal data before anything is stored (DESIGN §9, §13):
-//   card numbers (13–19 digits passing the Luhn check)   → [card]
-//   e-mail addresses                                      → [email]
-//   phone numbers (Georgian, Azerbaijani, international)  → [phone]
-//   national ID numbers: Georgian 11-digit personal numbers,
-//     Azerbaijani ID card numbers (AZE/AA + digits) and FIN
-//     codes next to the word FIN                          → [id]
-// What is NOT masked: names, street addresses, dates of birth, IBANs written
-// with letters inside the digit groups, numbers shorter than 7 digits (order
-// numbers, amounts, USSD codes like *100#). See docs/PRIVACY.md.
+// Masks personal data before anything is stored (DESIGN §9, §13; the full
+// policy with examples is docs/PRIVACY.md):
+//   e-mail addresses                                        → [email]
+//   IBANs (GE, AZ and other countries' account numbers)      → [account]
+//   card numbers: 13–19 digits passing the Luhn check,
+//     with or without spaces or dashes                       → [card]
+//   phone numbers: Georgian (5XX XX XX XX, 032 2XX XX XX,
+//     +995/995/00995 …), Azerbaijani (0XX XXX XX XX for
+//     050/051/055/070/077/099/010/060/012, +994/994/00994 …),
+//     any +CC or 00CC international number                  → [phone]
+//   national IDs: Georgian 11-digit personal numbers,
+//     Azerbaijani ID cards (AZE12345678, AA1234567) and FIN
+//     codes written next to the word FIN                    → [id]
+//   any other run of 7 or more digits (account, contract,
+//     long order numbers)                                   → [number]
+// Not masked: numbers with fewer than 7 digits (order numbers, amounts,
+// PIN-length codes), USSD codes such as *100#, dates (05.11.2026,
+// 2026-11-05), amounts written with a currency (1 500 000 ₾, $2500000),
+// names, street addresses, and numbers spelled out in words.
 #ifndef ZARI_ENGINE_LOG_REDACT_H_
 #define ZARI_ENGINE_LOG_REDACT_H_
 
@@ -16,7 +25,9 @@
 
 namespace zari::log {
 
-// Returns text with personal data replaced by placeholders. Thread-safe.
+// Returns text with personal data replaced by the placeholders above.
+// Idempotent (Redact(Redact(x)) == Redact(x)); invalid UTF-8 is copied
+// through unchanged. Thread-safe.
 std::string Redact(std::string_view text);
 
 // The Luhn checksum over the digits of s (other characters ignored).

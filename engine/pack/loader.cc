@@ -130,11 +130,13 @@ class Reader {
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
       Count();
-      const YAML::Node& k = it->first;
+      // Copies: yaml-cpp's iterator hands out a temporary pair.
+      const YAML::Node k = it->first;
+      const YAML::Node v = it->second;
       if (!k.IsScalar()) Fail(k, "keys in " + what + " must be plain words");
-      const std::string& key = k.Scalar();
+      const std::string key = k.Scalar();
       if (!seen.insert(key).second) Fail(k, "duplicate key " + Quote(key) + " in " + what);
-      fn(key, k, it->second);
+      fn(key, k, v);
     }
   }
 
@@ -290,17 +292,27 @@ class PackLoader {
       Throw(Code::kLimit, file + ": file is " + std::to_string(size) + " bytes; the limit is " +
                               std::to_string(limits_.max_file_bytes));
     }
-    total_bytes_ += size;
-    if (total_bytes_ > limits_.max_total_bytes) {
-      Throw(Code::kLimit, file + ": the pack is larger than " + std::to_string(limits_.max_total_bytes) + " bytes");
-    }
     std::ifstream in(file, std::ios::binary);
     if (!in) Throw(Code::kIo, file + ": cannot read");
     std::stringstream buf;
     buf << in.rdbuf();
+    LoadText(buf.str(), file, settings);
+  }
+
+ public:
+  // One pack file given as text (`file` names it in errors).
+  void LoadText(const std::string& text, const std::string& file, bool settings) {
+    if (text.size() > limits_.max_file_bytes) {
+      Throw(Code::kLimit, file + ": file is " + std::to_string(text.size()) + " bytes; the limit is " +
+                              std::to_string(limits_.max_file_bytes));
+    }
+    total_bytes_ += text.size();
+    if (total_bytes_ > limits_.max_total_bytes) {
+      Throw(Code::kLimit, file + ": the pack is larger than " + std::to_string(limits_.max_total_bytes) + " bytes");
+    }
     YAML::Node root;
     try {
-      root = YAML::Load(buf.str());
+      root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
       Throw(Code::kPack, file + ":" + std::to_string(e.mark.line + 1) + ":" +
                              std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
@@ -325,6 +337,15 @@ class PackLoader {
     }
   }
 
+  // The whole pack from one text (tests and fuzzing).
+  Pack LoadSingle(const std::string& text, const std::string& name) {
+    pack_.path = name;
+    LoadText(text, name, /*settings=*/true);
+    Finish();
+    return std::move(pack_);
+  }
+
+ private:
   void ReadSettings(Reader& r, const YAML::Node& root) {
     // Languages first: every per-language map below is checked against them.
     const YAML::Node zari = root["zari"];
@@ -594,6 +615,17 @@ class PackLoader {
 };
 
 }  // namespace
+
+Result<Pack> LoadPackText(const std::string& text, const std::string& name, const Limits& limits) {
+  try {
+    PackLoader loader(limits);
+    return loader.LoadSingle(text, name);
+  } catch (const LoadError& e) {
+    return Status(e.code, e.message);
+  } catch (const YAML::Exception& e) {
+    return Status(Code::kPack, name + ": invalid YAML: " + e.what());
+  }
+}
 
 Result<Pack> LoadPack(const std::string& path, const Limits& limits) {
   try {

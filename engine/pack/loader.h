@@ -18,6 +18,9 @@ namespace zari::pack {
 // zones and references between intents are checked when the pack compiles.
 Result<Pack> LoadPack(const std::string& path, const Limits& limits = Limits());
 
+// A single-file pack given as YAML text; `name` stands for the file in errors.
+Result<Pack> LoadPackText(const std::string& text, const std::string& name, const Limits& limits = Limits());
+
 }  // namespace zari::pack
 
 #endif  // ZARI_ENGINE_PACK_LOADER_H_

@@ -9,14 +9,29 @@
 #include <string>
 #include <string_view>
 
+#include "text/utf8.h"
+
 namespace zari::json {
 
-// Appends s as a JSON string literal (with quotes). Assumes valid UTF-8;
-// escapes control characters, quotes and backslashes.
+// Appends s as a JSON string literal (with quotes): control characters,
+// quotes and backslashes escaped, invalid UTF-8 replaced by U+FFFD (user text
+// may hold any bytes; JSON must be UTF-8).
 inline void AppendString(std::string* out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   out->push_back('"');
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const size_t start = i;
+      const char32_t cp = text::DecodeUtf8(s, &i);
+      if (cp == text::kReplacementChar && i - start == 1) {
+        text::AppendUtf8(out, text::kReplacementChar);
+      } else {
+        out->append(s.substr(start, i - start));
+      }
+      continue;
+    }
+    ++i;
     switch (c) {
       case '"': out->append("\\\""); break;
       case '\\': out->append("\\\\"); break;

@@ -163,6 +163,8 @@ static void test_session(zari_engine* e, struct handoff_log* log) {
   zari_reply* r;
   char* state = NULL;
   CHECK(zari_session_create(&s, e, "visitor-42", "web") == ZARI_OK);
+  CHECK_STR(zari_session_id(s), "visitor-42");
+  CHECK_STR(zari_session_channel(s), "web");
 
   r = respond(s, "balansimi nece yoxlaya bilerem");
   CHECK_STR(zari_reply_intent(r), "balance");
@@ -177,6 +179,8 @@ static void test_session(zari_engine* e, struct handoff_log* log) {
   CHECK(state && strstr(state, "\"misses\":1"));
   CHECK(zari_session_import(&s2, e, state) == ZARI_OK);
   zari_string_free(state);
+  CHECK_STR(zari_session_id(s2), "visitor-42");
+  zari_session_destroy(s);
   r = respond(s2, "qwerty asdf zxcv");
   CHECK(zari_reply_action(r) == ZARI_ACTION_HANDOFF);
   zari_reply_destroy(r);
@@ -264,8 +268,20 @@ int main(int argc, char** argv) {
   CHECK_STR(zari_engine_pack_name(e), "Zari Mobile");
   test_classify(e);
   test_session(e, &log);
-  CHECK(zari_engine_reload(e, NULL) == ZARI_OK);
+  {
+    /* Reload to another pack: the name follows; the old pointer stays valid. */
+    char other[4200];
+    const char* before = zari_engine_pack_name(e);
+    snprintf(other, sizeof other, "%s/other.yaml", tmpdir);
+    write_file(other, "zari: 1\nname: Other Pack\nlanguages: [en]\nintents:\n  - id: hi\n    answer: {en: Hello}\n");
+    CHECK(zari_engine_reload(e, other) == ZARI_OK);
+    CHECK_STR(zari_engine_pack_name(e), "Other Pack");
+    CHECK_STR(before, "Zari Mobile");
+    CHECK(zari_engine_reload(e, pack) == ZARI_OK);
+    CHECK_STR(zari_engine_pack_name(e), "Zari Mobile");
+  }
   CHECK(zari_engine_reload(e, "/nonexistent") == ZARI_ENOTFOUND);
+  CHECK_STR(zari_engine_pack_name(e), "Zari Mobile");
   zari_engine_destroy(e);
 
   test_after_hours();

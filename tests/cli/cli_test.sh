@@ -71,6 +71,36 @@ YAML
 check "check fails when a template shadows another intent's example" test $? -eq 1
 check "the report names both intents" grep -q "of intent 'transfer' resolves to 'balance' by template 'balance'" "$tmp/clash.out"
 
+# Warnings: a template another intent's rule always beats, and examples of two
+# intents with the same words in another order.
+cat > "$tmp/shadow.yaml" <<'YAML'
+zari: 1
+name: Shadow
+languages: [en]
+intents:
+  - id: balance
+    priority: 1
+    patterns: {en: ["balance"]}
+    examples: {en: ["check my balance", "how much money is left"]}
+    answer: {en: "Dial *100#."}
+  - id: transfer
+    patterns: {en: ["balance transfer"]}
+    examples: {en: ["send credit to a friend", "move money to another number"]}
+    answer: {en: "Dial *122#."}
+  - id: top_up
+    examples: {en: ["top up my phone", "add money by card"]}
+    answer: {en: "Use the app."}
+  - id: autopay
+    examples: {en: ["my phone top up", "pay automatically every month"]}
+    answer: {en: "Turn on auto top-up."}
+YAML
+"$zari" check "$tmp/shadow.yaml" > "$tmp/shadow.out" 2>&1
+check "warnings alone pass" test $? -eq 0
+check "shadowed template is reported" grep -q "template 'balance transfer' of intent 'transfer' is shadowed by template 'balance' of intent 'balance'" "$tmp/shadow.out"
+check "same-words examples are reported" grep -q "example 'my phone top up' of intent 'autopay' has the same words as example 'top up my phone'" "$tmp/shadow.out"
+"$zari" check --strict "$tmp/shadow.yaml" > /dev/null 2>&1
+check "--strict fails on warnings" test $? -eq 1
+
 # normalize: Latin-typed Georgian decodes to Mkhedruli.
 out=$("$zari" normalize --json "baraTis daBlokva minda")
 check "normalize decodes chat Georgian" python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert d['surface']=='ბარათის დაბლოკვა მინდა' and d['typed_as']=='ka-Latn', d" "$out"

@@ -8,6 +8,8 @@ const vm = require('vm');
 
 const SOURCE_DIR = process.env.ZARI_SOURCE_DIR || path.resolve(__dirname, '..', '..', '..');
 const PACK = path.join(SOURCE_DIR, 'intents', 'telecom');
+// Two intents and thresholds that make "plan" a clarify with both as options.
+const CLARIFY_PACK = path.join(__dirname, 'data', 'clarify.yaml');
 // Wed 2026-11-25 11:00 in Tbilisi (UTC+4): operators online.
 const OPEN = 1795590000;
 // Sat 2026-11-28 23:30 in Tbilisi: operators offline, back Monday 09:00.
@@ -36,4 +38,4 @@ async function collect() {
   }
 }
 
-module.exports = { SOURCE_DIR, PACK, OPEN, CLOSED, tmpdir, copyPack, collect };
+module.exports = { SOURCE_DIR, PACK, CLARIFY_PACK, OPEN, CLOSED, tmpdir, copyPack, collect };

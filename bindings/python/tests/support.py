@@ -9,6 +9,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("ZARI_SOURCE_DIR") or os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 PACK = os.path.join(SOURCE_DIR, "intents", "telecom")
 PYTHON_DIR = os.path.normpath(os.path.join(HERE, ".."))
+# Two intents and thresholds that make "plan" a clarify with both as options.
+CLARIFY_PACK = os.path.join(HERE, "data", "clarify.yaml")
 
 # Wed 2026-11-25 11:00 in Tbilisi (UTC+4): operators online.
 OPEN = 1795590000

@@ -469,7 +469,9 @@ class Engine:
                 _raise(L, rc)
         finally:
             h.release()
-        return Session._wrap(self, out, None, None)
+        session_id = L.zari_session_id(out).decode("utf-8", "replace")
+        channel = L.zari_session_channel(out).decode("utf-8", "replace")
+        return Session._wrap(self, out, session_id, channel)
 
     def reload(self, path=None):
         """Loads the pack again (from ``path``, or where it was loaded from)

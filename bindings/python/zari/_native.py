@@ -107,6 +107,8 @@ _PROTOTYPES = {
     # sessions
     "zari_session_create": (c_int, [ctypes.POINTER(SessionP), EngineP, c_char_p, c_char_p]),
     "zari_session_destroy": (None, [SessionP]),
+    "zari_session_id": (c_char_p, [SessionP]),
+    "zari_session_channel": (c_char_p, [SessionP]),
     "zari_session_set_language": (c_int, [SessionP, c_char_p]),
     "zari_session_respond": (c_int, [ctypes.POINTER(ReplyP), SessionP, c_char_p, c_size_t]),
     "zari_session_export": (c_int, [ctypes.POINTER(c_void_p), SessionP]),

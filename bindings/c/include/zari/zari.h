@@ -191,16 +191,20 @@ ZARI_EXTERN(int) zari_engine_load(zari_engine **out, const char *pack_path,
 ZARI_EXTERN(int) zari_engine_reload(zari_engine *engine, const char *pack_path);
 
 /** Releases the engine handle and flushes the unresolved-query log to disk
- *  (waits for the background writer). Sessions still alive keep the compiled
- *  pack alive and keep working; their log rows are written when the last of
- *  them is destroyed. NULL is a no-op. Must not be called twice. */
+ *  (waits for the background writer). From the start of this call the log
+ *  callback is no longer called (so a callback that needs the calling thread
+ *  cannot deadlock it). Sessions still alive keep the compiled pack alive and
+ *  keep working; their log rows are written when the last of them is
+ *  destroyed. NULL is a no-op. Must not be called twice. */
 ZARI_EXTERN(void) zari_engine_destroy(zari_engine *engine);
 
-/** Name of the loaded pack (`name:` in pack.yaml). Borrowed, valid until the
- *  next reload or destroy. */
+/** Name of the pack currently loaded (`name:` in pack.yaml; after a reload,
+ *  the new pack's). Borrowed, valid until the engine is destroyed, also
+ *  across reloads on other threads. */
 ZARI_EXTERN(const char *) zari_engine_pack_name(const zari_engine *engine);
 
-/** Version of the loaded pack (`version:` in pack.yaml, "" when absent). */
+/** Version of the pack currently loaded (`version:` in pack.yaml, "" when
+ *  absent). Borrowed, valid until the engine is destroyed. */
 ZARI_EXTERN(const char *) zari_engine_pack_version(const zari_engine *engine);
 
 /** Statistics of the engine as a JSON object: intents, languages, log
@@ -290,6 +294,14 @@ ZARI_EXTERN(int) zari_session_create(zari_session **out, zari_engine *engine,
 
 /** Ends a conversation. NULL is a no-op. */
 ZARI_EXTERN(void) zari_session_destroy(zari_session *session);
+
+/** The session id given at creation (or restored by zari_session_import).
+ *  Borrowed, valid until the session is destroyed; "" for NULL. */
+ZARI_EXTERN(const char *) zari_session_id(const zari_session *session);
+
+/** The session's channel ("web", "ivr", …). Borrowed, valid until the
+ *  session is destroyed; "" for NULL. */
+ZARI_EXTERN(const char *) zari_session_channel(const zari_session *session);
 
 /** Forces the session's language ("ka", "az", "en"); NULL returns to
  *  detection. Errors: ZARI_EINVAL for an unknown code or one the pack lacks. */
