@@ -12,8 +12,8 @@
 // for /unresolved runs made-up words that every pack falls back on, so each
 // reply writes a log row. Arguments: language 0 = all, 1 = ka, 2 = az, 3 = en.
 //
-//   build-release/bin/zari_micro_bench                          # intents/telecom
-//   ZARI_BENCH_PACK=build/scale/scale-1000 build-release/bin/zari_micro_bench
+//   build-release/bin/zari_bench_micro                          # intents/telecom
+//   ZARI_BENCH_PACK=build/scale/scale-1000 build-release/bin/zari_bench_micro
 //   ... --benchmark_filter=Classify --benchmark_repetitions=5 --benchmark_report_aggregates_only
 //
 // Normalization alone and the log writer alone have their own benchmarks.

@@ -3,6 +3,7 @@
 
 #include "bench.h"
 #include "commands.h"
+#include "report.h"
 #include "zari/version.h"
 
 int main(int argc, char** argv) {
@@ -47,6 +48,9 @@ int main(int argc, char** argv) {
   norm->add_flag("--json", norm_o.json, "one JSON object per line");
   norm->add_option("text", norm_o.text, "text to normalize (default: read stdin lines)");
 
+  ReportCommandOptions report_o;
+  CLI::App* report = AddReportCommand(app, &report_o);
+
   BenchOptions bench_o;
   CLI::App* bench = app.add_subcommand("bench", "measure a pack: load time, memory, latency, throughput");
   bench->add_option("--pack", bench_o.pack, "intent pack: a directory with pack.yaml, or one YAML file")->required();
@@ -67,6 +71,7 @@ int main(int argc, char** argv) {
   if (*chat) return RunChat(chat_o);
   if (*check) return RunCheck(check_o);
   if (*norm) return RunNormalize(norm_o);
+  if (*report) return RunReport(report_o);
   if (*bench) return RunBench(bench_o);
   return 2;
 }

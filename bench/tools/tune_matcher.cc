@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
     else if (k == "rate") o.examples.refine_rate = v;
     else if (k == "margin") o.examples.refine_margin = v;
     else if (k == "dense") o.examples.dense_max_intents = static_cast<uint32_t>(v);
+    else if (k == "cache") o.examples.token_cache_bytes = static_cast<size_t>(v);
     else {
       std::cerr << "unknown option " << k << "\n";
       return 2;
@@ -180,7 +181,7 @@ int main(int argc, char** argv) {
   }
   double load_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   double us = std::chrono::duration<double, std::micro>(t2 - t1).count() / static_cast<double>(dev.size()) / repeat;
-  std::fprintf(stderr, "features %zu, dense rows %zu, sparse weights %zu, examples %zu\n", e.examples().feature_count(),
+  std::fprintf(stderr, "features %zu, dense rows %zu, cached tokens %zu, sparse weights %zu, examples %zu\n", e.examples().feature_count(), e.examples().cached_tokens(),
                e.examples().dense_rows(), e.examples().sparse_weights(), e.examples().example_count());
   std::printf("top1 %.4f  (n=%zu)  load %.0f ms  %.2f us/msg\n", static_cast<double>(top1) / static_cast<double>(in_scope),
               in_scope, load_ms, us);

@@ -22,6 +22,7 @@ void WordHashes(const text::Normalized& n, std::vector<uint64_t>* out) {
 // Per-thread scoring buffers, grown to the largest pack seen.
 struct ScoreScratch {
   std::vector<Feature> features;
+  std::vector<float> seen;
   std::vector<float> acc;
   std::vector<uint8_t> touched_flag;
   std::vector<uint32_t> touched;
@@ -80,6 +81,19 @@ void ExampleMatcher::Add(const text::Normalized& n, int32_t intent) {
   std::vector<Feature> f;
   ExtractFeatures(n, options_.features, &f);
   pending_.push_back(std::move(f));
+  // Distinct tokens for the per-token cache (built after training).
+  for (size_t i = 0; i < n.tokens.size(); ++i) {
+    const uint64_t sig = TokenSignature(n, i);
+    auto it = pending_token_index_.find(sig);
+    if (it != pending_token_index_.end()) {
+      ++pending_tokens_[it->second].count;
+      continue;
+    }
+    pending_token_index_.emplace(sig, pending_tokens_.size());
+    PendingToken t{sig, 1, {}};
+    ExtractTokenFeatures(n, i, options_.features, &t.features);
+    pending_tokens_.push_back(std::move(t));
+  }
   example_intent_.push_back(intent);
   std::vector<uint64_t> words;
   WordHashes(n, &words);
@@ -155,6 +169,73 @@ void ExampleMatcher::Finish(size_t intents) {
     Refine(examples, &weights, counts, mass);
     BuildSparse(weights, counts);
   }
+  BuildTokenCache();
+}
+
+void ExampleMatcher::BuildTokenCache() {
+  token_count_ = 0;
+  token_table_.clear();
+  const size_t row_bytes = static_cast<size_t>(intents_) * sizeof(float) + 64;
+  const size_t budget = row_bytes ? options_.token_cache_bytes / row_bytes : 0;
+  if (dense_mode_ && budget > 0 && !pending_tokens_.empty()) {
+    // The most frequent tokens first; ties by signature (deterministic).
+    std::sort(pending_tokens_.begin(), pending_tokens_.end(), [](const PendingToken& a, const PendingToken& b) {
+      return a.count != b.count ? a.count > b.count : a.sig < b.sig;
+    });
+    token_count_ = std::min(budget, pending_tokens_.size());
+    size_t cap = 16;
+    while (cap < token_count_ * 2) cap <<= 1;
+    token_table_.assign(cap, TokenSlot{0, kNone});
+    token_mask_ = cap - 1;
+    token_rows_.assign(token_count_ * intents_, 0.0f);
+    token_seen_.assign(token_count_ * intents_, 0.0f);
+    token_total_.assign(token_count_, 0.0f);
+    token_known_.assign(token_count_, 0.0f);
+    token_items_begin_.assign(token_count_ + 1, 0);
+    token_items_.clear();
+    for (size_t t = 0; t < token_count_; ++t) {
+      const PendingToken& p = pending_tokens_[t];
+      float* row = &token_rows_[t * intents_];
+      float* seen = &token_seen_[t * intents_];
+      token_items_begin_[t] = static_cast<uint32_t>(token_items_.size());
+      for (const Feature& f : p.features) {
+        token_total_[t] += f.weight;
+        const Slot* slot = Find(f.hash);
+        if (!slot) continue;
+        token_known_[t] += f.weight;
+        token_items_.push_back({slot->id, f.weight});
+        if (slot->row != kNone) {
+          const float* w = &dense_[static_cast<size_t>(slot->row) * intents_];
+          for (uint32_t i = 0; i < intents_; ++i) row[i] += f.weight * w[i];
+        } else {
+          for (uint32_t q = begin_[slot->id]; q < begin_[slot->id + 1]; ++q) {
+            row[post_intent_[q] & ~kPresent] += f.weight * post_weight_[q];
+          }
+        }
+        for (uint32_t i = 0; i < intents_; ++i) {
+          if (Present(slot->id, i)) seen[i] += f.weight;
+        }
+      }
+      uint64_t i = p.sig & token_mask_;
+      while (token_table_[i].index != kNone) i = (i + 1) & token_mask_;
+      token_table_[i] = {p.sig, static_cast<uint32_t>(t)};
+    }
+    token_items_begin_[token_count_] = static_cast<uint32_t>(token_items_.size());
+  }
+  pending_tokens_.clear();
+  pending_tokens_.shrink_to_fit();
+  pending_token_index_.clear();
+}
+
+const ExampleMatcher::TokenSlot* ExampleMatcher::FindToken(uint64_t sig) const {
+  if (token_table_.empty()) return nullptr;
+  uint64_t i = sig & token_mask_;
+  while (true) {
+    const TokenSlot& s = token_table_[i];
+    if (s.index == kNone) return nullptr;
+    if (s.sig == sig) return &s;
+    i = (i + 1) & token_mask_;
+  }
 }
 
 void ExampleMatcher::BuildLayout(const Weights& weights, const Weights& counts) {
@@ -202,12 +283,14 @@ void ExampleMatcher::BuildSparse(const Weights& weights, const Weights& counts) 
 
 bool ExampleMatcher::Present(uint32_t id, uint32_t intent) const {
   if (row_[id] != kNone) {
-    return (dense_present_[row_[id] * words_per_row_ + intent / 64] >> (intent % 64)) & 1;
+    return (dense_present_[static_cast<size_t>(row_[id]) * words_per_row_ + intent / 64] >> (intent % 64)) & 1;
   }
-  for (uint32_t p = begin_[id]; p < begin_[id + 1]; ++p) {
-    if ((post_intent_[p] & ~kPresent) == intent) return (post_intent_[p] & kPresent) != 0;
-  }
-  return false;
+  // Sparse postings are sorted by intent.
+  const uint32_t* b = post_intent_.data() + begin_[id];
+  const uint32_t* e = post_intent_.data() + begin_[id + 1];
+  const uint32_t* it =
+      std::lower_bound(b, e, intent, [](uint32_t p, uint32_t want) { return (p & ~kPresent) < want; });
+  return it != e && (*it & ~kPresent) == intent && (*it & kPresent) != 0;
 }
 
 void ExampleMatcher::Refine(const std::vector<std::vector<std::pair<uint32_t, float>>>& examples, Weights* weights,
@@ -364,26 +447,30 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
   const uint32_t intents = intents_;
   if (s.acc.size() < intents) {
     s.acc.resize(intents, 0.0f);
+    s.seen.resize(intents, 0.0f);
     s.touched_flag.resize(intents, 0);
   }
-  s.features.clear();
-  ExtractFeatures(n, options_.features, &s.features);
   float total = 0, known = 0;
   s.touched.clear();
-  // Found features are compacted in place: hash → id.
-  size_t found = 0;
-  for (size_t j = 0; j < s.features.size(); ++j) {
-    const float w = s.features[j].weight;
-    const Slot* slot = Find(s.features[j].hash);
+  float* __restrict acc = s.acc.data();
+  // seen[c]: weight of the message's features intent c has seen (coverage).
+  float* __restrict seen = s.seen.data();
+  // One feature: its weights over the intents it has.
+  auto add = [&](uint64_t hash, float w) {
     total += w;
-    if (!slot) continue;
+    const Slot* slot = Find(hash);
+    if (!slot) return;
     const uint32_t id = slot->id;
     known += w;
-    s.features[found++] = {id, w};  // from here on .hash holds the feature id
     if (slot->row != kNone) {
       const float* __restrict row = &dense_[static_cast<size_t>(slot->row) * intents];
-      float* __restrict acc = s.acc.data();
       for (uint32_t i = 0; i < intents; ++i) acc[i] += w * row[i];
+      const uint64_t* present = &dense_present_[static_cast<size_t>(slot->row) * words_per_row_];
+      for (uint32_t word = 0; word < words_per_row_; ++word) {
+        for (uint64_t bits = present[word]; bits; bits &= bits - 1) {
+          seen[word * 64 + static_cast<uint32_t>(__builtin_ctzll(bits))] += w;
+        }
+      }
     } else {
       for (uint32_t p = begin_[id]; p < begin_[id + 1]; ++p) {
         const uint32_t i = post_intent_[p] & ~kPresent;
@@ -391,12 +478,37 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
           s.touched_flag[i] = 1;
           s.touched.push_back(i);
         }
-        s.acc[i] += w * post_weight_[p];
+        acc[i] += w * post_weight_[p];
+        if (post_intent_[p] & kPresent) seen[i] += w;
       }
     }
+  };
+  const size_t tokens = n.tokens.size();
+  for (size_t t = 0; t < tokens; ++t) {
+    // A known word: its own features in one cached row.
+    const TokenSlot* cached = token_count_ ? FindToken(TokenSignature(n, t)) : nullptr;
+    if (cached) {
+      const uint32_t tok = cached->index;
+      const float* __restrict row = &token_rows_[static_cast<size_t>(tok) * intents];
+      const float* __restrict row_seen = &token_seen_[static_cast<size_t>(tok) * intents];
+      for (uint32_t i = 0; i < intents; ++i) acc[i] += row[i];
+      for (uint32_t i = 0; i < intents; ++i) seen[i] += row_seen[i];
+      total += token_total_[tok];
+      known += token_known_[tok];
+    } else {
+      s.features.clear();
+      ExtractTokenFeatures(n, t, options_.features, &s.features);
+      for (const Feature& f : s.features) add(f.hash, f.weight);
+    }
+    if (options_.features.bigram > 0 && t + 1 < tokens) {
+      const Feature b = BigramFeature(n, t, options_.features);
+      add(b.hash, b.weight);
+    }
   }
-  if (found == 0) {
-    if (dense_mode_) std::fill(s.acc.begin(), s.acc.begin() + intents, 0.0f);
+  const bool found = known > 0;
+  if (!found) {
+    std::fill(s.acc.begin(), s.acc.begin() + intents, 0.0f);
+    std::fill(s.seen.begin(), s.seen.begin() + intents, 0.0f);
     return;
   }
   // Log-likelihoods; keep the best few, and the softmax normalizer over the
@@ -425,38 +537,39 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
     for (uint32_t c : s.touched) consider(c);
   }
   const float inv_t = 1.0f / options_.temperature;
-  const float cutoff = best - 30.0f * options_.temperature;  // exp(-30) is noise
+  const float cutoff = best - 14.0f * options_.temperature;  // exp(-14) < 1e-6: noise
   float z = 0;
   auto add_z = [&](uint32_t c) {
     if (s.acc[c] > cutoff) z += std::exp((s.acc[c] - best) * inv_t);
   };
   if (dense_mode_) {
     for (uint32_t c = 0; c < intents; ++c) add_z(c);
-    std::fill(s.acc.begin(), s.acc.begin() + intents, 0.0f);
   } else {
-    for (uint32_t c : s.touched) {
-      add_z(c);
-      s.touched_flag[c] = 0;
-    }
-    for (uint32_t c : s.touched) s.acc[c] = 0;
+    for (uint32_t c : s.touched) add_z(c);
   }
-  // Calibrated scores for the pool; coverage only for these few intents.
+  // Calibrated scores for the pool.
   const size_t before = out->size();
   for (size_t j = 0; j < pooled; ++j) {
     const uint32_t c = pool[j].second;
     const float posterior = std::exp((pool[j].first - best) * inv_t) / z;
-    float seen = 0;
-    for (size_t e = 0; e < found; ++e) {
-      const uint32_t id = static_cast<uint32_t>(s.features[e].hash);
-      if (Present(id, c)) seen += s.features[e].weight;
-    }
-    const float coverage = total > 0 ? seen / total : 0.0f;
+    const float coverage = total > 0 ? seen[c] / total : 0.0f;
     const float cov = options_.coverage_power == 1.0f ? coverage : std::pow(coverage, options_.coverage_power);
     Candidate cand;
     cand.intent = static_cast<int32_t>(c);
     cand.score = std::clamp(posterior * cov, 0.0f, 1.0f);
     cand.via = Via::kExample;
     out->push_back(cand);
+  }
+  // Leave the scratch zeroed for the next message.
+  if (dense_mode_) {
+    std::fill(s.acc.begin(), s.acc.begin() + intents, 0.0f);
+    std::fill(s.seen.begin(), s.seen.begin() + intents, 0.0f);
+  } else {
+    for (uint32_t c : s.touched) {
+      s.acc[c] = 0;
+      s.seen[c] = 0;
+      s.touched_flag[c] = 0;
+    }
   }
   std::sort(out->begin() + static_cast<std::ptrdiff_t>(before), out->end(), [](const Candidate& a, const Candidate& b) {
     return a.score != b.score ? a.score > b.score : a.intent < b.intent;

@@ -21,6 +21,7 @@
 #define ZARI_ENGINE_MATCH_EXAMPLES_H_
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "match/candidate.h"
@@ -43,10 +44,19 @@ struct ExampleMatcherOptions {
   // Packs with at most this many intents score all intents with dense rows;
   // larger packs touch only the intents their features point to.
   uint32_t dense_max_intents = 512;
+  // Memory for the per-token cache (dense mode): the summed weights of the
+  // most frequent training words' own features, so a known word costs one
+  // row add instead of one per character n-gram.
+  size_t token_cache_bytes = 24u << 20;
 };
 
 class ExampleMatcher {
  public:
+  struct Entry {  // a feature found in a message: id and weight
+    uint32_t id;
+    float w;
+  };
+
   explicit ExampleMatcher(const ExampleMatcherOptions& options = {}) : options_(options) {}
 
   // Adds one example (already normalized) of `intent`. Call before Finish().
@@ -64,16 +74,13 @@ class ExampleMatcher {
   size_t feature_count() const { return feature_hash_.size(); }
   size_t example_count() const { return example_intent_.size(); }
   size_t dense_rows() const { return dense_rows_; }
+  size_t cached_tokens() const { return token_count_; }
   size_t sparse_weights() const { return post_intent_.size(); }
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
   static constexpr uint32_t kPresent = 1u << 31;  // in post_intent_: the intent has seen the feature
 
-  struct Entry {  // a feature found in a message
-    uint32_t id;
-    float w;
-  };
 
   uint32_t Insert(uint64_t hash);      // build time
   // Chooses dense rows and fills dense and sparse weights.
@@ -120,6 +127,31 @@ class ExampleMatcher {
   std::vector<float> base_;   // per intent: log(alpha / (N_c + alpha V))
   std::vector<float> prior_;  // per intent
   std::vector<float> bias_;   // per intent, learned by Refine()
+
+  // Per-token cache: signature → row of summed weights, plus what coverage
+  // and the totals need.
+  struct TokenSlot {
+    uint64_t sig;
+    uint32_t index;  // kNone = empty
+  };
+  void BuildTokenCache();
+  const TokenSlot* FindToken(uint64_t sig) const;
+  struct PendingToken {
+    uint64_t sig;
+    uint32_t count;
+    std::vector<Feature> features;
+  };
+  std::vector<PendingToken> pending_tokens_;
+  std::unordered_map<uint64_t, size_t> pending_token_index_;
+  std::vector<TokenSlot> token_table_;
+  uint64_t token_mask_ = 0;
+  size_t token_count_ = 0;
+  std::vector<float> token_rows_;   // tokens × intents
+  std::vector<float> token_seen_;   // tokens × intents: weight of the features each intent has seen
+  std::vector<float> token_total_;  // all the token's feature weight
+  std::vector<float> token_known_;  // the part the model knows
+  std::vector<uint32_t> token_items_begin_;
+  std::vector<Entry> token_items_;  // the known features, for coverage
 
   // Examples for explanations: intent and sorted word-feature hashes.
   std::vector<int32_t> example_intent_;

@@ -37,34 +37,47 @@ uint64_t HashFeature(uint8_t kind, std::string_view a, std::string_view b) {
   return h;
 }
 
+void ExtractTokenFeatures(const text::Normalized& n, size_t i, const FeatureOptions& o, std::vector<Feature>* out) {
+  const text::Token& t = n.tokens[i];
+  std::string_view key = n.KeyOf(t);
+  if (o.word > 0) out->push_back({HashFeature(kWord, key), o.word});
+  if (o.stem > 0) {
+    for (uint32_t s = 0; s < t.stem_count; ++s) {
+      std::string_view stem = n.Stem(t.stem_begin + s);
+      if (stem != key) out->push_back({HashFeature(kStem, stem), o.stem});
+    }
+  }
+  if (o.chargram > 0 && o.chargram_n > 0 && !t.numeric) {
+    // N-grams over " key " in the padded key string (the spaces are there).
+    std::string_view padded = std::string_view(n.key).substr(t.key_begin - 1, t.key_len + 2);
+    for (int len = std::max(1, o.chargram_min_n); len <= o.chargram_n; ++len) {
+      const size_t g = static_cast<size_t>(len);
+      if (padded.size() < g) break;
+      for (size_t k = 0; k + g <= padded.size(); ++k) {
+        // Skip n-grams that start inside a UTF-8 sequence (keys are mostly ASCII).
+        if ((static_cast<unsigned char>(padded[k]) & 0xC0) == 0x80) continue;
+        out->push_back({HashFeature(static_cast<uint8_t>(kCharGram + len), padded.substr(k, g)), o.chargram});
+      }
+    }
+  }
+}
+
+Feature BigramFeature(const text::Normalized& n, size_t i, const FeatureOptions& o) {
+  return {HashFeature(kBigram, n.KeyOf(n.tokens[i]), n.KeyOf(n.tokens[i + 1])), o.bigram};
+}
+
+uint64_t TokenSignature(const text::Normalized& n, size_t i) {
+  const text::Token& t = n.tokens[i];
+  uint64_t h = HashFeature(kWord, n.KeyOf(t));
+  for (uint32_t s = 0; s < t.stem_count; ++s) h = h * 0x9E3779B97F4A7C15ull ^ HashFeature(kStem, n.Stem(t.stem_begin + s));
+  return h ^ (static_cast<uint64_t>(t.numeric) << 63);
+}
+
 void ExtractFeatures(const text::Normalized& n, const FeatureOptions& o, std::vector<Feature>* out) {
   const size_t count = n.tokens.size();
   for (size_t i = 0; i < count; ++i) {
-    const text::Token& t = n.tokens[i];
-    std::string_view key = n.KeyOf(t);
-    if (o.word > 0) out->push_back({HashFeature(kWord, key), o.word});
-    if (o.stem > 0) {
-      for (uint32_t s = 0; s < t.stem_count; ++s) {
-        std::string_view stem = n.Stem(t.stem_begin + s);
-        if (stem != key) out->push_back({HashFeature(kStem, stem), o.stem});
-      }
-    }
-    if (o.bigram > 0 && i + 1 < count) {
-      out->push_back({HashFeature(kBigram, key, n.KeyOf(n.tokens[i + 1])), o.bigram});
-    }
-    if (o.chargram > 0 && o.chargram_n > 0 && !t.numeric) {
-      // N-grams over " key " in the padded key string (the spaces are there).
-      std::string_view padded = std::string_view(n.key).substr(t.key_begin - 1, t.key_len + 2);
-      for (int len = std::max(1, o.chargram_min_n); len <= o.chargram_n; ++len) {
-        const size_t g = static_cast<size_t>(len);
-        if (padded.size() < g) break;
-        for (size_t k = 0; k + g <= padded.size(); ++k) {
-          // Skip n-grams that start inside a UTF-8 sequence (keys are mostly ASCII).
-          if ((static_cast<unsigned char>(padded[k]) & 0xC0) == 0x80) continue;
-          out->push_back({HashFeature(static_cast<uint8_t>(kCharGram + len), padded.substr(k, g)), o.chargram});
-        }
-      }
-    }
+    ExtractTokenFeatures(n, i, o, out);
+    if (o.bigram > 0 && i + 1 < count) out->push_back(BigramFeature(n, i, o));
   }
 }
 

@@ -31,6 +31,15 @@ struct FeatureOptions {
 // twice); scoring adds its weight each time, as counts would.
 void ExtractFeatures(const text::Normalized& n, const FeatureOptions& options, std::vector<Feature>* out);
 
+// The features of token i alone (its key, stems and character n-grams): the
+// same for every occurrence of the token, so the matcher can cache their sum.
+void ExtractTokenFeatures(const text::Normalized& n, size_t i, const FeatureOptions& options,
+                          std::vector<Feature>* out);
+// The bigram of tokens i and i+1 (i+1 < token count).
+Feature BigramFeature(const text::Normalized& n, size_t i, const FeatureOptions& options);
+// Identifies a token's own features (its key and stem candidates).
+uint64_t TokenSignature(const text::Normalized& n, size_t i);
+
 // 64-bit FNV-1a with a kind tag, stable across runs and platforms.
 uint64_t HashFeature(uint8_t kind, std::string_view a, std::string_view b = {});
 

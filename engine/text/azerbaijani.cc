@@ -2,6 +2,8 @@
 
 #include <unicode/uchar.h>
 
+#include "text/chars.h"
+
 namespace zari::text::azerbaijani {
 
 bool IsAzCyrillicLetter(char32_t c) {
@@ -56,7 +58,18 @@ void DecodeCyrillic(std::u32string_view in, std::u32string* out) {
       case U'я': out->push_back('y'); out->push_back('a'); break;
       case U'ё': out->push_back('y'); out->push_back('o'); break;
       case U'ъ': case U'ь': break;
-      default: out->push_back(c);
+      // Letters of neighbouring Cyrillic alphabets.
+      case U'і': case U'ї': out->push_back('i'); break;
+      case U'є': out->push_back('y'); out->push_back('e'); break;
+      case U'ґ': out->push_back('g'); break;
+      case U'ў': case U'ұ': out->push_back('u'); break;
+      case U'қ': out->push_back('q'); break;
+      case U'ң': out->push_back('n'); break;
+      case U'ҳ': out->push_back('h'); break;
+      default:
+        // Any other Cyrillic letter or mark is dropped: the word must come out
+        // in Latin letters only, or normalizing it again would split it.
+        if (ScriptOf(c) != ScriptClass::kCyrillic && ClassOf(c) != CharClass::kMark) out->push_back(c);  // lowercased above
     }
   }
 }

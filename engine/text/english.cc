@@ -65,8 +65,10 @@ bool EndsWith(std::u32string_view s, std::u32string_view suf) {
 
 Expansion Expand(std::u32string_view t) {
   if (t.find(U'\'') == std::u32string_view::npos) {
-    for (const auto& r : kChat) {
-      if (t == r.from) return FromRule(r);
+    if (t.size() <= 8) {  // the longest chat form is 8 letters
+      for (const auto& r : kChat) {
+        if (r.from.size() == t.size() && r.from[0] == t[0] && t == r.from) return FromRule(r);
+      }
     }
     Expansion e;
     e.words[e.count++] = t;

@@ -1,5 +1,6 @@
 #include "text/georgian.h"
 
+#include "text/chars.h"
 #include "text/latin.h"
 #include "text/utf8.h"
 
@@ -26,6 +27,13 @@ inline char32_t Lower(char32_t c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 inline bool Is(char32_t c, char lower) { return Lower(c) == static_cast<char32_t>(lower); }
 inline bool IsApostrophe(char32_t c) { return c == '\''; }
 
+char32_t CyrillicLower(char32_t c) {
+  if (c >= 0x0410 && c <= 0x042F) return c + 0x20;
+  if (c >= 0x0400 && c <= 0x040F) return c + 0x50;
+  if (c < 0x0460 || c > 0x052F) return c;
+  return latin::ToLower(c, false);  // the extended letters: Ә ә, Ҹ ҹ, …
+}
+
 // The keyboard's Shift letters (xkb "ge" basic layout).
 char32_t ShiftLetter(char32_t c) {
   switch (c) {
@@ -41,6 +49,25 @@ char32_t ShiftLetter(char32_t c) {
 }
 
 }  // namespace
+
+bool HasKey(char32_t c) {
+  if (c >= 0x10D0 && c <= 0x10FF) return kKey[c - 0x10D0] != 0;
+  return ClassOf(c) == CharClass::kLetter;
+}
+
+bool DecodesFromCyrillic(char32_t c) {
+  const char32_t l = CyrillicLower(c);
+  if (l >= U'а' && l <= U'я') return l != U'ъ' && l != U'ь';
+  switch (l) {
+    case U'ё': case U'і': case U'ї': case U'є': case U'ґ': case U'ў':
+    case U'ә': case U'Ә': case U'ј': case U'Ј': case U'ҹ': case U'Ҹ': case U'ғ': case U'Ғ':
+    case U'ҝ': case U'Ҝ': case U'һ': case U'Һ': case U'ө': case U'Ө': case U'ү': case U'Ү':
+    case U'ұ': case U'Ұ': case U'қ': case U'Қ': case U'ң': case U'Ң': case U'ҳ': case U'Ҳ':
+      return true;
+    default:
+      return false;
+  }
+}
 
 void DecodeLatin(std::u32string_view in, bool sentence_initial, std::u32string* out) {
   // ALL-CAPS words carry no keyboard-case information.
@@ -121,12 +148,16 @@ void DecodeLatin(std::u32string_view in, bool sentence_initial, std::u32string* 
       case U'ɣ': out->push_back(U'ღ'); break;
       case '\'': break;  // leftover apostrophes carry nothing
       default: {
-        // Latin letters with diacritics: decode their base letter.
+        // Latin letters with diacritics: decode their base letter. Latin
+        // letters without one (ƙ, Ʈ) and combining marks are dropped, so a
+        // decoded word holds Georgian letters only and reads the same when
+        // normalized again; other characters (digits of other scripts are
+        // already ASCII) stay.
         char base = latin::AsciiBase(c);
         if (base >= 'a' && base <= 'z') {
           out->push_back(kFromLatin[base - 'a']);
-        } else {
-          out->push_back(Fold(c));
+        } else if (ScriptOf(c) != ScriptClass::kLatin && ClassOf(c) != CharClass::kMark) {
+          out->push_back(IsLetter(c) ? Fold(c) : latin::ToLower(c, false));
         }
       }
     }
@@ -135,11 +166,7 @@ void DecodeLatin(std::u32string_view in, bool sentence_initial, std::u32string* 
 }
 
 void DecodeCyrillic(std::u32string_view in, std::u32string* out) {
-  auto lower = [](char32_t c) -> char32_t {
-    if (c >= 0x0410 && c <= 0x042F) return c + 0x20;
-    if (c >= 0x0400 && c <= 0x040F) return c + 0x50;
-    return c;
-  };
+  auto lower = [](char32_t c) { return CyrillicLower(c); };
   for (size_t i = 0; i < in.size(); ++i) {
     char32_t c = lower(in[i]);
     char32_t n = i + 1 < in.size() ? lower(in[i + 1]) : 0;
@@ -178,7 +205,23 @@ void DecodeCyrillic(std::u32string_view in, std::u32string* out) {
       case U'ъ': case U'ь': break;
       case U'ю': out->push_back(U'ი'); out->push_back(U'უ'); break;
       case U'я': out->push_back(U'ი'); out->push_back(U'ა'); break;
-      default: out->push_back(c);
+      // Letters of other Cyrillic alphabets (Azerbaijani, Ukrainian, Kazakh).
+      case U'ә': case U'є': out->push_back(U'ე'); break;
+      case U'ј': case U'і': case U'ї': out->push_back(U'ი'); break;
+      case U'ҹ': out->push_back(U'ჯ'); break;
+      case U'ғ': out->push_back(U'ღ'); break;
+      case U'ҝ': case U'ґ': out->push_back(U'გ'); break;
+      case U'һ': out->push_back(U'ჰ'); break;
+      case U'ө': out->push_back(U'ო'); break;
+      case U'ү': case U'ў': case U'ұ': out->push_back(U'უ'); break;
+      case U'қ': out->push_back(U'ქ'); break;
+      case U'ң': out->push_back(U'ნ'); break;
+      case U'ҳ': out->push_back(U'ხ'); break;
+      default:
+        // Other Cyrillic letters and marks are dropped (see DecodeLatin).
+        if (ScriptOf(c) != ScriptClass::kCyrillic && ClassOf(c) != CharClass::kMark) {
+          out->push_back(IsLetter(c) ? Fold(c) : latin::ToLower(c, false));
+        }
     }
   }
 }
@@ -208,6 +251,14 @@ void AppendKey(std::u32string_view s, std::string* key) {
       if (m) { key->push_back(m); ++i; continue; }
     }
     if (c == U'დ' && i + 1 < s.size() && s[i + 1] == U'ზ') { key->push_back('z'); ++i; continue; }
+    // "ts" is typed for ც, for თს (ბარათს "barats", რაც "rats") and, on the
+    // keyboard without Shift, for თშ (ხუთშაბათი "xutsabati"): the decoder
+    // cannot tell them apart, so the key does not either.
+    if ((c == U'თ' || c == U'ტ') && i + 1 < s.size() && (s[i + 1] == U'ს' || s[i + 1] == U'შ')) {
+      key->push_back('c');
+      ++i;
+      continue;
+    }
     if (char k = kKey[c - 0x10D0]) key->push_back(k);
   }
   latin::CollapseDoubledConsonants(key, start);

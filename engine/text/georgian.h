@@ -23,6 +23,13 @@ inline char32_t Fold(char32_t c) {
   return c;
 }
 
+// True for a Mkhedruli letter with a matching key (all but the obsolete ჸ ჺ
+// ჾ ჿ and the ჻ separator) and for letters of other scripts (kept as they are).
+bool HasKey(char32_t mkhedruli);
+
+// True for a Cyrillic letter DecodeCyrillic maps to Georgian (not ъ ь).
+bool DecodesFromCyrillic(char32_t c);
+
 // Decodes one token of chat Latin ("baraTis", "shevamowmo", "ts'q'ali") to
 // Mkhedruli, appending to *out. `sentence_initial` lowercases the first letter
 // (people capitalize the first word; it is not the keyboard's Shift letter).

@@ -1,9 +1,8 @@
 #include "text/langid.h"
 
 #include <algorithm>
-#include <array>
-#include <string>
-#include <unordered_set>
+#include <cstddef>
+#include <iterator>
 
 #include "text/azerbaijani.h"
 #include "text/latin.h"
@@ -11,81 +10,105 @@
 namespace zari::text {
 namespace {
 
-// Frequent words of each language as typed in Latin letters without
-// diacritics (Azerbaijani words also appear with them; both are folded to
-// ASCII before the lookup). Function words and the words of support chats.
-constexpr std::string_view kKaWords[] = {
-    "gamarjoba", "gamarjobat", "madloba", "gmadlobt", "rogor", "xar", "khar", "xart", "ra", "sad",
-    "ar", "ara", "diax", "ki", "minda", "gvinda", "aris", "tu", "chemi", "cemi", "chems", "cems",
-    "sheidzleba", "sheidzleba", "shemidzlia", "semidzlia", "gtxovt", "gtkhovt", "rato", "ratom",
-    "rodis", "ramdeni", "romeli", "ak", "aq", "iq", "ik", "es", "is", "da", "an", "mec", "isic",
-    "kargad", "kargi", "saidan", "vis", "ras", "unda", "maqvs", "makvs", "mak", "gaqvt", "gakvt",
-    "mimaq", "var", "xom", "kho", "ukve", "ertad", "chemtvis", "chven", "tkven", "tqven", "sheni",
-    "gaumarjos", "nakhvamdis", "naxvamdis", "kvela", "yvela", "ginda", "vici", "ar", "mushaobs",
-    "mushaobs", "musaobs", "ver", "vera", "aghar", "agar", "ertxel", "ramdenia", "rogoraa",
-    "sadaa", "gaqvs", "moxda", "ravi", "ese", "ise", "magram", "isev", "kidev", "unda", "shemidzlia",
-    "sheidzlebat", "nomeri", "nomris", "balansi", "baratis", "barati", "gadaxda", "gadakhda",
-    "operatori", "operators", "operatortan", "zari", "dzalian", "tavidan", "axla", "akhla", "dges",
-    "khval", "xval", "gushin", "sakhli", "saxli", "internet", "interneti", "tarifi", "paketi",
-    "momsaxureba", "momsakhureba", "gamoitsere", "gamowera", "gaaqtiureba", "gavaaktiuro",
-};
+#include "text/langid_model.inc"
 
-constexpr std::string_view kAzWords[] = {
-    "salam", "nece", "necedir", "ve", "var", "yox", "yoxdur", "men", "siz", "sen", "ucun",
-    "harada", "hara", "zehmet", "zehmetolmasa", "tesekkur", "tesekkurler", "tesekkurlar", "sag",
-    "xahis", "xahiş", "isteyirem", "istiyirem", "isteyirəm", "bu", "ne", "niye", "bir", "ile",
-    "olar", "olmaz", "edim", "etmek", "etmeliyem", "bilerem", "bilmirem", "mene", "menim", "sizin",
-    "deyil", "he", "beli", "xeyr", "gun", "gunde", "pul", "nomre", "nomremi", "nomrem", "balans",
-    "balansimi", "balansim", "kartimi", "kart", "kartim", "hec", "heç", "amma", "ancaq", "cox",
-    "daha", "indi", "sonra", "bugun", "sabah", "dunen", "ne", "vaxt", "neçə", "nece", "qeder",
-    "necə", "mənə", "mən", "yaxsi", "yaxşı", "olsun", "edin", "edim", "edə", "ede", "bilərəm",
-    "istəyirəm", "lazimdir", "lazım", "lazim", "hansi", "hansı", "niyə", "qosulmaq", "qoşulmaq",
-    "internet", "paket", "paketi", "tarif", "tarifi", "operatorla", "danismaq", "danışmaq",
-    "insanla", "canli", "canlı", "isleyir", "işləyir", "islemir", "işləmir", "sagol", "sağol",
-    "olmur", "olur", "getmir", "gelmir", "mumkun", "mümkün", "hesab", "hesabimi", "artirmaq",
-    "doldurmaq", "yoxlamaq", "yoxlaya", "yoxlayim", "etmək", "etmek", "birde", "yene", "yenə",
-};
+constexpr uint32_t kBuckets = 1u << ZARI_LANGID_BUCKET_BITS;
+constexpr uint32_t kMask = kBuckets - 1;
+static_assert(sizeof(kLangIdWeights) == kBuckets * 3, "langid_model.inc does not match its bucket count");
+static_assert(std::size(kLangIdWordHash) == std::size(kLangIdWordLangs), "langid_model.inc: word tables differ");
 
-constexpr std::string_view kEnWords[] = {
-    "the", "is", "my", "how", "what", "where", "can", "please", "i", "you", "to", "a", "of", "and",
-    "do", "does", "me", "it", "for", "in", "on", "are", "with", "this", "that", "want", "need",
-    "have", "not", "why", "when", "hi", "hello", "thanks", "thank", "check", "balance", "phone",
-    "number", "help", "would", "like", "could", "should", "will", "your", "there", "from", "about",
-    "get", "just", "know", "tell", "much", "many", "money", "card", "account", "again", "still",
-    "working", "work", "doesn", "don", "cant", "dont", "im", "am", "an", "be", "was", "were", "has",
-    "had", "did", "which", "who", "any", "some", "all", "no", "yes", "ok", "okay", "good", "bad",
-    "time", "today", "tomorrow", "now", "after", "before", "set", "make", "call", "talk", "speak",
-    "agent", "human", "person", "someone", "somebody", "pay", "bill", "plan", "data", "buy",
-    "cancel", "change", "up", "top", "off", "out", "turn", "lost", "new", "send", "if", "or", "but",
-    "so", "than", "then", "they", "them", "we", "us", "our", "he", "she", "his", "her", "its",
-    "there", "here", "by", "at", "as", "internet", "roaming", "operator",
-};
+// Feature extraction; must stay identical to bench/eval/make_langid_model.py.
+constexpr uint32_t kFnvOffset = 2166136261u;
+constexpr uint32_t kFnvPrime = 16777619u;
+constexpr uint8_t kSaltNgram = 0x80;  // + n, mixed in after the n-gram's symbols
+constexpr uint8_t kSaltWord = 0x40;
+constexpr uint8_t kSaltShift = 0x50;
 
-struct WordSets {
-  std::unordered_set<std::string_view> ka, az, en;
-  WordSets() {
-    for (auto w : kKaWords) ka.insert(w);
-    for (auto w : kAzWords) az.insert(w);
-    for (auto w : kEnWords) en.insert(w);
+inline uint32_t Fnv(uint32_t h, uint32_t byte) { return (h ^ byte) * kFnvPrime; }
+
+// The model's alphabet: a–z 1–26, ə 27, ı 28, ş 29, ç 30, ğ 31, ö 32, ü 33,
+// apostrophe 34; 0 for anything else (skipped). Case-insensitive, İ and I → i.
+int LatinSymbol(char32_t c) {
+  if (c < 0x80) {
+    if (c >= 'A' && c <= 'Z') return static_cast<int>(c - 'A' + 1);
+    if (c >= 'a' && c <= 'z') return static_cast<int>(c - 'a' + 1);
+    return c == '\'' ? 34 : 0;
   }
-};
-
-const WordSets& Words() {
-  static const WordSets* w = new WordSets();
-  return *w;
+  switch (c) {
+    case U'ə': case U'Ə': case U'ä': case U'Ä': case 0x01DD: case 0x018E: return 27;
+    case U'ı': return 28;
+    case U'ş': case U'Ş': return 29;
+    case U'ç': case U'Ç': return 30;
+    case U'ğ': case U'Ğ': return 31;
+    case U'ö': case U'Ö': return 32;
+    case U'ü': case U'Ü': return 33;
+    default: break;
+  }
+  char b = latin::AsciiBase(c);
+  return b ? b - 'a' + 1 : 0;
 }
 
-bool EndsWith(const std::string& s, std::string_view suf) {
-  return s.size() > suf.size() + 1 && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
-}
-
-bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
-
-bool IsKaShiftLetter(char32_t c) {
+inline bool IsKaShiftLetter(char32_t c) {
   return c == 'T' || c == 'W' || c == 'R' || c == 'S' || c == 'J' || c == 'Z' || c == 'C';
 }
 
+inline void Add(uint32_t hash, int32_t scores[3]) {
+  const signed char* w = &kLangIdWeights[(hash & kMask) * 3];
+  scores[0] += w[0];
+  scores[1] += w[1];
+  scores[2] += w[2];
+}
+
 }  // namespace
+
+int ScoreLatinToken(std::u32string_view tok, float out[3]) {
+  constexpr size_t kMaxTok = ZARI_LANGID_MAX_TOKEN;
+  int32_t scores[3] = {0, 0, 0};
+  uint8_t p[kMaxTok + 2];  // boundary + symbols + boundary
+  size_t len = 0, total = 0;
+  uint32_t word = Fnv(kFnvOffset, kSaltWord);
+  for (size_t k = 0; k < tok.size(); ++k) {
+    const char32_t c = tok[k];
+    if (k > 0 && IsKaShiftLetter(c) && IsAsciiLower(tok[k - 1])) Add(Fnv(kFnvOffset, kSaltShift), scores);
+    int s = LatinSymbol(c);
+    if (s == 0) continue;
+    ++total;
+    word = Fnv(word, static_cast<uint32_t>(s));
+    if (len < kMaxTok) p[1 + len++] = static_cast<uint8_t>(s);
+  }
+  if (total == 0) return 0;
+  int known = 0;
+  if (total <= ZARI_LANGID_MAX_WORD) {
+    Add(word, scores);
+    const unsigned* end = kLangIdWordHash + std::size(kLangIdWordHash);
+    const unsigned* it = std::lower_bound(kLangIdWordHash, end, word);
+    if (it != end && *it == word) known = kLangIdWordLangs[it - kLangIdWordHash];
+  }
+  p[0] = 0;
+  p[len + 1] = 0;
+  const size_t plen = len + 2;
+  // The n-grams starting at i share their prefix hash: one FNV step per
+  // symbol, one more to mix in n.
+  for (size_t i = 0; i < plen; ++i) {
+    uint32_t h = kFnvOffset;
+    for (size_t n = 1; n <= ZARI_LANGID_MAX_N && i + n <= plen; ++n) {
+      h = Fnv(h, p[i + n - 1]);
+      if (n == 1 && (i == 0 || i == plen - 1)) continue;  // a lone boundary
+      Add(Fnv(h, kSaltNgram + static_cast<uint32_t>(n)), scores);
+    }
+  }
+  // A word's evidence, centred and clipped (a long name must not outvote the
+  // rest), plus a bonus for each language it is a known word of.
+  constexpr float kScale = 1.0f / ZARI_LANGID_QUANT;
+  const float mean = static_cast<float>(scores[0] + scores[1] + scores[2]) * kScale / 3.0f;
+  for (int k = 0; k < 3; ++k) {
+    float v = static_cast<float>(scores[k]) * kScale - mean;
+    v = std::clamp(v, -ZARI_LANGID_CLIP, ZARI_LANGID_CLIP);
+    if ((known >> k) & 1) v += ZARI_LANGID_KNOWN_BONUS;
+    out[k] += v;
+  }
+  return known;
+}
 
 LangGuess DetectLanguage(const LangIdToken* tokens, size_t count, LangSet allowed) {
   LangGuess guess;
@@ -119,12 +142,13 @@ LangGuess DetectLanguage(const LangIdToken* tokens, size_t count, LangSet allowe
   guess.majority = georgian * 2 >= letters   ? ScriptClass::kGeorgian
                    : cyrillic * 2 >= letters ? ScriptClass::kCyrillic
                                              : ScriptClass::kLatin;
-  if (georgian * 2 >= letters) {
+  if (guess.majority == ScriptClass::kGeorgian) {
     guess.lang = allowed_has(Lang::kKa) ? Lang::kKa : only();
-    guess.margin = 1;
+    guess.margin = 100;
+    guess.confident = guess.lang != Lang::kUnknown;
     return guess;
   }
-  if (cyrillic * 2 >= letters) {
+  if (guess.majority == ScriptClass::kCyrillic) {
     guess.script = Script::kCyrillic;
     if (az_cyrillic && allowed_has(Lang::kAz)) {
       guess.lang = Lang::kAz;
@@ -135,67 +159,43 @@ LangGuess DetectLanguage(const LangIdToken* tokens, size_t count, LangSet allowe
     } else {
       guess.lang = only();
     }
+    guess.margin = 100;
+    guess.confident = guess.lang != Lang::kUnknown;
     return guess;
   }
 
-  // Latin letters: score the three languages.
-  const WordSets& words = Words();
-  float ka = 0, az = 0, en = 0;
-  std::string ascii;
+  // Latin letters: the model.
+  float s[3] = {0, 0, 0};
+  int known = 0;  // languages with a known word in the message (bit k)
   for (size_t i = 0; i < count; ++i) {
-    const LangIdToken& t = tokens[i];
-    if (t.script != ScriptClass::kLatin) continue;
-    ascii.clear();
-    int upper_inside = 0, lowers = 0;
-    for (size_t k = 0; k < t.text.size(); ++k) {
-      char32_t c = t.text[k];
-      if (c == U'ə' || c == U'Ə' || c == U'ǝ') az += 3;
-      else if (IsAzLetter(c) || c == U'ä') az += 1;
-      if (IsAsciiLower(c)) ++lowers;
-      if (k > 0 && IsKaShiftLetter(c)) ++upper_inside;
-      if (char b = latin::AsciiBase(c)) ascii.push_back(b);
-      else if (c == '\'') ascii.push_back('\'');
-    }
-    if (ascii.empty()) continue;
-    if (upper_inside > 0 && lowers > 0) ka += 1.0f * static_cast<float>(upper_inside);
-    if (words.ka.count(ascii)) ka += 1.5f;
-    if (words.az.count(ascii)) az += 1.5f;
-    if (words.en.count(ascii)) en += 1.5f;
-    for (size_t k = 0; k + 1 < ascii.size(); ++k) {
-      if (ascii[k] == 'w' && !IsVowel(ascii[k + 1]) && ascii[k + 1] != 'h') ka += 0.5f;
-    }
-    for (std::string_view suf : {"ebi", "ebs", "shi", "tan", "dan", "istvis", "ebis", "eba", "oba"}) {
-      if (EndsWith(ascii, suf)) { ka += 0.5f; break; }
-    }
-    for (std::string_view suf : {"lar", "ler", "dir", "dur", "miz", "niz", "maq", "mek", "yir", "yirem", "ram", "rem"}) {
-      if (EndsWith(ascii, suf)) { az += 0.5f; break; }
-    }
-    if (ascii.rfind("th", 0) == 0 || ascii.rfind("wh", 0) == 0) en += 0.5f;
-    for (std::string_view suf : {"ing", "tion", "ly", "'s", "n't", "ed"}) {
-      if (EndsWith(ascii, suf)) { en += 0.5f; break; }
-    }
-    if (ascii.find("ck") != std::string::npos || ascii.find("ee") != std::string::npos ||
-        ascii.find("oo") != std::string::npos || ascii.find("'") != std::string::npos) {
-      en += 0.3f;
+    if (tokens[i].script == ScriptClass::kLatin) known |= ScoreLatinToken(tokens[i].text, s);
+  }
+  static constexpr Lang kOrder[3] = {Lang::kKa, Lang::kAz, Lang::kEn};
+  int best = -1, second = -1;
+  for (int k = 0; k < 3; ++k) {
+    guess.latin_scores[k] = s[k];
+    if (!allowed_has(kOrder[k])) continue;
+    if (best < 0 || s[k] > s[best]) {
+      second = best;
+      best = k;
+    } else if (second < 0 || s[k] > s[second]) {
+      second = k;
     }
   }
-  struct Cand { Lang lang; float score; };
-  std::array<Cand, 3> c = {{{Lang::kKa, ka}, {Lang::kAz, az}, {Lang::kEn, en}}};
-  std::stable_sort(c.begin(), c.end(), [](const Cand& a, const Cand& b) { return a.score > b.score; });
-  Cand best{Lang::kUnknown, 0}, second{Lang::kUnknown, 0};
-  for (const Cand& x : c) {
-    if (!allowed_has(x.lang)) continue;
-    if (best.lang == Lang::kUnknown) best = x;
-    else if (second.lang == Lang::kUnknown) second = x;
-  }
-  if (best.lang == Lang::kUnknown || best.score <= 0 || best.score == second.score) {
-    guess.lang = only();
-    guess.script = guess.lang == Lang::kKa ? Script::kLatin : Script::kNative;
+  if (best < 0 || (second >= 0 && s[best] == s[second])) {
+    guess.lang = only();  // nothing to go by (e.g. letters outside the model's alphabet)
     return guess;
   }
-  guess.lang = best.lang;
-  guess.margin = best.score - second.score;
-  guess.script = best.lang == Lang::kKa ? Script::kLatin : Script::kNative;
+  guess.lang = kOrder[best];
+  guess.script = guess.lang == Lang::kKa ? Script::kLatin : Script::kNative;
+  if (second < 0) {
+    guess.margin = 100;
+    guess.confident = true;
+    return guess;
+  }
+  guess.margin = s[best] - s[second];
+  guess.known_word = (known >> best) & 1;
+  guess.confident = guess.margin >= kConfidentMargin && guess.known_word;
   return guess;
 }
 

@@ -11,7 +11,7 @@
 namespace zari::text::latin {
 namespace {
 
-constexpr char32_t kTableEnd = 0x2B0;  // Latin-1 Supplement .. IPA Extensions
+constexpr char32_t kTableEnd = 0x1F00;  // Latin-1 Supplement .. Latin Extended Additional
 
 struct BaseTable {
   std::array<char, kTableEnd> base{};
@@ -36,6 +36,21 @@ struct BaseTable {
     set(U'đ', 'd'); set(U'Đ', 'd'); set(U'ł', 'l'); set(U'Ł', 'l'); set(U'ħ', 'h');
     set(U'œ', 'o'); set(U'Œ', 'o'); set(U'ŋ', 'n'); set(U'ǝ', 'e'); set(U'Ǝ', 'e');
     set(U'ɣ', 'g'); set(U'ǯ', 'j');
+    // Capitals of the letters set above (Ħ, Ŋ, Ɣ, Ǯ).
+    for (char32_t c = 0x80; c < kTableEnd; ++c) {
+      char32_t lc = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+      if (!base[c] && lc != c && lc < kTableEnd) base[c] = base[lc];
+    }
+    // Letters whose decomposition starts with one of the above (ǽ = æ + ́).
+    for (char32_t c = 0x80; c < kTableEnd; ++c) {
+      if (base[c] || !U_SUCCESS(err)) continue;
+      icu::UnicodeString d;
+      char32_t lc = static_cast<char32_t>(u_tolower(static_cast<UChar32>(c)));
+      if (nfd->getDecomposition(static_cast<UChar32>(lc), d) && d.length() > 0) {
+        UChar32 first = d.char32At(0);
+        if (first >= 0x80 && first < static_cast<UChar32>(kTableEnd)) base[c] = base[static_cast<size_t>(first)];
+      }
+    }
   }
 };
 
@@ -73,8 +88,9 @@ void AppendKey(std::u32string_view s, std::string* key) {
       key->push_back(static_cast<char>(c));
     } else if (char b = AsciiBase(c)) {
       key->push_back(b);
-    } else if (c == 0x0307) {
-      // combining dot above left by a non-Turkic İ: nothing to add
+    } else if (c >= 0x0300 && c <= 0x036F) {
+      // combining diacritics (e.g. the dot above of a non-Turkic İ): the key
+      // is the keyboard-less spelling, they add nothing
     } else {
       AppendUtf8(key, c);
     }

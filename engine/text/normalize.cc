@@ -3,6 +3,7 @@
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/stringpiece.h>
+#include <unicode/unistr.h>
 
 #include "text/azerbaijani.h"
 #include "text/chars.h"
@@ -72,6 +73,9 @@ std::string_view Prepare(std::string_view in, size_t max_cps, Scratch* s, bool* 
       out.push_back('#');
       continue;
     }
+    // Ignorables (ZWSP, soft hyphen, ZWJ, variation selectors, BOM) go before
+    // NFKC: left in, they would block the composition of what they separate.
+    if (ClassOf(c) == CharClass::kDrop) continue;
     ascii = false;
     AppendUtf8(&out, c);
   }
@@ -158,10 +162,15 @@ void Tokenize(std::string_view text, Scratch* s) {
       has_digit |= IsAsciiDigit(cps[chunk_end]);
       ++chunk_end;
     }
-    // Emit sub-tokens of the chunk [r, chunk_end).
+    // Emit sub-tokens of the chunk [r, chunk_end). A token is either a word
+    // (letters of one script, with marks and inner apostrophes) or a number
+    // (digits with * # + . inside): never both, so a surface normalizes again
+    // into the same tokens.
     size_t tok_begin = w;
     ScriptClass tok_script = ScriptClass::kOther;
-    bool tok_digit = false;
+    bool tok_letters = false;  // a word
+    bool tok_number = false;   // digits or * # +
+    bool tok_digits = false;
     bool next_sentence = false;
     auto flush = [&]() {
       // Drop joiners left dangling at the end.
@@ -170,29 +179,37 @@ void Tokenize(std::string_view text, Scratch* s) {
         if (cps[w - 1] == '.') next_sentence = true;
         --w;
       }
-      if (w > tok_begin) {
+      // Symbols without a digit (a lone "#" or "+") and marks without a base
+      // are not tokens.
+      if (w > tok_begin && (tok_letters || tok_digits)) {
         s->raw.push_back({static_cast<uint32_t>(tok_begin), static_cast<uint32_t>(w), tok_script,
-                          sentence_start, tok_digit});
+                          sentence_start, tok_number && !tok_letters});
         sentence_start = false;
+      } else {
+        w = tok_begin;
       }
       if (next_sentence) sentence_start = true;
       next_sentence = false;
       tok_begin = w;
       tok_script = ScriptClass::kOther;
-      tok_digit = false;
+      tok_letters = tok_number = tok_digits = false;
     };
     for (size_t i = r; i < chunk_end; ++i) {
       char32_t c = cps[i];
       char32_t prev = i > r ? cps[i - 1] : 0;
       char32_t next = i + 1 < chunk_end ? cps[i + 1] : 0;
       if (c == '\'') {
-        if (w > tok_begin && IsLetterish(prev) && next && IsLetterish(next)) cps[w++] = c;
-        else flush();
+        // Inside a word only: Bakı'da, can't, ts'q'ali.
+        if (tok_letters && ClassOf(prev) == CharClass::kLetter && next && ClassOf(next) == CharClass::kLetter) {
+          cps[w++] = c;
+        } else {
+          flush();
+        }
         continue;
       }
       if (c == '-') {
         // Joined only inside a word of one script: e-mail, Microsoft-un.
-        if (w > tok_begin && IsLetterish(prev) && next && IsLetterish(next) &&
+        if (tok_letters && ClassOf(prev) == CharClass::kLetter && next && ClassOf(next) == CharClass::kLetter &&
             LetterScript(prev) == LetterScript(next)) {
           continue;
         }
@@ -200,41 +217,46 @@ void Tokenize(std::string_view text, Scratch* s) {
         continue;
       }
       if (c == '.') {
-        if (w > tok_begin && IsAsciiDigit(prev) && IsAsciiDigit(next)) cps[w++] = c;
-        else {
+        if (tok_digits && !tok_letters && IsAsciiDigit(prev) && IsAsciiDigit(next)) {
+          cps[w++] = c;
+        } else {
           flush();
           sentence_start = true;
         }
         continue;
       }
       if (c == '@') {
-        if (w > tok_begin && IsAlnum(prev) && next && IsAlnum(next)) cps[w++] = c;
-        else flush();
+        if (w > tok_begin && ClassOf(prev) != CharClass::kMark && IsAlnum(prev) && next &&
+            ClassOf(next) != CharClass::kMark && IsAlnum(next)) {
+          cps[w++] = c;
+          continue;
+        }
+        flush();
         continue;
       }
       if (c == '*' || c == '#' || c == '+') {
         if (has_digit) {
-          // USSD codes and phone numbers: *100#, +995. Kept in a numeric token.
-          if (tok_script != ScriptClass::kOther) flush();
+          // USSD codes and phone numbers: *100#, +995. Kept in a number.
+          if (tok_letters) flush();
           cps[w++] = c;
-          tok_digit = true;
+          tok_number = true;
         } else {
           flush();
         }
         continue;
       }
       if (IsAsciiDigit(c)) {
-        if (tok_script != ScriptClass::kOther) flush();  // 4g → 4 g, 5gb → 5 gb
+        if (tok_letters) flush();  // sim2 → sim 2
         cps[w++] = c;
-        tok_digit = true;
+        tok_number = tok_digits = true;
         continue;
       }
       // A letter or mark.
-      ScriptClass sc = LetterScript(c);
       if (ClassOf(c) == CharClass::kMark) {
         if (w > tok_begin) cps[w++] = c;
         continue;
       }
+      ScriptClass sc = LetterScript(c);
       if (sc == ScriptClass::kCyrillic && (c == U'ә' || c == U'Ә') &&
           (tok_script == ScriptClass::kLatin ||
            (next && LetterScript(next) == ScriptClass::kLatin))) {
@@ -242,14 +264,12 @@ void Tokenize(std::string_view text, Scratch* s) {
         c = c == U'ә' ? U'ə' : U'Ə';
         sc = ScriptClass::kLatin;
       }
-      if (tok_digit) {
-        // Letters after digits start a new token (100mb → 100 mb).
-        if (tok_script == ScriptClass::kOther) flush();
-      }
+      if (tok_number && !tok_letters) flush();  // 100mb → 100 mb, 4g → 4 g
       if (tok_script != ScriptClass::kOther && sc != ScriptClass::kOther && sc != tok_script) {
         flush();  // SIMბარათი → SIM ბარათი
       }
       if (sc != ScriptClass::kOther) tok_script = sc;
+      tok_letters = true;
       cps[w++] = c;
     }
     flush();
@@ -271,12 +291,65 @@ void SqueezeRepeats(std::u32string* word, int keep) {
   word->resize(w);
 }
 
+// Lowercasing can leave a letter and a combining mark that NFKC composes
+// (J + ̌ → j + ̌ → ǰ): compose them now, so the surface normalizes again to
+// itself. Rare (NFKC has composed everything it could before lowercasing).
+void ComposeIfMarks(std::u32string* word) {
+  bool marks = false;  // or conjoining Hangul jamo, which NFKC also composes
+  for (char32_t c : *word) marks |= ClassOf(c) == CharClass::kMark || (c >= 0x1100 && c <= 0x11FF);
+  const icu::Normalizer2* nfkc = Nfkc();
+  if (!marks || !nfkc) return;
+  thread_local icu::UnicodeString src, dst;
+  src.remove();
+  for (char32_t c : *word) src.append(static_cast<UChar32>(c));
+  UErrorCode err = U_ZERO_ERROR;
+  nfkc->normalize(src, dst, err);
+  if (U_FAILURE(err)) return;
+  word->clear();
+  for (int32_t i = 0; i < dst.length();) {
+    UChar32 c = dst.char32At(i);
+    word->push_back(static_cast<char32_t>(c));
+    i += U16_LENGTH(c);
+  }
+}
+
+// Removes joiners a decoding left at either end ("ƙ@a" → "ა": ƙ has no
+// Georgian reading).
+void TrimJoiners(std::u32string* word) {
+  auto joiner = [](char32_t c) { return c == '@' || c == '.' || c == '-' || c == '\''; };
+  size_t b = 0, e = word->size();
+  while (b < e && joiner((*word)[b])) ++b;
+  while (e > b && joiner((*word)[e - 1])) --e;
+  word->erase(e);
+  word->erase(0, b);
+}
+
 void RemoveApostrophes(std::u32string* word) {
   size_t w = 0;
   for (char32_t c : *word) {
     if (c != '\'') (*word)[w++] = c;
   }
   word->resize(w);
+}
+
+// Whether a word yields at least one letter in the form it is read as.
+bool LatinWordSurvives(std::u32string_view w) {
+  for (char32_t c : w) {
+    if (latin::AsciiBase(c)) return true;
+  }
+  return false;
+}
+bool CyrillicWordSurvives(std::u32string_view w) {
+  for (char32_t c : w) {
+    if (georgian::DecodesFromCyrillic(c)) return true;
+  }
+  return false;
+}
+bool GeorgianWordSurvives(std::u32string_view w) {
+  for (char32_t c : w) {
+    if (georgian::HasKey(georgian::Fold(c))) return true;
+  }
+  return false;
 }
 
 class Emitter {
@@ -301,6 +374,14 @@ class Emitter {
       if (lang == Lang::kAz) stem::Azerbaijani(key, &out_->stem_buf, &out_->stem_spans);
       else if (lang == Lang::kEn) stem::English(out_->SurfaceOf(t), &out_->stem_buf, &out_->stem_spans);
     }
+    Finish(&t);
+  }
+
+  void LatinInGeorgian(std::u32string_view latin, std::u32string_view mkhedruli) {
+    Token t = Begin(latin);
+    georgian::AppendKey(mkhedruli, &out_->key);
+    End(&t);
+    if (stems_) stem::Georgian(mkhedruli, &out_->stem_buf, &out_->stem_spans);
     Finish(&t);
   }
 
@@ -350,6 +431,7 @@ void Normalized::Clear() {
   script = Script::kNative;
   detected = false;
   truncated = false;
+  detection = LangGuess();
   surface.clear();
   key.clear();
   tokens.clear();
@@ -366,30 +448,50 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
   // Language: forced > detected > the conversation's > the pack's default.
   s.langid.clear();
   for (const RawToken& t : s.raw) {
+    if (opt.forced != Lang::kUnknown) break;
     s.langid.push_back({std::u32string_view(s.cps).substr(t.begin, t.end - t.begin), t.script});
   }
-  LangGuess guess = DetectLanguage(s.langid.data(), s.langid.size(), opt.allowed);
+  // Identification is skipped when the caller forces the language.
+  LangGuess guess;
+  if (opt.forced == Lang::kUnknown) guess = DetectLanguage(s.langid.data(), s.langid.size(), opt.allowed);
+  out->detection = guess;
   Lang lang = opt.forced;
-  if (lang == Lang::kUnknown) {
+  if (lang == Lang::kUnknown && guess.lang != Lang::kUnknown &&
+      (guess.confident || opt.hint == Lang::kUnknown)) {
+    // Without a conversation language, a clear guess counts as detected even
+    // without a known word ("Operator"); a weak one ("ok", "human") is used
+    // but does not count: it neither sets the conversation's language nor
+    // stops the engine from asking the pack's vocabulary.
     lang = guess.lang;
-    out->detected = lang != Lang::kUnknown;
+    out->detected = guess.confident || guess.margin >= kConfidentMargin;
   }
   if (lang == Lang::kUnknown) lang = opt.hint;
   if (lang == Lang::kUnknown) lang = opt.fallback;
   out->lang = lang;
-  switch (guess.majority) {
-    case ScriptClass::kLatin:
-      out->script = lang == Lang::kKa ? Script::kLatin : Script::kNative;
-      break;
-    case ScriptClass::kCyrillic:
-      out->script = Script::kCyrillic;
-      break;
-    default:
-      out->script = Script::kNative;
+  // Which words to read another way: Latin words as chat Georgian, Cyrillic
+  // words as old-orthography Azerbaijani. Decided by counting words (not
+  // letters) that yield something, so the decision is the same when the
+  // surface is normalized again (squeezing and digraphs change letter counts).
+  int latin_words = 0, cyrillic_words = 0, other_words = 0;
+  for (const RawToken& t : s.raw) {
+    std::u32string_view tok = std::u32string_view(s.cps).substr(t.begin, t.end - t.begin);
+    switch (t.script) {
+      case ScriptClass::kLatin: latin_words += LatinWordSurvives(tok); break;
+      case ScriptClass::kCyrillic: cyrillic_words += CyrillicWordSurvives(tok); break;
+      case ScriptClass::kGeorgian: other_words += GeorgianWordSurvives(tok); break;
+      default: break;
+    }
   }
-
-  if (lang == Lang::kKa && opt.latin_as_georgian >= 0 && guess.majority != ScriptClass::kCyrillic) {
-    out->script = opt.latin_as_georgian ? Script::kLatin : Script::kNative;
+  const int words = latin_words + cyrillic_words + other_words;
+  bool latin_as_georgian = false, cyrillic_as_az = false;
+  out->script = Script::kNative;
+  if (lang == Lang::kKa) {
+    latin_as_georgian = opt.latin_as_georgian >= 0 ? opt.latin_as_georgian == 1 : latin_words * 2 > words;
+    if (latin_as_georgian) out->script = Script::kLatin;
+    else if (cyrillic_words > other_words) out->script = Script::kCyrillic;
+  } else if (lang == Lang::kAz) {
+    cyrillic_as_az = cyrillic_words * 2 > words;
+    if (cyrillic_as_az) out->script = Script::kCyrillic;
   }
 
   out->key.push_back(' ');
@@ -408,10 +510,27 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
         emit.Georgian(word);
         break;
       case ScriptClass::kLatin:
-        if (lang == Lang::kKa && out->script == Script::kLatin) {
+        if (lang == Lang::kKa && latin_as_georgian) {
           georgian::DecodeLatin(tok, t.sentence_initial, &word);
+          TrimJoiners(&word);
+          ComposeIfMarks(&word);
           SqueezeRepeats(&word, 1);
           emit.Georgian(word);
+          break;
+        }
+        if (lang == Lang::kKa) {
+          // A Latin word (brand, loanword) in Georgian text: its surface stays
+          // Latin, its key and stems are those of its chat-Georgian reading,
+          // which is what the same word becomes in a Latin-typed message.
+          for (char32_t c : tok) word.push_back(latin::ToLower(c, false));
+          ComposeIfMarks(&word);
+          SqueezeRepeats(&word, 1);
+          RemoveApostrophes(&word);
+          s.word2.clear();
+          georgian::DecodeLatin(word, false, &s.word2);
+          TrimJoiners(&s.word2);
+          ComposeIfMarks(&s.word2);
+          emit.LatinInGeorgian(word, s.word2);
           break;
         }
         for (char32_t c : tok) {
@@ -419,13 +538,23 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
           if (turkic && l == U'ä') l = U'ə';
           word.push_back(l);
         }
+        ComposeIfMarks(&word);
         if (lang == Lang::kEn) {
           SqueezeRepeats(&word, 2);
           english::Expansion e = english::Expand(word);
           for (int k = 0; k < e.count; ++k) {
-            s.word2.assign(e.words[k]);
-            RemoveApostrophes(&s.word2);
-            if (!s.word2.empty()) emit.Latin(s.word2, lang);
+            // The part before a contraction may be a chat form: u'm → you am.
+            english::Expansion inner;
+            if (e.count > 1 && e.words[k].find(U'\'') == std::u32string_view::npos) {
+              inner = english::Expand(e.words[k]);
+            } else {
+              inner.words[inner.count++] = e.words[k];
+            }
+            for (int j = 0; j < inner.count; ++j) {
+              s.word2.assign(inner.words[j]);
+              RemoveApostrophes(&s.word2);
+              if (!s.word2.empty()) emit.Latin(s.word2, lang);
+            }
           }
         } else {
           SqueezeRepeats(&word, 1);
@@ -436,21 +565,29 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
       case ScriptClass::kCyrillic:
         if (lang == Lang::kKa) {
           georgian::DecodeCyrillic(tok, &word);
+          RemoveApostrophes(&word);
+          TrimJoiners(&word);
+          ComposeIfMarks(&word);
           SqueezeRepeats(&word, 1);
           emit.Georgian(word);
-        } else if (lang == Lang::kAz && out->script == Script::kCyrillic) {
+        } else if (cyrillic_as_az) {
           azerbaijani::DecodeCyrillic(tok, &word);
+          RemoveApostrophes(&word);
+          TrimJoiners(&word);
+          ComposeIfMarks(&word);
           SqueezeRepeats(&word, 1);
           emit.Latin(word, lang);
         } else {
           for (char32_t c : tok) word.push_back(latin::ToLower(c, false));
           RemoveApostrophes(&word);
+          ComposeIfMarks(&word);
           emit.Verbatim(word, false);
         }
         break;
       case ScriptClass::kOther:
         for (char32_t c : tok) word.push_back(latin::ToLower(c, false));
         RemoveApostrophes(&word);
+        ComposeIfMarks(&word);
         emit.Verbatim(word, t.has_digit);
         break;
     }

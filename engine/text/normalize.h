@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "text/lang.h"
+#include "text/langid.h"
 #include "text/stem.h"
 
 namespace zari::text {
@@ -32,6 +33,7 @@ struct Normalized {
   Script script = Script::kNative;
   bool detected = false;        // lang came from detection (not forced, hint or default)
   bool truncated = false;       // input was longer than the limit
+  LangGuess detection;          // what language identification said (also when forced)
   std::string surface;          // native-script tokens joined by ' '
   std::string key;              // ' ' + key tokens joined by ' ' + ' ' (templates match here)
   std::vector<Token> tokens;
@@ -56,12 +58,17 @@ struct Normalized {
 
 struct NormalizeOptions {
   Lang forced = Lang::kUnknown;    // caller-supplied language: wins over detection
-  Lang hint = Lang::kUnknown;      // the conversation's language: breaks ties
+  // The conversation's language: wins over a weak guess (LangGuess::confident
+  // false, e.g. "ok") and over no guess at all.
+  Lang hint = Lang::kUnknown;
   Lang fallback = Lang::kUnknown;  // used when nothing else decides (pack default)
   LangSet allowed = kAllLangs;     // the pack's languages
   // For Georgian: decode Latin letters as chat Georgian (1), keep them as
   // Latin words such as brand names (0), or decide by the text's majority
   // script (-1). Templates use it so every word follows the whole template.
+  // Either way a Latin word in Georgian text gets the key of its chat-Georgian
+  // reading, so "iphone" in "iphone-ის ბალანსი" and in "iphonis balansi" meet;
+  // only its surface differs (Latin when kept, Mkhedruli when decoded).
   int latin_as_georgian = -1;
   size_t max_code_points = 2048;   // longer input is cut (DESIGN §13)
   bool stems = true;

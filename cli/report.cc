@@ -1,0 +1,91 @@
+// zari report: see report.h and docs/OPERATIONS.md.
+#include "report.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "common.h"
+#include "engine.h"
+#include "log/report.h"
+
+namespace zari::cli {
+
+CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o) {
+  CLI::App* c = app.add_subcommand("report", "unresolved-question clusters, containment and handoff rates");
+  c->add_option("--db", o->db, "log database (repeat for several servers' files)")->required();
+  c->add_option("--since", o->since, "start: 7d, 24h, 90m, 2w ago, or a date 2026-11-01[T10:00][Z|+04:00] (UTC)");
+  c->add_option("--until", o->until, "end (exclusive), same forms (default: now)");
+  c->add_option("--lang", o->lang, "only this language: ka, az or en");
+  c->add_option("--pack", o->pack, "intent pack: show each cluster's nearest intent and what it answers now");
+  c->add_option("--format", o->format, "table (default), csv, json or yaml (snippets to paste into the pack)")
+      ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
+  c->add_option("--min-count", o->min_count, "leave out clusters with fewer questions (default 1)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  c->add_option("--top", o->top, "clusters shown (default 30 for table and yaml, all for csv and json; 0 = all)")
+      ->check(CLI::Range(0, 1 << 30));
+  c->add_option("--samples", o->samples, "sample texts per cluster (default 3 in the table, 5 otherwise)")
+      ->check(CLI::Range(1, 1000));
+  c->add_option("--similarity", o->similarity, "near-duplicate threshold, 0..1 (default 0.4; higher = tighter clusters)")
+      ->check(CLI::Range(0.0, 1.0));
+  c->add_option("--now", o->now, "the time relative periods count back from (default: the clock)")
+      ->group("");  // for reproducible runs and tests
+  c->add_flag("--progress", o->progress, "print progress on stderr (default: only on a terminal)");
+  c->add_flag("--quiet", o->quiet, "no progress on stderr");
+  return c;
+}
+
+int RunReport(const ReportCommandOptions& o) {
+  log::ReportOptions ro;
+  ro.databases = o.db;
+  ro.language = o.lang;
+  if (!o.lang.empty()) {
+    auto lang = ParseLangOption(o.lang);
+    if (!lang) return 2;
+  }
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  if (!o.now.empty()) {
+    auto t = log::ParseReportTime(o.now, now);
+    if (!t.ok()) return Error("report: --now " + t.status().message(), 2);
+    now = t.value();
+  }
+  if (!o.since.empty()) {
+    auto t = log::ParseReportTime(o.since, now);
+    if (!t.ok()) return Error("report: --since " + t.status().message(), 2);
+    ro.since = t.value();
+  }
+  if (!o.until.empty()) {
+    auto t = log::ParseReportTime(o.until, now);
+    if (!t.ok()) return Error("report: --until " + t.status().message(), 2);
+    ro.until = t.value();
+  }
+  const bool table = o.format == "table", yaml = o.format == "yaml";
+  ro.min_count = o.min_count;
+  ro.top = o.top >= 0 ? static_cast<size_t>(o.top) : (table || yaml ? 30 : 0);
+  ro.samples = o.samples > 0 ? static_cast<size_t>(o.samples) : (table ? 3 : 5);
+  ro.similarity = o.similarity;
+  const bool progress = !o.quiet && (o.progress || ::isatty(STDERR_FILENO));
+  if (progress) ro.progress = [](const std::string& m) { std::cerr << "zari report: " << m << "\n"; };
+  if (!o.pack.empty()) {
+    if (progress) ro.progress("loading pack " + o.pack);
+    auto engine = Engine::Load(o.pack);
+    if (!engine.ok()) return Error(engine.status().message());
+    ro.engine = engine.value();
+  }
+  auto report = log::BuildReport(ro);
+  if (!report.ok()) return Error("report: " + report.status().message());
+  std::string out;
+  if (table) out = log::FormatTable(report.value());
+  else if (o.format == "csv") out = log::FormatCsv(report.value());
+  else if (o.format == "json") out = log::FormatJson(report.value());
+  else out = log::FormatYaml(report.value());
+  std::cout << out;
+  std::cout.flush();
+  if (!std::cout) return Error("report: cannot write the output");
+  return 0;
+}
+
+}  // namespace zari::cli
