@@ -4,6 +4,7 @@
 #include "bench.h"
 #include "commands.h"
 #include "report.h"
+#include "server_commands.h"
 #include "zari/version.h"
 
 int main(int argc, char** argv) {
@@ -50,6 +51,10 @@ int main(int argc, char** argv) {
 
   ReportCommandOptions report_o;
   CLI::App* report = AddReportCommand(app, &report_o);
+  ServeOptions serve_o;
+  CLI::App* serve = AddServeCommand(app, serve_o);
+  FastAgiOptions fastagi_o;
+  CLI::App* fastagi = AddFastAgiCommand(app, fastagi_o);
 
   BenchOptions bench_o;
   CLI::App* bench = app.add_subcommand("bench", "measure a pack: load time, memory, latency, throughput");
@@ -72,6 +77,8 @@ int main(int argc, char** argv) {
   if (*check) return RunCheck(check_o);
   if (*norm) return RunNormalize(norm_o);
   if (*report) return RunReport(report_o);
+  if (*serve) return RunServe(serve_o);
+  if (*fastagi) return RunFastAgi(fastagi_o);
   if (*bench) return RunBench(bench_o);
   return 2;
 }

@@ -50,7 +50,7 @@ _FONT_ROWS = {
     ":": "00000 01100 01100 00000 01100 01100 00000", "%": "11000 11001 00010 00100 01000 10011 00011",
     "=": "00000 00000 11111 00000 11111 00000 00000", "_": "00000 00000 00000 00000 00000 00000 11111",
     "<": "00010 00100 01000 10000 01000 00100 00010", ">": "01000 00100 00010 00001 00010 00100 01000",
-    "*": "00000 00100 10101 01110 10101 00100 00000", "'": "00100 00100 01000 00000 00000 00000 00000",
+    "*": "00000 00100 10101 01110 10101 00100 00000", ";": "00000 01100 01100 00000 01100 00100 01000", "'": "00100 00100 01000 00000 00000 00000 00000",
 }
 FONT = {ch: [int(r, 2) for r in rows.split()] for ch, rows in _FONT_ROWS.items()}
 FONT["µ"] = FONT["U"]
@@ -196,6 +196,8 @@ class Axes:
         for y, color, label in self.hlines:
             c.line(left, Y(y), right, Y(y), color, 1, dash=6)
             if label:
+                w = Canvas.text_width(label.upper(), 2)
+                c.rect(right - 8 - w, int(Y(y)) - 20, right - 2, int(Y(y)) - 3, COLORS["white"])
                 c.text(right - 4, int(Y(y)) - 18, label, color, 2, "right")
         for xs, ys, color, label, dash in self.series:
             prev = None

@@ -124,7 +124,7 @@ def plot(results, path: Path, threads: int) -> None:
     if len(syn) < 2:
         return
     xs = [r["intents"] for r in syn]
-    fig = Figure(1500, 460, 3, title="ZARI COST VS PACK SIZE (SYNTHETIC PACKS, KA+AZ+EN; THREAD CPU TIME)")
+    fig = Figure(1500, 460, 3, title="ZARI COST VS PACK SIZE (SYNTHETIC PACKS, KA+AZ+EN, THREAD CPU TIME)")
     a = fig.panel(0, "LATENCY PER MESSAGE (US)", "INTENTS", log_x=True, log_y=True)
     a.line(xs, [mode(r, "respond")["latency_us"]["p50"] for r in syn], "blue", "RESPOND P50")
     a.line(xs, [mode(r, "respond")["latency_us"]["p99"] for r in syn], "blue", "RESPOND P99", dash=8)

@@ -1,0 +1,280 @@
+#!/usr/bin/env node
+// The chat widget in a real browser: starts `zari serve` on a free loopback
+// port (inside business hours, with a local webhook receiver), opens the demo
+// page in headless Chromium through playwright-core, and talks to the bot in
+// ka, az and en as a visitor would: typing, Enter, quick replies, a handoff.
+// Saves screenshots (desktop and mobile) into the output directory.
+//
+//   node tests/browser/widget_test.js ZARI_BINARY SOURCE_DIR OUTPUT_DIR
+//
+// Missing Chromium or playwright-core is a failure that says what to run.
+'use strict';
+
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+
+const [zari, src, out] = process.argv.slice(2);
+if (!zari || !src || !out) {
+  console.error('usage: widget_test.js ZARI_BINARY SOURCE_DIR OUTPUT_DIR');
+  process.exit(2);
+}
+const CHROMIUM = process.env.ZARI_CHROMIUM || '/usr/bin/chromium';
+const SETUP = 'run scripts/setup-deps.sh (it installs Debian chromium and npm playwright-core in bindings/node)';
+
+function fail(message) {
+  console.error('FAIL: ' + message);
+  process.exit(1);
+}
+
+let chromium;
+try {
+  ({ chromium } = require(path.join(src, 'bindings/node/node_modules/playwright-core')));
+} catch (e) {
+  fail('playwright-core is not installed: ' + SETUP);
+}
+if (!fs.existsSync(CHROMIUM)) fail(CHROMIUM + ' is missing: ' + SETUP);
+
+// ---- helpers ---------------------------------------------------------------
+let passed = 0;
+async function step(name, fn) {
+  await fn();
+  passed++;
+  console.log('ok   ' + name);
+}
+
+function startWebhookReceiver() {
+  const received = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(204);
+      res.end();
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({ server, received, port: server.address().port }));
+  });
+}
+
+function startZari(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(zari, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error('zari serve did not start: ' + stderr)), 30000);
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const m = stdout.match(/on (http:\/\/[^\s]+\/)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1], stderr: () => stderr });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error('zari serve exited with ' + code + ': ' + stderr));
+    });
+  });
+}
+
+async function waitFor(predicate, what, ms = 10000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await predicate()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out waiting for ' + what);
+}
+
+// The widget inside a page: Playwright's CSS locators pierce open shadow roots.
+function widget(page) {
+  const botReplies = page.locator('.msg.bot:not(.typing)');
+  return {
+    launcher: page.locator('button.launcher'),
+    panel: page.locator('#zari-panel'),
+    input: page.locator('#zari-panel input'),
+    send: page.locator('#zari-panel button.send'),
+    botReplies,
+    async ask(text) {
+      const before = await botReplies.count();
+      await this.input.fill(text);
+      await this.input.press('Enter');  // Enter sends
+      await botReplies.nth(before).waitFor();
+      const m = botReplies.nth(before);
+      return {
+        text: await m.textContent(),
+        action: await m.getAttribute('data-action'),
+        intent: await m.getAttribute('data-intent'),
+        language: await m.getAttribute('data-language'),
+      };
+    },
+  };
+}
+
+// ---- the test ---------------------------------------------------------------
+(async () => {
+  fs.mkdirSync(out, { recursive: true });
+  const hook = await startWebhookReceiver();
+  const pack = path.join(src, 'intents/telecom');
+  // Wednesday 11:00 in Tbilisi: operators are online.
+  const zs = await startZari(['serve', '--pack', pack, '--listen', '127.0.0.1:0', '--now', '2026-11-25T11:00',
+                              '--webhook', `http://127.0.0.1:${hook.port}/handoff`]);
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zari-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 800 },
+      locale: 'en-US',
+    });
+    const page = context.pages()[0] || await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+    await page.goto(zs.url);
+    const w = widget(page);
+
+    await step('the bubble opens the panel, shows the welcome and focuses the input', async () => {
+      assert.equal(await w.launcher.getAttribute('aria-expanded'), 'false');
+      assert.equal(await w.launcher.getAttribute('aria-label'), 'Open chat');
+      await w.launcher.click();
+      await w.panel.waitFor({ state: 'visible' });
+      assert.equal(await w.launcher.getAttribute('aria-expanded'), 'true');
+      const welcome = page.locator('.msg.bot[data-action="welcome"]');
+      await welcome.waitFor();
+      assert.match(await welcome.textContent(), /Zari Mobile/);
+      const focused = await page.evaluate(() =>
+        document.querySelector('[data-zari-widget]').shadowRoot.activeElement?.tagName);
+      assert.equal(focused, 'INPUT');
+      assert.equal(await w.input.getAttribute('aria-label'), 'Your message');
+    });
+
+    await step("the host page's styles do not leak into the widget", async () => {
+      // The demo page sets button { text-transform: uppercase; background: #c0392b }.
+      const tt = await w.send.evaluate((b) => getComputedStyle(b).textTransform);
+      assert.equal(tt, 'none');
+    });
+
+    await step('Georgian (native script): balance, and the UI follows the language', async () => {
+      const r = await w.ask('როგორ შევამოწმო ბალანსი?');
+      assert.deepEqual([r.action, r.intent, r.language], ['answer', 'balance', 'ka']);
+      assert.match(r.text, /\*100#/);
+      assert.equal(await w.input.getAttribute('placeholder'), 'დაწერეთ თქვენი კითხვა…');
+      assert.equal(await w.send.textContent(), 'გაგზავნა');
+    });
+
+    await step('Georgian typed in Latin letters: balansi rogor shevamowmo', async () => {
+      const r = await w.ask('balansi rogor shevamowmo');
+      assert.deepEqual([r.action, r.intent, r.language], ['answer', 'balance', 'ka']);
+    });
+
+    await step('Azerbaijani, native and without its letters', async () => {
+      let r = await w.ask('balansımı necə yoxlayım');
+      assert.deepEqual([r.action, r.intent, r.language], ['answer', 'balance', 'az']);
+      assert.equal(await w.send.textContent(), 'Göndər');
+      r = await w.ask('balansimi nece yoxlayim');
+      assert.deepEqual([r.action, r.intent, r.language], ['answer', 'balance', 'az']);
+    });
+
+    await step('English', async () => {
+      const r = await w.ask('How do I check my balance?');
+      assert.deepEqual([r.action, r.intent, r.language], ['answer', 'balance', 'en']);
+      assert.equal(await w.send.textContent(), 'Send');
+    });
+
+    await step('a clarify shows quick replies; clicking one answers it', async () => {
+      const r = await w.ask('data');  // clarifies in the sample pack
+      assert.equal(r.action, 'clarify');
+      const options = page.locator('.options').last().locator('button.option');
+      const count = await options.count();
+      assert.ok(count >= 2, 'at least two quick replies, got ' + count);
+      const last = options.nth(count - 1);
+      const label = await last.textContent();
+      const intent = await last.getAttribute('data-intent');
+      assert.ok(label && intent);
+      const before = await w.botReplies.count();
+      await last.click();
+      await w.botReplies.nth(before).waitFor();
+      const answer = w.botReplies.nth(before);
+      assert.equal(await answer.getAttribute('data-action'), 'answer');
+      assert.equal(await answer.getAttribute('data-intent'), intent);
+      assert.equal(await options.first().isDisabled(), true);
+      // The label was sent as the user's message.
+      assert.equal(await page.locator('.msg.user').last().textContent(), label);
+    });
+
+    await step('asking for an operator hands off and tells what happens next', async () => {
+      const r = await w.ask('operator');
+      assert.deepEqual([r.action, r.intent], ['handoff', 'operator']);
+      const notice = page.locator('.notice[data-kind="operator"]');
+      await notice.waitFor();
+      assert.equal(await notice.textContent(), 'An operator will continue the conversation here.');
+      await waitFor(() => hook.received.length > 0, 'the webhook');
+      const h = JSON.parse(hook.received[0].body);
+      assert.equal(h.reason, 'requested');
+      assert.equal(h.intent, 'operator');
+      assert.equal(h.channel, 'web');
+      const session = await page.evaluate(() => Object.entries(sessionStorage)
+        .find(([k]) => k.startsWith('zari-session:'))?.[1]);
+      assert.equal(h.session, session);
+      assert.ok(h.transcript.some((t) => t.text === 'operator'), 'the transcript holds the request');
+    });
+
+    await page.screenshot({ path: path.join(out, 'widget-desktop.png') });
+
+    await step('Escape closes the panel and gives focus back to the bubble', async () => {
+      await w.input.press('Escape');
+      await w.panel.waitFor({ state: 'hidden' });
+      assert.equal(await w.launcher.getAttribute('aria-expanded'), 'false');
+      const focused = await page.evaluate(() =>
+        document.querySelector('[data-zari-widget]').shadowRoot.activeElement?.className);
+      assert.equal(focused, 'launcher');
+    });
+
+    await step('at a mobile width the panel fills the screen', async () => {
+      const mobile = await context.newPage();
+      await mobile.setViewportSize({ width: 390, height: 760 });
+      await mobile.goto(zs.url);
+      const m = widget(mobile);
+      await m.launcher.click();
+      await m.panel.waitFor({ state: 'visible' });
+      await mobile.locator('.msg.bot[data-action="welcome"]').waitFor();
+      const r = await m.ask('ინტერნეტ პაკეტები');
+      assert.equal(r.language, 'ka');
+      const box = await m.panel.boundingBox();
+      assert.equal(Math.round(box.width), 390);
+      assert.equal(Math.round(box.height), 760);
+      assert.equal(await m.launcher.isVisible(), false);
+      await mobile.screenshot({ path: path.join(out, 'widget-mobile.png') });
+      await mobile.close();
+    });
+
+    assert.deepEqual(pageErrors, [], 'no errors in the page');
+    console.log('screenshots: ' + path.join(out, 'widget-desktop.png') + ', ' + path.join(out, 'widget-mobile.png'));
+  } finally {
+    if (context) await context.close().catch(() => {});
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+    zs.child.removeAllListeners('exit');
+    const exited = new Promise((r) => zs.child.on('exit', (code, sig) => r({ code, sig })));
+    zs.child.kill('SIGTERM');
+    const { code } = await exited;
+    hook.server.close();
+    if (code !== 0) fail('zari serve exited with ' + code + ' after SIGTERM: ' + zs.stderr());
+  }
+  console.log(passed + ' passed, 0 failed');
+})().catch((e) => {
+  console.error(e && e.stack ? e.stack : e);
+  console.log(passed + ' passed, 1 failed');
+  process.exit(1);
+});
