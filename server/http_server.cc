@@ -86,6 +86,10 @@ HttpServer::HttpServer(std::shared_ptr<Runtime> runtime, HttpServerOptions optio
           SessionStore::Options{options_.max_sessions, options_.session_idle_ms, options_.session_clock_ms}),
       http_(std::make_unique<httplib::Server>()),
       started_(std::chrono::steady_clock::now()) {
+  // Browsers send Origin without a trailing slash: "https://www.example.ge/" is meant as that origin.
+  for (std::string& o : options_.cors_origins) {
+    while (o.size() > 1 && o.back() == '/') o.pop_back();
+  }
   Install();
 }
 

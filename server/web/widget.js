@@ -113,8 +113,13 @@
 
   var css = [
     ':host { all: initial; position: fixed; bottom: 20px; ' + position + ': 20px; z-index: 2147483000;',
-    '  --zari-accent: ' + color + '; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto,',
-    '  "Noto Sans", "Noto Sans Georgian", "DejaVu Sans", sans-serif; color: #1b1f24; }',
+    '  --zari-accent: ' + color + '; }',
+    // Set on the widget's own elements, not inherited from :host: a page rule
+    // like `* { font-family: … !important }` reaches the host element.
+    '.launcher, .panel { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto,',
+    '  "Noto Sans", "Noto Sans Georgian", "DejaVu Sans", sans-serif; color: #1b1f24;',
+    '  text-align: left; letter-spacing: normal; word-spacing: normal; text-transform: none;',
+    '  font-style: normal; font-weight: 400; direction: ltr; visibility: visible; }',
     '*, *::before, *::after { box-sizing: border-box; }',
     'button, input { font: inherit; color: inherit; letter-spacing: normal; text-transform: none; }',
     '.launcher { width: 60px; height: 60px; border-radius: 50%; border: 0; cursor: pointer;',

@@ -63,6 +63,26 @@ function startWebhookReceiver() {
   });
 }
 
+// Another website that embeds the widget from the Zari server (cross-origin).
+function startHostSite() {
+  let zariUrl = '';
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end('<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>' +
+            '<style>* { font-family: serif !important; color: green; }</style></head>' +
+            '<body><h1>A shop</h1>' +
+            `<script src="${zariUrl}widget.js" data-title="Shop help" data-lang="az" ` +
+            'data-position="left" data-color="#aa0000"></script></body></html>');
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({
+      server,
+      origin: `http://127.0.0.1:${server.address().port}`,
+      setZari(url) { zariUrl = url; },
+    }));
+  });
+}
+
 function startZari(args) {
   return new Promise((resolve, reject) => {
     const child = spawn(zari, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -123,10 +143,12 @@ function widget(page) {
 (async () => {
   fs.mkdirSync(out, { recursive: true });
   const hook = await startWebhookReceiver();
+  const site = await startHostSite();
   const pack = path.join(src, 'intents/telecom');
   // Wednesday 11:00 in Tbilisi: operators are online.
   const zs = await startZari(['serve', '--pack', pack, '--listen', '127.0.0.1:0', '--now', '2026-11-25T11:00',
-                              '--webhook', `http://127.0.0.1:${hook.port}/handoff`]);
+                              '--webhook', `http://127.0.0.1:${hook.port}/handoff`, '--cors', site.origin]);
+  site.setZari(zs.url);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zari-chromium-'));
   let context;
   try {
@@ -260,6 +282,31 @@ function widget(page) {
       await mobile.close();
     });
 
+    await step('embedded on another site (CORS): data-title, data-lang, data-position', async () => {
+      const shop = await context.newPage();
+      shop.on('pageerror', (e) => pageErrors.push(String(e)));
+      await shop.goto(site.origin + '/');
+      const m = widget(shop);
+      assert.equal(await m.launcher.getAttribute('aria-label'), 'Çatı aç');
+      await m.launcher.click();
+      await m.panel.waitFor({ state: 'visible' });
+      assert.equal(await shop.locator('#zari-title').textContent(), 'Shop help');
+      const welcome = shop.locator('.msg.bot[data-action="welcome"]');
+      await welcome.waitFor();
+      assert.equal(await welcome.getAttribute('data-language'), 'az');
+      assert.equal(await m.input.getAttribute('placeholder'), 'Sualınızı yazın…');
+      const r = await m.ask('balansımı necə yoxlayım');
+      assert.deepEqual([r.action, r.intent, r.language], ['answer', 'balance', 'az']);
+      const box = await m.panel.boundingBox();
+      assert.ok(box.x < 100, 'the panel is on the left, x=' + box.x);
+      const color = await m.send.evaluate((b) => getComputedStyle(b).backgroundColor);
+      assert.equal(color, 'rgb(170, 0, 0)');
+      const font = await m.input.evaluate((i) => getComputedStyle(i).fontFamily);
+      assert.ok(!/^serif/.test(font), 'the host page font does not reach the widget: ' + font);
+      await shop.screenshot({ path: path.join(out, 'widget-embedded.png') });
+      await shop.close();
+    });
+
     assert.deepEqual(pageErrors, [], 'no errors in the page');
     console.log('screenshots: ' + path.join(out, 'widget-desktop.png') + ', ' + path.join(out, 'widget-mobile.png'));
   } finally {
@@ -270,6 +317,7 @@ function widget(page) {
     zs.child.kill('SIGTERM');
     const { code } = await exited;
     hook.server.close();
+    site.server.close();
     if (code !== 0) fail('zari serve exited with ' + code + ' after SIGTERM: ' + zs.stderr());
   }
   console.log(passed + ' passed, 0 failed');

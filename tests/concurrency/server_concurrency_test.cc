@@ -53,10 +53,11 @@ TEST_CASE("HTTP handlers: concurrent sessions, shared sessions, reloads and expi
   const char* texts[] = {"როგორ შევამოწმო ბალანსი?", "balansimi nece yoxlayim", "How do I check my balance?",
                          "plan", "operator", "qwerty"};
   std::atomic<int> ok{0}, bad{0};
-  std::atomic<bool> stop{false};
+  std::atomic<bool> stop{false}, side_started{false};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
+      while (!side_started) std::this_thread::yield();  // requests overlap the first reload
       for (int i = 0; i < 60; ++i) {
         json req = {{"text", texts[(t + i) % 6]}};
         if (i % 2 == 0) req["session"] = shared[static_cast<size_t>(i / 2 % 4)];
@@ -69,11 +70,12 @@ TEST_CASE("HTTP handlers: concurrent sessions, shared sessions, reloads and expi
     });
   }
   std::thread side([&] {
-    while (!stop) {
+    side_started = true;
+    do {  // at least one whole reload, however fast the requests are
       (void)server.HandleHealth();
       server.sessions().Sweep();
       ReloadPack(*rt, &reloads, nullptr);
-    }
+    } while (!stop);
   });
   for (auto& th : threads) th.join();
   stop = true;

@@ -153,7 +153,7 @@ class Receiver:
 class HttpApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.s = Server("--cors", "https://shop.example.ge", "--max-body", "4096")
+        cls.s = Server("--cors", "https://shop.example.ge/", "--cors", "http://localhost:3000", "--max-body", "4096")
 
     @classmethod
     def tearDownClass(cls):
