@@ -23,7 +23,7 @@ assert {"pack", "name", "intents", "examples", "languages", "machine", "messages
         "peak_rss_mb", "seconds", "log", "modes"} <= set(b), sorted(b)
 assert b["intents"] > 10 and b["examples"] > 100 and b["languages"] == ["ka", "az", "en"]
 assert b["messages"]["count"] == b["examples"], b["messages"]
-assert {"wall_ms", "cpu_ms", "rss_before_mb", "rss_after_mb", "rss_added_mb", "peak_rss_mb"} <= set(b["load"])
+assert {"wall_ms", "cpu_ms", "rss_before_mb", "rss_after_mb", "rss_added_mb", "peak_rss_mb", "rss_after_trim_mb"} <= set(b["load"])
 assert b["load"]["wall_ms"] > 0 and b["load"]["peak_rss_mb"] > 0 and b["peak_rss_mb"] >= b["load"]["peak_rss_mb"]
 assert [m["mode"] for m in b["modes"]] == ["classify", "respond"]
 for m in b["modes"]:
