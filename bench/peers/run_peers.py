@@ -200,7 +200,7 @@ def main(argv=None) -> int:
     ap.add_argument("--peer-seconds", type=float, default=60, help="CPU-second cap of a peer's timed passes")
     ap.add_argument("--skip", default="", help="comma-separated: nlpjs, rivescript")
     ap.add_argument("--rivescript-every", type=int, default=10,
-                    help="RiveScript answers every k-th dev message (it takes ~0.1 s a message)")
+                    help="RiveScript answers every k-th dev message (it takes ~70 ms a message)")
     a = ap.parse_args(argv)
     if not os.access(a.zari, os.X_OK):
         raise SystemExit(f"run_peers: {a.zari} is not executable (build it first; docs/PERFORMANCE.md)")
