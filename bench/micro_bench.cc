@@ -20,6 +20,7 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -160,8 +161,14 @@ void Respond(benchmark::State& state, bool logged) {
     return;
   }
   {
-    dialog::Session session(rt.value(), "bench", "bench");
     Reply r;
+    {
+      // Warm-up outside the timing: RE2 builds its DFA states lazily, so the
+      // first messages after a load cost several times the steady state.
+      dialog::Session warm(rt.value(), "warm-up", "bench");
+      for (size_t k = 0; k < std::min<size_t>(msgs.size(), 5000); ++k) warm.Respond(msgs[k].text, &r);
+    }
+    dialog::Session session(rt.value(), "bench", "bench");
     size_t i = 0;
     for (auto _ : state) {
       session.Respond(msgs[i].text, &r);
