@@ -58,6 +58,7 @@ uint64_t Fnv(uint64_t h, std::string_view s) {
 }  // namespace
 
 Status Engine::Build(const EngineOptions& options) {
+  max_message_code_points_ = options.max_message_code_points;
   Status s = rules_.Build(pack_, options.rules);
   if (!s.ok()) return s;
   s = schedule_.Build(pack_.hours, pack_.timezone, pack_.timezone_pos);
@@ -81,7 +82,12 @@ Status Engine::Build(const EngineOptions& options) {
     fp = Fnv(fp, in.id);
     for (int l = 1; l < text::kLangCount; ++l) {
       for (const pack::Text& ex : in.examples[static_cast<size_t>(l)]) {
-        Normalize(ex.text, static_cast<Lang>(l), Lang::kUnknown, &n);
+        // Pack texts are bounded by the pack limits, not by the message cap.
+        text::NormalizeOptions po;
+        po.forced = static_cast<Lang>(l);
+        po.allowed = pack_.LanguageSet();
+        po.max_code_points = options.limits.max_text_bytes;
+        text::Normalize(ex.text, po, &n);
         const int32_t idx = static_cast<int32_t>(example_refs_.size());
         example_refs_.push_back({static_cast<int32_t>(ii), static_cast<Lang>(l), &ex});
         rules_.AddExactExample(std::string(n.BareKey()), idx);
@@ -104,6 +110,7 @@ void Engine::Normalize(std::string_view text, Lang forced, Lang hint, text::Norm
   o.hint = hint;
   o.fallback = pack_.DefaultLanguage();
   o.allowed = pack_.LanguageSet();
+  o.max_code_points = max_message_code_points_;
   text::Normalize(text, o, out);
   if (forced != Lang::kUnknown || hint != Lang::kUnknown || out->detected || pack_.languages.size() < 2 ||
       out->tokens.empty()) {
@@ -123,7 +130,8 @@ void Engine::Normalize(std::string_view text, Lang forced, Lang hint, text::Norm
       auto it = vocab_.find(alt.KeyOf(t));
       if (it != vocab_.end() && (it->second & text::LangBit(l))) ++hits;
     }
-    if (hits > best_hits) {
+    // A tie goes to the text layer's own (weak) guess.
+    if (hits > best_hits || (hits == best_hits && hits > 0 && l == out->lang)) {
       best_hits = hits;
       best = l;
     }

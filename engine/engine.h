@@ -28,6 +28,7 @@ struct EngineOptions {
   pack::Limits limits;
   match::RuleMatcher::Options rules;
   match::ExampleMatcherOptions examples;
+  size_t max_message_code_points = 2048;  // longer messages are matched on their start
 };
 
 // An example of the pack, for exact matches and explanations.
@@ -99,6 +100,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   double answer_threshold_ = kDefaultAnswerThreshold;
   double suggest_threshold_ = kDefaultSuggestThreshold;
   uint64_t fingerprint_ = 0;
+  size_t max_message_code_points_ = 2048;
   // Word keys of the pack's examples by language: when a message carries no
   // language cue ("voicemail", "APN settings"), the language whose examples
   // know its words wins over the pack's default.

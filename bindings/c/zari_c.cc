@@ -20,6 +20,7 @@ using zari::Code;
 using zari::Status;
 
 struct zari_options {
+  zari::EngineOptions engine;
   std::string log_db;
   zari_clock_fn clock = nullptr;
   void* clock_data = nullptr;
@@ -104,6 +105,7 @@ int ParseLanguage(const char* language, zari::text::Lang* out) {
 zari::RuntimeOptions ToRuntimeOptions(const zari_options* o, const std::shared_ptr<std::atomic<bool>>& log_gate) {
   zari::RuntimeOptions r;
   if (!o) return r;
+  r.engine = o->engine;
   r.log_db = o->log_db;
   if (o->clock) {
     zari_clock_fn fn = o->clock;
@@ -191,6 +193,27 @@ int zari_options_set_handoff(zari_options* opts, zari_handoff_fn fn, void* user_
   return ZARI_OK;
 }
 
+int zari_options_set_limit(zari_options* opts, int limit, int64_t value) {
+  if (!opts) return Fail(ZARI_EINVAL, "zari_options_set_limit: opts is NULL");
+  if (value <= 0 || value > (int64_t{1} << 40)) {
+    return Fail(ZARI_EINVAL, "zari_options_set_limit: value must be between 1 and 2^40");
+  }
+  const size_t v = static_cast<size_t>(value);
+  zari::pack::Limits& l = opts->engine.limits;
+  switch (limit) {
+    case ZARI_LIMIT_PACK_FILE_BYTES: l.max_file_bytes = v; break;
+    case ZARI_LIMIT_PACK_BYTES: l.max_total_bytes = v; break;
+    case ZARI_LIMIT_PACK_FILES: l.max_files = v; break;
+    case ZARI_LIMIT_YAML_NODES: l.max_yaml_nodes = v; break;
+    case ZARI_LIMIT_INTENTS: l.max_intents = v; break;
+    case ZARI_LIMIT_TEXT_BYTES: l.max_text_bytes = v; break;
+    case ZARI_LIMIT_RE2_MEMORY: opts->engine.rules.re2_max_mem = value; break;
+    case ZARI_LIMIT_MESSAGE_CODE_POINTS: opts->engine.max_message_code_points = v; break;
+    default: return Fail(ZARI_EINVAL, "zari_options_set_limit: unknown limit " + std::to_string(limit));
+  }
+  return ZARI_OK;
+}
+
 int zari_options_set_log_callback(zari_options* opts, zari_log_fn fn, void* user_data) {
   if (!opts) return Fail(ZARI_EINVAL, "zari_options_set_log_callback: opts is NULL");
   opts->log = fn;
@@ -261,6 +284,8 @@ int zari_engine_stats_json(char** out, const zari_engine* engine) {
     w.Key("intents").Int(static_cast<long long>(snap->intent_count()));
     w.Key("examples").Int(static_cast<long long>(snap->example_refs().size()));
     w.Key("rules").Int(static_cast<long long>(snap->rules().rule_count()));
+    // Messages matched rule by rule because RE2's DFA ran out of memory.
+    w.Key("rule_dfa_fallbacks").Int(static_cast<long long>(snap->rules().dfa_fallbacks()));
     w.Key("languages").BeginArray();
     for (auto l : snap->pack().languages) w.String(zari::text::LangCode(l));
     w.EndArray();

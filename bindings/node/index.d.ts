@@ -92,6 +92,9 @@ export interface EngineOptions {
   onHandoff?: ((handoff: Handoff) => void) | null;
   /** Unix seconds now (tests fix it), or a fixed instant. */
   clock?: (() => number | bigint) | number | null;
+  /** Bounds for hostile or mistaken input (zari.h zari_limit, docs/RELIABILITY.md). */
+  limits?: Partial<Record<'packFileBytes' | 'packBytes' | 'packFiles' | 'yamlNodes' | 'intents' |
+                          'textBytes' | 're2Memory' | 'messageCodePoints', number>>;
 }
 
 /** A loaded intent pack (zari_engine). */

@@ -126,6 +126,7 @@ function declare(lib, libPath) {
     options_set_log_db: f('int zari_options_set_log_db(zari_options *opts, const char *sqlite_path)'),
     options_set_clock: f('int zari_options_set_clock(zari_options *opts, zari_clock_fn *fn, void *user_data)'),
     options_set_handoff: f('int zari_options_set_handoff(zari_options *opts, zari_handoff_fn *fn, void *user_data)'),
+    options_set_limit: f('int zari_options_set_limit(zari_options *opts, int limit, int64_t value)'),
 
     engine_load: f('int zari_engine_load(_Out_ zari_engine **out, const char *pack_path, const zari_options *opts)'),
     engine_reload: f('int zari_engine_reload(zari_engine *engine, const char *pack_path)'),
@@ -469,6 +470,14 @@ class Engine {
         if (rc !== 0) throw fail(n, rc);
       }
       if (callbacks.clockPtr) n.options_set_clock(opts, callbacks.clockPtr, null);
+      for (const [name, value] of Object.entries((options && options.limits) || {})) {
+        const which = LIMITS[name];
+        if (which === undefined) {
+          throw new ZariError(Status.EINVAL, `unknown limit '${name}' (expected one of ${Object.keys(LIMITS).join(', ')})`);
+        }
+        const rc = n.options_set_limit(opts, which, value);
+        if (rc !== 0) throw fail(n, rc);
+      }
       if (callbacks.handoffPtr) n.options_set_handoff(opts, callbacks.handoffPtr, null);
       const out = [null];
       const rc = n.engine_load(out, packPath, opts);
@@ -590,6 +599,12 @@ class Engine {
   /** The last (up to 100) errors thrown by this engine's callbacks. */
   get callbackErrors() { return this._callbacks.errors.slice(); }
 }
+
+/** Names accepted in `options.limits` (zari.h zari_limit). */
+const LIMITS = Object.freeze({
+  packFileBytes: 1, packBytes: 2, packFiles: 3, yamlNodes: 4, intents: 5,
+  textBytes: 6, re2Memory: 7, messageCodePoints: 8,
+});
 
 /** One conversation (zari_session). Create with engine.session() or engine.restore(). */
 class Session {

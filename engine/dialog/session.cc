@@ -229,7 +229,7 @@ void Session::LogUnresolved(const Engine& e, int64_t now, const Reply& r) const 
   row.channel = channel_;
   row.language = std::string(text::LangCode(r.lang));
   row.action = std::string(ActionName(r.action));
-  row.text = text::SanitizeUtf8(r.input);
+  row.text = r.input;  // the log's writer makes it valid UTF-8, off the reply path
   row.normalized = norm_.surface;
   if (const match::Candidate* best = r.Best()) {
     row.best_intent = e.intent(best->intent).id;

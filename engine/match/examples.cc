@@ -78,9 +78,15 @@ uint32_t ExampleMatcher::Insert(uint64_t hash) {
 }
 
 void ExampleMatcher::Add(const text::Normalized& n, int32_t intent) {
-  std::vector<Feature> f;
+  thread_local std::vector<Feature> f;
+  f.clear();
   ExtractFeatures(n, options_.features, &f);
-  pending_.push_back(std::move(f));
+  if (ex_begin_.empty()) ex_begin_.push_back(0);
+  for (const Feature& x : f) {
+    ex_ids_.push_back(Insert(x.hash));
+    ex_w_.push_back(x.weight);
+  }
+  ex_begin_.push_back(static_cast<uint32_t>(ex_ids_.size()));
   // Distinct tokens for the per-token cache (built after training).
   for (size_t i = 0; i < n.tokens.size(); ++i) {
     const uint64_t sig = TokenSignature(n, i);
@@ -90,9 +96,15 @@ void ExampleMatcher::Add(const text::Normalized& n, int32_t intent) {
       continue;
     }
     pending_token_index_.emplace(sig, pending_tokens_.size());
-    PendingToken t{sig, 1, {}};
-    ExtractTokenFeatures(n, i, options_.features, &t.features);
-    pending_tokens_.push_back(std::move(t));
+    PendingToken t{sig, 1, static_cast<uint32_t>(tok_ids_.size()), 0};
+    f.clear();
+    ExtractTokenFeatures(n, i, options_.features, &f);
+    for (const Feature& x : f) {
+      tok_ids_.push_back(Insert(x.hash));
+      tok_w_.push_back(x.weight);
+    }
+    t.end = static_cast<uint32_t>(tok_ids_.size());
+    pending_tokens_.push_back(t);
   }
   example_intent_.push_back(intent);
   std::vector<uint64_t> words;
@@ -107,26 +119,21 @@ void ExampleMatcher::Finish(size_t intents) {
   example_words_begin_.push_back(static_cast<uint32_t>(example_words_.size()));
   intent_examples_.assign(intents, {});
 
-  // Examples as (feature id, weight); counts per (feature, intent).
-  std::vector<std::vector<std::pair<uint32_t, float>>> examples(pending_.size());
-  Weights counts;
+  // Counts per (feature, intent).
+  if (ex_begin_.empty()) ex_begin_.push_back(0);
+  Weights counts(feature_hash_.size());
   std::vector<double> mass(intents, 0.0), docs(intents, 0.0);
-  for (size_t e = 0; e < pending_.size(); ++e) {
+  for (size_t e = 0; e + 1 < ex_begin_.size(); ++e) {
     const uint32_t intent = static_cast<uint32_t>(example_intent_[e]);
     intent_examples_[intent].push_back(static_cast<int32_t>(e));
     docs[intent] += 1;
-    for (const Feature& f : pending_[e]) {
-      const uint32_t id = Insert(f.hash);
-      if (id >= counts.size()) counts.resize(id + 1);
-      auto& list = counts[id];
-      if (!list.empty() && list.back().first == intent) list.back().second += f.weight;
-      else list.emplace_back(intent, f.weight);
-      examples[e].emplace_back(id, f.weight);
-      mass[intent] += f.weight;
+    for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
+      auto& list = counts[ex_ids_[k]];
+      if (!list.empty() && list.back().first == intent) list.back().second += ex_w_[k];
+      else list.emplace_back(intent, ex_w_[k]);
+      mass[intent] += ex_w_[k];
     }
   }
-  pending_.clear();
-  pending_.shrink_to_fit();
   // Examples of one intent need not be contiguous: merge repeated intents.
   for (auto& list : counts) {
     if (std::is_sorted(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first < b.first; }) &&
@@ -166,9 +173,12 @@ void ExampleMatcher::Finish(size_t intents) {
   }
   BuildLayout(weights, counts);
   if (options_.refine_epochs > 0 && intents > 1) {
-    Refine(examples, &weights, counts, mass);
+    Refine(&weights, counts, mass);
     BuildSparse(weights, counts);
   }
+  std::vector<uint32_t>().swap(ex_ids_);
+  std::vector<float>().swap(ex_w_);
+  std::vector<uint32_t>().swap(ex_begin_);
   BuildTokenCache();
 }
 
@@ -198,22 +208,26 @@ void ExampleMatcher::BuildTokenCache() {
       float* row = &token_rows_[t * intents_];
       float* seen = &token_seen_[t * intents_];
       token_items_begin_[t] = static_cast<uint32_t>(token_items_.size());
-      for (const Feature& f : p.features) {
-        token_total_[t] += f.weight;
-        const Slot* slot = Find(f.hash);
-        if (!slot) continue;
-        token_known_[t] += f.weight;
-        token_items_.push_back({slot->id, f.weight});
-        if (slot->row != kNone) {
-          const float* w = &dense_[static_cast<size_t>(slot->row) * intents_];
-          for (uint32_t i = 0; i < intents_; ++i) row[i] += f.weight * w[i];
-        } else {
-          for (uint32_t q = begin_[slot->id]; q < begin_[slot->id + 1]; ++q) {
-            row[post_intent_[q] & ~kPresent] += f.weight * post_weight_[q];
+      for (uint32_t k = p.begin; k < p.end; ++k) {
+        const uint32_t id = tok_ids_[k];
+        const float fw = tok_w_[k];
+        token_total_[t] += fw;
+        token_known_[t] += fw;
+        token_items_.push_back({id, fw});
+        if (row_[id] != kNone) {
+          const float* w = &dense_[static_cast<size_t>(row_[id]) * intents_];
+          for (uint32_t i = 0; i < intents_; ++i) row[i] += fw * w[i];
+          const uint64_t* present = &dense_present_[static_cast<size_t>(row_[id]) * words_per_row_];
+          for (uint32_t word = 0; word < words_per_row_; ++word) {
+            for (uint64_t bits = present[word]; bits; bits &= bits - 1) {
+              seen[word * 64 + static_cast<uint32_t>(__builtin_ctzll(bits))] += fw;
+            }
           }
-        }
-        for (uint32_t i = 0; i < intents_; ++i) {
-          if (Present(slot->id, i)) seen[i] += f.weight;
+        } else {
+          for (uint32_t q = begin_[id]; q < begin_[id + 1]; ++q) {
+            row[post_intent_[q] & ~kPresent] += fw * post_weight_[q];
+            if (post_intent_[q] & kPresent) seen[post_intent_[q] & ~kPresent] += fw;
+          }
         }
       }
       uint64_t i = p.sig & token_mask_;
@@ -222,9 +236,10 @@ void ExampleMatcher::BuildTokenCache() {
     }
     token_items_begin_[token_count_] = static_cast<uint32_t>(token_items_.size());
   }
-  pending_tokens_.clear();
-  pending_tokens_.shrink_to_fit();
-  pending_token_index_.clear();
+  std::vector<PendingToken>().swap(pending_tokens_);
+  std::vector<uint32_t>().swap(tok_ids_);
+  std::vector<float>().swap(tok_w_);
+  std::unordered_map<uint64_t, size_t>().swap(pending_token_index_);
 }
 
 const ExampleMatcher::TokenSlot* ExampleMatcher::FindToken(uint64_t sig) const {
@@ -293,7 +308,7 @@ bool ExampleMatcher::Present(uint32_t id, uint32_t intent) const {
   return it != e && (*it & ~kPresent) == intent && (*it & kPresent) != 0;
 }
 
-void ExampleMatcher::Refine(const std::vector<std::vector<std::pair<uint32_t, float>>>& examples, Weights* weights,
+void ExampleMatcher::Refine(Weights* weights,
                             const Weights& counts, const std::vector<double>& mass) {
   const uint32_t intents = intents_;
   const double alpha = options_.alpha;
@@ -309,7 +324,7 @@ void ExampleMatcher::Refine(const std::vector<std::vector<std::pair<uint32_t, fl
   std::vector<uint8_t> touched_flag(intents, 0);
   std::vector<uint32_t> touched;
   // A fixed interleaving (multiplicative hash of the index) so intents mix.
-  std::vector<uint32_t> order(examples.size());
+  std::vector<uint32_t> order(ex_begin_.size() - 1);
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [](uint32_t a, uint32_t b) {
     uint32_t ha = a * 2654435761u, hb = b * 2654435761u;
@@ -342,33 +357,28 @@ void ExampleMatcher::Refine(const std::vector<std::vector<std::pair<uint32_t, fl
       touched.push_back(i);
     }
   };
-  // Leave-one-out terms, computed once: how the gold intent's weight for each
-  // feature changes without this example, and features only it has (unknown
-  // when it is left out).
-  struct Item {
-    uint32_t id;
-    float w;
-    float loo;  // w * (weight without the example - weight with it)
-    bool own;   // the feature occurs in this example only
-  };
-  std::vector<std::vector<Item>> items(examples.size());
-  std::vector<float> own_mass(examples.size(), 0.0f), known_mass(examples.size(), 0.0f);
-  for (size_t e = 0; e < examples.size(); ++e) {
+  // Leave-one-out terms, computed once and stored beside the flat example
+  // features: how the gold intent's weight for each feature changes without
+  // this example, and features only it has (unknown when it is left out).
+  const size_t n_ex = ex_begin_.size() - 1;
+  std::vector<float> loo(ex_ids_.size(), 0.0f);  // w * (weight without - weight with)
+  std::vector<uint8_t> own(ex_ids_.size(), 0);
+  std::vector<float> own_mass(n_ex, 0.0f), known_mass(n_ex, 0.0f);
+  for (size_t e = 0; e < n_ex; ++e) {
     const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
-    items[e].reserve(examples[e].size());
-    for (const auto& [id, w] : examples[e]) {
+    for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
+      const uint32_t id = ex_ids_[k];
+      const float w = ex_w_[k];
       own_mass[e] += w;
       const auto& cl = counts[id];
-      Item it{id, w, 0.0f, cl.size() == 1 && cl[0].first == gold && cl[0].second <= w + 1e-6f};
-      if (!it.own) {
-        known_mass[e] += w;
-        if (const auto* g = FindIntent(cl, gold)) {
-          const double full = std::log((g->second + alpha) / alpha);
-          const double loo = std::log((std::max(0.0, static_cast<double>(g->second) - w) + alpha) / alpha);
-          it.loo = static_cast<float>(w * (loo - full));
-        }
+      own[k] = cl.size() == 1 && cl[0].first == gold && cl[0].second <= w + 1e-6f;
+      if (own[k]) continue;
+      known_mass[e] += w;
+      if (const auto* g = FindIntent(cl, gold)) {
+        const double full = std::log((g->second + alpha) / alpha);
+        const double without = std::log((std::max(0.0, static_cast<double>(g->second) - w) + alpha) / alpha);
+        loo[k] = static_cast<float>(w * (without - full));
       }
-      items[e].push_back(it);
     }
   }
   for (int epoch = 0; epoch < options_.refine_epochs; ++epoch) {
@@ -380,10 +390,10 @@ void ExampleMatcher::Refine(const std::vector<std::vector<std::pair<uint32_t, fl
       }
       touch(gold);
       const float known = known_mass[e];
-      for (const Item& it : items[e]) {
-        if (it.own) continue;
-        const uint32_t id = it.id;
-        const float w = it.w;
+      for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
+        if (own[k]) continue;
+        const uint32_t id = ex_ids_[k];
+        const float w = ex_w_[k];
         if (row_[id] != kNone) {
           const float* __restrict row = &dense_[static_cast<size_t>(row_[id]) * intents];
           float* __restrict a = acc.data();
@@ -395,7 +405,7 @@ void ExampleMatcher::Refine(const std::vector<std::vector<std::pair<uint32_t, fl
             acc[i] += w * post_weight_[p];
           }
         }
-        acc[gold] += it.loo;
+        acc[gold] += loo[k];
         for (const Delta& d : delta[id]) {
           touch(d.intent);
           acc[d.intent] += w * d.w;
@@ -413,9 +423,9 @@ void ExampleMatcher::Refine(const std::vector<std::vector<std::pair<uint32_t, fl
         touched_flag[i] = 0;
       }
       if (best_wrong != kNone && gold_score - best_wrong_score < options_.refine_margin) {
-        for (const auto& [id, w] : examples[e]) {
-          update(id, gold, rate * w);
-          update(id, best_wrong, -rate * w);
+        for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
+          update(ex_ids_[k], gold, rate * ex_w_[k]);
+          update(ex_ids_[k], best_wrong, -rate * ex_w_[k]);
         }
         bias_w[gold] += rate;
         bias_u[gold] += c * rate;

@@ -34,7 +34,7 @@ struct ExampleMatcherOptions {
   // Defaults chosen on the MASSIVE/CLINC150/BANKING77 dev splits
   // (docs/EVALUATION.md, bench/tools/tune_matcher.cc).
   FeatureOptions features;
-  float alpha = 0.05f;          // additive smoothing of feature counts
+  float alpha = 0.1f;           // additive smoothing of feature counts
   float prior_weight = 0.0f;    // 0: every intent equally likely a priori
   float temperature = 2.0f;     // softmax temperature of the posterior
   float coverage_power = 1.0f;  // how much unexplained words lower the score
@@ -91,8 +91,7 @@ class ExampleMatcher {
                    const std::vector<std::vector<std::pair<uint32_t, float>>>& counts);
   // Message features → found entries; returns total and known weight.
   void Lookup(const text::Normalized& n, std::vector<Entry>* entries, float* total, float* known) const;
-  void Refine(const std::vector<std::vector<std::pair<uint32_t, float>>>& examples,
-              std::vector<std::vector<std::pair<uint32_t, float>>>* weights,
+  void Refine(std::vector<std::vector<std::pair<uint32_t, float>>>* weights,
               const std::vector<std::vector<std::pair<uint32_t, float>>>& counts, const std::vector<double>& mass);
   bool Present(uint32_t id, uint32_t intent) const;
 
@@ -100,8 +99,12 @@ class ExampleMatcher {
   uint32_t intents_ = 0;
   bool dense_mode_ = true;
 
-  // Build-time examples: features as hashes.
-  std::vector<std::vector<Feature>> pending_;
+  // Build-time examples, flat: feature ids and weights of example e are
+  // [ex_begin_[e], ex_begin_[e+1]) (8 bytes a feature; the full MASSIVE pack
+  // has 2.4 million).
+  std::vector<uint32_t> ex_ids_;
+  std::vector<float> ex_w_;
+  std::vector<uint32_t> ex_begin_;
 
   // Feature table: open addressing, hash → id and dense row, in one slot so
   // a lookup of a frequent feature costs one cache miss.
@@ -139,8 +142,10 @@ class ExampleMatcher {
   struct PendingToken {
     uint64_t sig;
     uint32_t count;
-    std::vector<Feature> features;
+    uint32_t begin, end;  // its features in tok_ids_ / tok_w_
   };
+  std::vector<uint32_t> tok_ids_;
+  std::vector<float> tok_w_;
   std::vector<PendingToken> pending_tokens_;
   std::unordered_map<uint64_t, size_t> pending_token_index_;
   std::vector<TokenSlot> token_table_;

@@ -128,10 +128,21 @@ void RuleMatcher::MatchLang(const text::Normalized& n, Lang lang, std::vector<Ru
   const LangSets& ls = sets_[static_cast<size_t>(lang)];
   auto run = [&](const Set& s, std::string_view text) {
     if (!s.set) return;
-    // Match without the index vector first: RE2 allocates only when asked for it.
-    if (!s.set->Match(text, nullptr)) return;
     matched.clear();
-    s.set->Match(text, &matched);
+    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+    // Match without the index vector first: RE2 allocates only when asked for it.
+    if (s.set->Match(text, nullptr, &info)) {
+      s.set->Match(text, &matched, &info);
+    }
+    if (info.kind == RE2::Set::kOutOfMemory) {
+      // The DFA ran out of its memory budget (a pathological pack or input):
+      // answer correctly anyway, one rule at a time, and count it.
+      dfa_fallbacks_.fetch_add(1, std::memory_order_relaxed);
+      matched.clear();
+      for (size_t i = 0; i < s.rules.size(); ++i) {
+        if (RE2::PartialMatch(text, *rules_[static_cast<size_t>(s.rules[i])].re)) matched.push_back(static_cast<int>(i));
+      }
+    }
     for (int m : matched) {
       int32_t rule = s.rules[static_cast<size_t>(m)];
       const Rule& r = rules_[static_cast<size_t>(rule)];

@@ -9,6 +9,7 @@
 #include <re2/set.h>
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -78,6 +79,8 @@ class RuleMatcher {
   const Rule& rule(int32_t i) const { return rules_[static_cast<size_t>(i)]; }
   size_t rule_count() const { return rules_.size(); }
   const StringMap& exact_examples() const { return exact_; }
+  // Messages matched rule by rule because RE2's DFA exhausted its memory.
+  uint64_t dfa_fallbacks() const { return dfa_fallbacks_.load(std::memory_order_relaxed); }
 
  private:
   struct Set {
@@ -99,6 +102,7 @@ class RuleMatcher {
   text::LangSet langs_ = 0;
   StringMap exact_;   // example key → example index
   StringMap dtmf_;    // digits → intent
+  mutable std::atomic<uint64_t> dfa_fallbacks_{0};
 };
 
 }  // namespace zari::match

@@ -195,7 +195,20 @@ LangGuess DetectLanguage(const LangIdToken* tokens, size_t count, LangSet allowe
   }
   guess.margin = s[best] - s[second];
   guess.known_word = (known >> best) & 1;
-  guess.confident = guess.margin >= kConfidentMargin && guess.known_word;
+  // Letters only Azerbaijani uses among the three (ə ı ğ ş) decide without a
+  // known word: `kartım` is Azerbaijani in any conversation.
+  bool az_letters = false;
+  if (guess.lang == Lang::kAz) {
+    for (size_t i = 0; i < count && !az_letters; ++i) {
+      for (char32_t c : tokens[i].text) {
+        if (c == U'ə' || c == U'Ə' || c == U'ı' || c == U'ğ' || c == U'Ğ' || c == U'ş' || c == U'Ş' || c == U'İ') {
+          az_letters = true;
+          break;
+        }
+      }
+    }
+  }
+  guess.confident = (guess.margin >= kConfidentMargin && guess.known_word) || (az_letters && guess.margin >= kConfidentMargin);
   return guess;
 }
 

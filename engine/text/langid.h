@@ -43,6 +43,7 @@ struct LangGuess {
 // to the conversation's language (NormalizeOptions::hint), if there is one.
 inline constexpr float kConfidentMargin = 2.0f;
 
+
 // Picks the language among `allowed`. Unknown when there is no evidence (only
 // digits or symbols), unless `allowed` has a single language.
 LangGuess DetectLanguage(const LangIdToken* tokens, size_t count, LangSet allowed);

@@ -5,7 +5,7 @@
  *           data-title="Zari Mobile" data-lang="ka" data-color="#0b5cff"
  *           data-position="right"></script>
  *
- * data-server    API base URL (default: where widget.js was loaded from)
+ * data-server    API base URL (default: the folder widget.js was loaded from)
  * data-title     panel title (default: the pack's name)
  * data-lang      first UI language: ka, az or en (default: the browser's, else the pack's)
  * data-color     accent color, any CSS color (default #0b5cff)
@@ -88,7 +88,9 @@
     return Object.prototype.hasOwnProperty.call(STRINGS, code) ? code : '';
   }
 
-  var server = attr('server') || new URL(script.src, location.href).origin;
+  // Default: the folder widget.js came from, so a server behind a path prefix
+  // (https://example.ge/zari/widget.js) is reached under that prefix.
+  var server = attr('server') || new URL('.', new URL(script.src, location.href)).href;
   server = server.replace(/\/+$/, '');
   var color = attr('color');
   if (!color || !(window.CSS && CSS.supports('color', color))) color = '#0b5cff';

@@ -216,7 +216,18 @@ function widget(page) {
     });
 
     await step('a clarify shows quick replies; clicking one answers it', async () => {
-      const r = await w.ask('data');  // clarifies in the sample pack
+      // A word the sample pack finds ambiguous (the matcher keeps being tuned): asked over the API first.
+      let word = null;
+      for (const candidate of ['internet', 'data', 'package', 'calls', 'plan']) {
+        const res = await fetch(zs.url + 'api/v1/message', {
+          method: 'POST', headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ text: candidate }),
+        });
+        const j = await res.json();
+        if (j.action === 'clarify' && j.options.length >= 2) { word = candidate; break; }
+      }
+      assert.ok(word, 'one of the ambiguous words clarifies');
+      const r = await w.ask(word);
       assert.equal(r.action, 'clarify');
       const options = page.locator('.options').last().locator('button.option');
       const count = await options.count();
@@ -305,6 +316,29 @@ function widget(page) {
       assert.ok(!/^serif/.test(font), 'the host page font does not reach the widget: ' + font);
       await shop.screenshot({ path: path.join(out, 'widget-embedded.png') });
       await shop.close();
+    });
+
+    await step('after hours: the widget says operators are offline and the question is saved', async () => {
+      // Sunday noon in Tbilisi: the sample pack's operators are off.
+      const closed = await startZari(['serve', '--pack', pack, '--listen', '127.0.0.1:0', '--now', '2026-11-29T12:00']);
+      try {
+        const p = await context.newPage();
+        p.on('pageerror', (e) => pageErrors.push(String(e)));
+        await p.goto(closed.url);
+        const m = widget(p);
+        await m.launcher.click();
+        await p.locator('.msg.bot[data-action="welcome"]').waitFor();
+        await p.locator('.notice[data-kind="offline"]').waitFor();
+        const r = await m.ask('ოპერატორი');
+        assert.deepEqual([r.action, r.language], ['after_hours', 'ka']);
+        const notice = p.locator('.notice[data-kind="after_hours"]');
+        await notice.waitFor();
+        assert.match(await notice.textContent(), /ოპერატორები ახლა ხაზზე არ არიან/);
+        await p.close();
+      } finally {
+        closed.child.removeAllListeners('exit');
+        closed.child.kill('SIGTERM');
+      }
     });
 
     assert.deepEqual(pageErrors, [], 'no errors in the page');

@@ -59,6 +59,32 @@ static void on_handoff(const zari_handoff* h, void* user_data) {
   }
 }
 
+/* A callback that re-enters the API: classify on the engine, a turn on
+ * another session and an export of the triggering session (all allowed). */
+struct reentrant {
+  zari_engine* engine;
+  zari_session* other;
+  int calls;
+  int ok;
+};
+
+static void on_handoff_reentrant(const zari_handoff* h, void* user_data) {
+  struct reentrant* r = (struct reentrant*)user_data;
+  zari_reply* reply = NULL;
+  const char* q = "How do I check my balance?";
+  (void)h;
+  r->calls++;
+  if (zari_engine_classify(&reply, r->engine, q, strlen(q), NULL) == ZARI_OK &&
+      strcmp(zari_reply_intent(reply), "balance") == 0) {
+    r->ok++;
+  }
+  zari_reply_destroy(reply);
+  if (r->other && zari_session_respond(&reply, r->other, q, strlen(q)) == ZARI_OK) {
+    r->ok++;
+    zari_reply_destroy(reply);
+  }
+}
+
 static zari_reply* respond(zari_session* s, const char* text) {
   zari_reply* r = NULL;
   int rc = zari_session_respond(&r, s, text, strlen(text));
@@ -103,6 +129,16 @@ static void test_errors(void) {
   write_file(path, "zari: 1\nname: x\nlanguages: [en]\nintents:\n  - id: hi\n    anwser: {en: Hello}\n");
   CHECK(zari_engine_load(&e, path, NULL) == ZARI_EPACK);
   CHECK(strstr(zari_last_error(), "typo.yaml:6:5: unknown key 'anwser'") != NULL);
+  /* Limits: a pack over one fails with ZARI_ELIMIT and says which. */
+  {
+    zari_options* small = zari_options_create();
+    CHECK(zari_options_set_limit(small, ZARI_LIMIT_PACK_FILE_BYTES, 100) == ZARI_OK);
+    CHECK(zari_options_set_limit(small, 999, 1) == ZARI_EINVAL);
+    CHECK(zari_options_set_limit(small, ZARI_LIMIT_INTENTS, 0) == ZARI_EINVAL);
+    CHECK(zari_engine_load(&e, pack, small) == ZARI_ELIMIT);
+    CHECK(strstr(zari_last_error(), "the limit is 100") != NULL);
+    zari_options_destroy(small);
+  }
   /* NULL arguments never crash. */
   CHECK(zari_engine_load(NULL, pack, NULL) == ZARI_EINVAL);
   CHECK(zari_engine_load(&e, NULL, NULL) == ZARI_EINVAL);
@@ -209,6 +245,30 @@ static void test_session(zari_engine* e, struct handoff_log* log) {
   zari_session_destroy(s2);
 }
 
+static void test_reentrant_callback(void) {
+  zari_options* o = zari_options_create();
+  zari_engine* e = NULL;
+  zari_session* s = NULL;
+  struct reentrant r;
+  zari_reply* reply;
+  memset(&r, 0, sizeof r);
+  zari_options_set_clock(o, clock_open, NULL);
+  zari_options_set_handoff(o, on_handoff_reentrant, &r);
+  CHECK(zari_engine_load(&e, pack, o) == ZARI_OK);
+  zari_options_destroy(o);
+  r.engine = e;
+  CHECK(zari_session_create(&s, e, "first", "web") == ZARI_OK);
+  CHECK(zari_session_create(&r.other, e, "second", "web") == ZARI_OK);
+  reply = respond(s, "operator please");
+  CHECK(zari_reply_action(reply) == ZARI_ACTION_HANDOFF);
+  zari_reply_destroy(reply);
+  CHECK(r.calls == 1);
+  CHECK(r.ok == 2);
+  zari_session_destroy(r.other);
+  zari_session_destroy(s);
+  zari_engine_destroy(e);
+}
+
 static void test_after_hours(void) {
   zari_options* o = zari_options_create();
   zari_engine* e = NULL;
@@ -285,6 +345,7 @@ int main(int argc, char** argv) {
   zari_engine_destroy(e);
 
   test_after_hours();
+  test_reentrant_callback();
 
   if (failures) {
     fprintf(stderr, "%d check(s) failed\n", failures);

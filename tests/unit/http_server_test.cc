@@ -106,7 +106,12 @@ TEST_CASE("odd but valid messages get replies") {
 
 TEST_CASE("a session continues: clarify then the chosen option, misses then handoff") {
   Fixture f;
-  json r = f.Say("data");  // clarifies in the sample pack
+  // A word the sample pack finds ambiguous (the matcher keeps being tuned).
+  json r;
+  for (const char* word : {"internet", "data", "package", "calls", "plan"}) {
+    r = f.Say(word);
+    if (r["action"] == "clarify" && r["options"].size() >= 2) break;
+  }
   REQUIRE(r["action"] == "clarify");
   const std::string id = r["session"];
   REQUIRE(r["options"].size() >= 2);

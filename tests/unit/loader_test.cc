@@ -209,3 +209,10 @@ TEST_CASE("limits fail fast with one line") {
   CHECK(ar.status().code() == Code::kLimit);
   CHECK(ar.status().message().find("YAML nodes") != std::string::npos);
 }
+
+TEST_CASE("deep nesting is an error, not a stack overflow") {
+  std::string deep = "zari: 1\nlanguages: [en]\nname: " + std::string(100000, '[') + "\n";
+  auto r = zari::pack::LoadPackText(deep, "deep.yaml");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().rfind("deep.yaml", 0) == 0);
+}

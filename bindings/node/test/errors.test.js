@@ -30,6 +30,12 @@ test('missing pack: ZARI_ENOTFOUND naming the path', () => {
   assert.equal(err.name, 'ZariError');
 });
 
+test('limits: ZARI_ELIMIT over a limit, ZARI_EINVAL for bad names and values', () => {
+  throwsZari(() => new zari.Engine(PACK, { limits: { packFileBytes: 100 } }), zari.Status.ELIMIT, /the limit is 100/);
+  throwsZari(() => new zari.Engine(PACK, { limits: { noSuchLimit: 1 } }), zari.Status.EINVAL, /unknown limit/);
+  throwsZari(() => new zari.Engine(PACK, { limits: { intents: 0 } }), zari.Status.EINVAL, /between 1/);
+});
+
 test('broken YAML: ZARI_EPACK with file:line:col', (t) => {
   const dir = tmpdir(t);
   const file = path.join(dir, 'broken.yaml');

@@ -18,6 +18,18 @@ class ErrorMappingTest(support.TempDirTest):
         self.assertIn("/nonexistent/zari-pack", e.message)
         self.assertEqual(str(e), e.message)
 
+    def test_limits(self):
+        with self.assertRaises(zari.LimitError) as cm:
+            zari.Engine(support.PACK, limits={"pack_file_bytes": 100})
+        self.assertIn("the limit is 100", cm.exception.message)
+        with self.assertRaises(zari.InvalidArgumentError):
+            zari.Engine(support.PACK, limits={"no_such_limit": 1})
+        with self.assertRaises(zari.InvalidArgumentError):
+            zari.Engine(support.PACK, limits={"intents": 0})
+        with zari.Engine(support.PACK, limits={"message_code_points": 5}) as e:
+            # Only "balan" of "balance please" is read: no longer the balance intent's words.
+            self.assertNotEqual(e.classify("balance please", "en").intent, "balance")
+
     def test_broken_yaml_is_pack_error_with_location(self):
         path = self.write("broken.yaml", "zari: 1\nname: x\nlanguages: [en\nintents: []\n")
         with self.assertRaises(zari.PackError) as cm:

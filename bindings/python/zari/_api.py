@@ -357,8 +357,16 @@ class Engine:
 
     _handle = None  # so __del__ is safe when __init__ failed
 
-    def __init__(self, pack_path, log_db=None, on_handoff=None, clock=None, on_log=None):
+    #: Names accepted in ``limits=`` (zari.h ``zari_limit``).
+    LIMITS = {"pack_file_bytes": 1, "pack_bytes": 2, "pack_files": 3, "yaml_nodes": 4, "intents": 5,
+              "text_bytes": 6, "re2_memory": 7, "message_code_points": 8}
+
+    def __init__(self, pack_path, log_db=None, on_handoff=None, clock=None, on_log=None, limits=None):
         L = _native.lib()
+        for name in (limits or {}):
+            if name not in self.LIMITS:
+                raise InvalidArgumentError(Status.EINVAL, "unknown limit %r (expected one of %s)"
+                                           % (name, ", ".join(sorted(self.LIMITS))))
         path = _encode_path(pack_path, "pack_path")
         if path is None:
             raise TypeError("pack_path is required")
@@ -379,6 +387,10 @@ class Engine:
                 L.zari_options_set_handoff(opts, callbacks.handoff_fn, None)
             if callbacks.log_fn:
                 L.zari_options_set_log_callback(opts, callbacks.log_fn, None)
+            for name, value in (limits or {}).items():
+                rc = L.zari_options_set_limit(opts, self.LIMITS[name], int(value))
+                if rc != 0:
+                    _raise(L, rc)
             rc = L.zari_engine_load(ctypes.byref(ptr), path, opts)
             if rc != 0:
                 _raise(L, rc)

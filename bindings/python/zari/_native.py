@@ -83,6 +83,7 @@ _PROTOTYPES = {
     "zari_options_set_clock": (c_int, [OptionsP, CLOCK_FN, c_void_p]),
     "zari_options_set_handoff": (c_int, [OptionsP, HANDOFF_FN, c_void_p]),
     "zari_options_set_log_callback": (c_int, [OptionsP, LOG_FN, c_void_p]),
+    "zari_options_set_limit": (c_int, [OptionsP, c_int, ctypes.c_int64]),
     # engine
     "zari_engine_load": (c_int, [ctypes.POINTER(EngineP), c_char_p, OptionsP]),
     "zari_engine_reload": (c_int, [EngineP, c_char_p]),

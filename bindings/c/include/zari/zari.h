@@ -165,6 +165,24 @@ ZARI_EXTERN(int) zari_options_set_handoff(zari_options *opts, zari_handoff_fn fn
 ZARI_EXTERN(int) zari_options_set_log_callback(zari_options *opts, zari_log_fn fn,
                                                void *user_data);
 
+/** Bounds that keep hostile or mistaken input from exhausting the machine
+ *  (docs/RELIABILITY.md). A pack over a limit fails to load with ZARI_ELIMIT
+ *  and a one-line message. Values are append-only. */
+typedef enum zari_limit {
+  ZARI_LIMIT_PACK_FILE_BYTES = 1,      /**< one YAML file (default 32 MiB) */
+  ZARI_LIMIT_PACK_BYTES = 2,           /**< all files of a pack (default 256 MiB) */
+  ZARI_LIMIT_PACK_FILES = 3,           /**< YAML files in a pack directory (default 10000) */
+  ZARI_LIMIT_YAML_NODES = 4,           /**< YAML nodes visited, aliases counted each time (default 8 Mi) */
+  ZARI_LIMIT_INTENTS = 5,              /**< intents in a pack (default 100000) */
+  ZARI_LIMIT_TEXT_BYTES = 6,           /**< one template, regex, example or answer (default 4096) */
+  ZARI_LIMIT_RE2_MEMORY = 7,           /**< RE2 memory per language and rule kind (default 256 MiB) */
+  ZARI_LIMIT_MESSAGE_CODE_POINTS = 8   /**< a message is matched on its first N code points (default 2048) */
+} zari_limit;
+
+/** Sets one limit (value > 0). Errors: ZARI_EINVAL for NULL opts, an unknown
+ *  limit or a value out of range. */
+ZARI_EXTERN(int) zari_options_set_limit(zari_options *opts, int limit, int64_t value);
+
 /* ------------------------------------------------------------------------ */
 /* Engine                                                                   */
 /* ------------------------------------------------------------------------ */
