@@ -77,6 +77,22 @@ uint32_t ExampleMatcher::Insert(uint64_t hash) {
   return id;
 }
 
+void ExampleMatcher::Reserve(size_t examples) {
+  // About 70 features an example (words, stems, bigrams, 3- and 4-grams).
+  ex_ids_.reserve(examples * 72);
+  ex_wk_.reserve(examples * 72);
+  ex_begin_.reserve(examples + 1);
+  example_intent_.reserve(examples);
+}
+
+uint8_t ExampleMatcher::WeightClass(float w) {
+  for (size_t i = 0; i < weight_values_.size(); ++i) {
+    if (weight_values_[i] == w) return static_cast<uint8_t>(i);
+  }
+  weight_values_.push_back(w);  // a handful: one per feature kind
+  return static_cast<uint8_t>(weight_values_.size() - 1);
+}
+
 void ExampleMatcher::Add(const text::Normalized& n, int32_t intent) {
   thread_local std::vector<Feature> f;
   f.clear();
@@ -84,7 +100,7 @@ void ExampleMatcher::Add(const text::Normalized& n, int32_t intent) {
   if (ex_begin_.empty()) ex_begin_.push_back(0);
   for (const Feature& x : f) {
     ex_ids_.push_back(Insert(x.hash));
-    ex_w_.push_back(x.weight);
+    ex_wk_.push_back(WeightClass(x.weight));
   }
   ex_begin_.push_back(static_cast<uint32_t>(ex_ids_.size()));
   // Distinct tokens for the per-token cache (built after training).
@@ -128,10 +144,11 @@ void ExampleMatcher::Finish(size_t intents) {
     intent_examples_[intent].push_back(static_cast<int32_t>(e));
     docs[intent] += 1;
     for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
+      const float w = weight_values_[ex_wk_[k]];
       auto& list = counts[ex_ids_[k]];
-      if (!list.empty() && list.back().first == intent) list.back().second += ex_w_[k];
-      else list.emplace_back(intent, ex_w_[k]);
-      mass[intent] += ex_w_[k];
+      if (!list.empty() && list.back().first == intent) list.back().second += w;
+      else list.emplace_back(intent, w);
+      mass[intent] += w;
     }
   }
   // Examples of one intent need not be contiguous: merge repeated intents.
@@ -177,7 +194,7 @@ void ExampleMatcher::Finish(size_t intents) {
     BuildSparse(weights, counts);
   }
   std::vector<uint32_t>().swap(ex_ids_);
-  std::vector<float>().swap(ex_w_);
+  std::vector<uint8_t>().swap(ex_wk_);
   std::vector<uint32_t>().swap(ex_begin_);
   BuildTokenCache();
 }
@@ -360,24 +377,31 @@ void ExampleMatcher::Refine(Weights* weights,
   // Leave-one-out terms, computed once and stored beside the flat example
   // features: how the gold intent's weight for each feature changes without
   // this example, and features only it has (unknown when it is left out).
+  // The change is kept in fixed point (1/kLooScale) in an int16, and "only
+  // this example has the feature" in the top bit of its weight class: three
+  // bytes more a feature, not nine.
+  constexpr float kLooScale = 2048.0f;
+  constexpr uint8_t kOwn = 0x80;
   const size_t n_ex = ex_begin_.size() - 1;
-  std::vector<float> loo(ex_ids_.size(), 0.0f);  // w * (weight without - weight with)
-  std::vector<uint8_t> own(ex_ids_.size(), 0);
+  std::vector<int16_t> loo(ex_ids_.size(), 0);  // w * (weight without - weight with)
   std::vector<float> own_mass(n_ex, 0.0f), known_mass(n_ex, 0.0f);
   for (size_t e = 0; e < n_ex; ++e) {
     const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
     for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
       const uint32_t id = ex_ids_[k];
-      const float w = ex_w_[k];
+      const float w = weight_values_[ex_wk_[k]];
       own_mass[e] += w;
       const auto& cl = counts[id];
-      own[k] = cl.size() == 1 && cl[0].first == gold && cl[0].second <= w + 1e-6f;
-      if (own[k]) continue;
+      if (cl.size() == 1 && cl[0].first == gold && cl[0].second <= w + 1e-6f) {
+        ex_wk_[k] |= kOwn;
+        continue;
+      }
       known_mass[e] += w;
       if (const auto* g = FindIntent(cl, gold)) {
         const double full = std::log((g->second + alpha) / alpha);
         const double without = std::log((std::max(0.0, static_cast<double>(g->second) - w) + alpha) / alpha);
-        loo[k] = static_cast<float>(w * (without - full));
+        const double q = std::clamp(w * (without - full) * kLooScale, -32767.0, 32767.0);
+        loo[k] = static_cast<int16_t>(std::lround(q));
       }
     }
   }
@@ -391,9 +415,9 @@ void ExampleMatcher::Refine(Weights* weights,
       touch(gold);
       const float known = known_mass[e];
       for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
-        if (own[k]) continue;
+        if (ex_wk_[k] & kOwn) continue;
         const uint32_t id = ex_ids_[k];
-        const float w = ex_w_[k];
+        const float w = weight_values_[ex_wk_[k]];
         if (row_[id] != kNone) {
           const float* __restrict row = &dense_[static_cast<size_t>(row_[id]) * intents];
           float* __restrict a = acc.data();
@@ -405,7 +429,7 @@ void ExampleMatcher::Refine(Weights* weights,
             acc[i] += w * post_weight_[p];
           }
         }
-        acc[gold] += loo[k];
+        acc[gold] += static_cast<float>(loo[k]) / kLooScale;
         for (const Delta& d : delta[id]) {
           touch(d.intent);
           acc[d.intent] += w * d.w;
@@ -424,8 +448,9 @@ void ExampleMatcher::Refine(Weights* weights,
       }
       if (best_wrong != kNone && gold_score - best_wrong_score < options_.refine_margin) {
         for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
-          update(ex_ids_[k], gold, rate * ex_w_[k]);
-          update(ex_ids_[k], best_wrong, -rate * ex_w_[k]);
+          const float w = weight_values_[ex_wk_[k] & ~kOwn];
+          update(ex_ids_[k], gold, rate * w);
+          update(ex_ids_[k], best_wrong, -rate * w);
         }
         bias_w[gold] += rate;
         bias_u[gold] += c * rate;

@@ -59,6 +59,8 @@ class ExampleMatcher {
 
   explicit ExampleMatcher(const ExampleMatcherOptions& options = {}) : options_(options) {}
 
+  // Room for `examples` examples (avoids regrowing the build buffers).
+  void Reserve(size_t examples);
   // Adds one example (already normalized) of `intent`. Call before Finish().
   void Add(const text::Normalized& n, int32_t intent);
   // Builds the model. `intents` = number of intents in the pack.
@@ -100,11 +102,14 @@ class ExampleMatcher {
   bool dense_mode_ = true;
 
   // Build-time examples, flat: feature ids and weights of example e are
-  // [ex_begin_[e], ex_begin_[e+1]) (8 bytes a feature; the full MASSIVE pack
-  // has 2.4 million).
+  // [ex_begin_[e], ex_begin_[e+1]). A weight is one of a handful of values
+  // (word, stem, bigram, n-gram), so it is stored as an index into
+  // weight_values_: 5 bytes a feature (the full MASSIVE pack has 2.4 million).
   std::vector<uint32_t> ex_ids_;
-  std::vector<float> ex_w_;
+  std::vector<uint8_t> ex_wk_;
   std::vector<uint32_t> ex_begin_;
+  std::vector<float> weight_values_;
+  uint8_t WeightClass(float w);
 
   // Feature table: open addressing, hash → id and dense row, in one slot so
   // a lookup of a frequent feature costs one cache miss.
