@@ -98,7 +98,7 @@ void ExampleMatcher::Add(const text::Normalized& n, int32_t intent) {
   ex_begin_.push_back(static_cast<uint32_t>(ex_ids_.size()));
   // Distinct tokens for the per-token cache (built after training).
   for (size_t i = 0; i < n.tokens.size(); ++i) {
-    const uint64_t sig = TokenSignature(n, i);
+    const uint64_t sig = TokenSignature(n, i, WordHash(n, i));
     auto it = pending_token_index_.find(sig);
     if (it != pending_token_index_.end()) {
       ++pending_tokens_[it->second].count;
@@ -579,9 +579,12 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
     }
   };
   const size_t tokens = n.tokens.size();
+  uint64_t next_word = tokens ? WordHash(n, 0) : 0;
   for (size_t t = 0; t < tokens; ++t) {
+    const uint64_t word = next_word;
+    if (t + 1 < tokens) next_word = WordHash(n, t + 1);
     // A known word: its own features in one cached row.
-    const TokenSlot* cached = token_count_ ? FindToken(TokenSignature(n, t)) : nullptr;
+    const TokenSlot* cached = token_count_ ? FindToken(TokenSignature(n, t, word)) : nullptr;
     if (cached) {
       const uint32_t tok = cached->index;
       const float* __restrict row = &token_rows_[static_cast<size_t>(tok) * intents];
@@ -596,7 +599,7 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
       for (const Feature& f : s.features) add(f.hash, f.weight);
     }
     if (options_.features.bigram > 0 && t + 1 < tokens) {
-      const Feature b = BigramFeature(n, t, options_.features);
+      const Feature b = BigramFeature(word, next_word, options_.features);
       add(b.hash, b.weight);
     }
   }
@@ -606,41 +609,43 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
     std::fill(s.seen.begin(), s.seen.begin() + intents, 0.0f);
     return;
   }
-  // Log-likelihoods; keep the best few, and the softmax normalizer over the
-  // intents close enough to the best to matter.
-  constexpr size_t kPool = 5;
-  std::pair<float, uint32_t> pool[kPool];
-  size_t pooled = 0;
+  // Log-likelihoods, then (second pass) the softmax normalizer and the best
+  // few among the intents close enough to the best to matter.
   float best = -1e30f;
-  auto consider = [&](uint32_t c) {
+  auto ll_of = [&](uint32_t c) {
     const float ll = prior_[c] + known * base_[c] + s.acc[c] + bias_[c];
     s.acc[c] = ll;
     best = std::max(best, ll);
-    if (pooled < kPool) {
-      pool[pooled++] = {ll, c};
-    } else {
-      size_t worst = 0;
-      for (size_t j = 1; j < kPool; ++j) {
-        if (pool[j].first < pool[worst].first) worst = j;
-      }
-      if (ll > pool[worst].first) pool[worst] = {ll, c};
-    }
   };
   if (dense_mode_) {
-    for (uint32_t c = 0; c < intents; ++c) consider(c);
+    for (uint32_t c = 0; c < intents; ++c) ll_of(c);
   } else {
-    for (uint32_t c : s.touched) consider(c);
+    for (uint32_t c : s.touched) ll_of(c);
   }
+  constexpr size_t kPool = 5;
+  std::pair<float, uint32_t> pool[kPool];
+  size_t pooled = 0;
   const float inv_t = 1.0f / options_.temperature;
   const float cutoff = best - 14.0f * options_.temperature;  // exp(-14) < 1e-6: noise
   float z = 0;
-  auto add_z = [&](uint32_t c) {
-    if (s.acc[c] > cutoff) z += std::exp((s.acc[c] - best) * inv_t);
+  auto near = [&](uint32_t c) {
+    const float ll = s.acc[c];
+    if (ll <= cutoff) return;
+    z += std::exp((ll - best) * inv_t);
+    if (pooled < kPool) {
+      pool[pooled++] = {ll, c};
+      return;
+    }
+    size_t worst = 0;
+    for (size_t j = 1; j < kPool; ++j) {
+      if (pool[j].first < pool[worst].first) worst = j;
+    }
+    if (ll > pool[worst].first) pool[worst] = {ll, c};
   };
   if (dense_mode_) {
-    for (uint32_t c = 0; c < intents; ++c) add_z(c);
+    for (uint32_t c = 0; c < intents; ++c) near(c);
   } else {
-    for (uint32_t c : s.touched) add_z(c);
+    for (uint32_t c : s.touched) near(c);
   }
   // Calibrated scores for the pool.
   const size_t before = out->size();
