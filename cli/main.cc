@@ -1,6 +1,7 @@
 // The `zari` command (DESIGN §11).
 #include <CLI/CLI.hpp>
 
+#include "bench.h"
 #include "commands.h"
 #include "report.h"
 #include "server_commands.h"
@@ -55,6 +56,20 @@ int main(int argc, char** argv) {
   FastAgiOptions fastagi_o;
   CLI::App* fastagi = AddFastAgiCommand(app, fastagi_o);
 
+  BenchOptions bench_o;
+  CLI::App* bench = app.add_subcommand("bench", "measure a pack: load time, memory, latency, throughput");
+  bench->add_option("--pack", bench_o.pack, "intent pack: a directory with pack.yaml, or one YAML file")->required();
+  bench->add_option("--messages", bench_o.messages, "messages to send, one per line (default: the pack's examples, perturbed)");
+  bench->add_option("--seconds", bench_o.seconds, "seconds per measurement (default 2)")->check(CLI::Range(0.01, 3600.0));
+  bench->add_option("--threads", bench_o.threads, "measure throughput on 1..N threads (default: the CPUs)")->check(CLI::Range(1, 256));
+  bench->add_option("--mode", bench_o.mode, "classify, respond or both (default both)");
+  bench->add_option("--clock", bench_o.clock, "latency clock: wall, or cpu (the thread's CPU time; steadier on a busy machine)");
+  bench->add_option("--lang", bench_o.lang, "force the language: ka, az or en (default: detect)");
+  bench->add_option("--db", bench_o.db, "respond with the unresolved-query log on, written to this SQLite file");
+  bench->add_option("--max-messages", bench_o.max_messages, "use at most this many messages (default 50000)");
+  bench->add_option("--dump-messages", bench_o.dump_messages, "write the messages used (kind, intent, text) to this file");
+  bench->add_flag("--json", bench_o.json, "print the figures as one JSON object");
+
   CLI11_PARSE(app, argc, argv);
   if (*ask) return RunAsk(ask_o);
   if (*classify) return RunClassify(classify_o);
@@ -64,5 +79,6 @@ int main(int argc, char** argv) {
   if (*report) return RunReport(report_o);
   if (*serve) return RunServe(serve_o);
   if (*fastagi) return RunFastAgi(fastagi_o);
+  if (*bench) return RunBench(bench_o);
   return 2;
 }

@@ -74,6 +74,12 @@ Status Engine::Build(const EngineOptions& options) {
   }
 
   examples_ = match::ExampleMatcher(options.examples);
+  size_t example_count = 0;
+  for (const pack::Intent& in : pack_.intents) {
+    for (const auto& list : in.examples) example_count += list.size();
+  }
+  examples_.Reserve(example_count);
+  example_refs_.reserve(example_count);
   text::Normalized n;
   uint64_t fp = Fnv(1469598103934665603ull, pack_.name);
   fp = Fnv(fp, pack_.version);

@@ -1,6 +1,7 @@
 #include "log/log_store.h"
 
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 
 #include "log/redact.h"
 #include "text/normalize.h"
+#include "text/utf8.h"
 
 namespace zari::log {
 namespace {
@@ -176,6 +178,26 @@ bool PowerOfTwo(uint64_t n) { return n != 0 && (n & (n - 1)) == 0; }
 
 }  // namespace
 
+// The writer's statements, prepared once per connection.
+struct LogStore::Statements {
+  explicit Statements(sqlite3* db)
+      : unresolved(db,
+                   "INSERT INTO unresolved(ts, session, channel, language, text, normalized, best_intent,"
+                   " best_score, pack, action, pack_version) VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
+        handoff(db,
+                "INSERT INTO handoffs(ts, session, channel, language, reason, intent, within_hours,"
+                " transcript, pack, next_open) VALUES(?,?,?,?,?,?,?,?,?,?)"),
+        count(db,
+              "INSERT INTO turn_counts(hour, language, channel, action, turns, conversations)"
+              " VALUES(?,?,?,?,?,?) ON CONFLICT(hour, language, channel, action) DO UPDATE SET"
+              " turns = turns + excluded.turns, conversations = conversations + excluded.conversations"),
+        drops(db,
+              "INSERT INTO log_meta(key, value) VALUES('dropped_rows', ?)"
+              " ON CONFLICT(key) DO UPDATE SET value = value + excluded.value") {}
+  bool ok() const { return unresolved.ok() && handoff.ok() && count.ok() && drops.ok(); }
+  Stmt unresolved, handoff, count, drops;
+};
+
 // Turn counters, sharded so replying threads rarely meet on one mutex.
 struct LogStore::Shard {
   std::mutex mu;
@@ -262,6 +284,7 @@ LogStore::LogStore(const Options& options)
     : options_(options), redact_(options.redact), shards_(new Shard[kShards]) {
   options_.queue_capacity = std::max<size_t>(1, options_.queue_capacity);
   options_.batch_size = std::max<size_t>(1, options_.batch_size);
+  wake_rows_ = std::max<size_t>(1, std::min({options_.batch_size, options_.queue_capacity / 4, size_t{1024}}));
 }
 
 Result<std::unique_ptr<LogStore>> LogStore::Open(const Options& options) {
@@ -319,6 +342,7 @@ Status LogStore::OpenDb() {
 }
 
 void LogStore::CloseDb() {
+  stmts_.reset();
   if (db_) sqlite3_close_v2(db_);
   db_ = nullptr;
 }
@@ -354,9 +378,9 @@ void LogStore::Push(Row row) {
       dropped = ++stats_.dropped;
       ++unrecorded_drops_;
     } else {
-      // The writer only waits when the queue is empty: wake it on the first row.
-      wake = queue_.empty();
       queue_.push_back(Queued{std::move(row), redact_.load(std::memory_order_relaxed)});
+      // Otherwise the writer comes by within max_delay_ms.
+      wake = queue_.size() == wake_rows_;
       ++seq_enqueued_;
       ++stats_.enqueued;
     }
@@ -413,11 +437,12 @@ bool LogStore::Flush() {
   std::unique_lock<std::mutex> lock(mu_);
   const uint64_t target = seq_enqueued_;
   const uint64_t generation = ++flush_requested_;
-  ++flushers_;
   cv_.notify_all();
   const bool done = done_cv_.wait_for(lock, std::chrono::milliseconds(std::max(0, options_.flush_timeout_ms)),
                                       [&] { return seq_finished_ >= target && flush_done_ >= generation; });
-  --flushers_;
+  // Closing right after a flush that gave up (zari_engine_destroy flushes,
+  // then destroys) does not wait the whole timeout a second time.
+  if (!done) flush_gave_up_ = true;
   return done;
 }
 
@@ -439,17 +464,26 @@ void LogStore::Run() {
   Clock::time_point stop_deadline;
   bool stop_seen = false;
   const auto interval = std::chrono::milliseconds(std::max(1, options_.counter_interval_ms));
+  const auto linger = std::chrono::milliseconds(std::max(1, options_.max_delay_ms));
+  Clock::time_point counts_written = Clock::now();
+  if (options_.writer_nice != 0) {
+    // Replies first: on a busy machine the scheduler prefers the threads
+    // that answer customers. (Linux: the nice value of this thread only.)
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), options_.writer_nice);
+  }
 
   while (true) {
     uint64_t drops, generation;
-    bool stopping;
+    bool stopping, flush_pending, flush_gave_up;
     {
       std::unique_lock<std::mutex> lock(mu_);
       if (done == rows.size()) {
         rows.clear();
         done = prepared_end = 0;
-        cv_.wait_for(lock, interval, [&] {
-          return stop_ || !queue_.empty() || unrecorded_drops_ > 0 || flush_requested_ > flush_done_;
+        // Rows wait up to `linger` so that replies rarely pay for waking
+        // this thread; a fuller queue, a flush or closing wake it at once.
+        cv_.wait_for(lock, linger, [&] {
+          return stop_ || queue_.size() >= wake_rows_ || unrecorded_drops_ > 0 || flush_requested_ > flush_done_;
         });
         rows.swap(queue_);  // the queue keeps the old vector's capacity
         in_flight_ = rows.size();
@@ -457,18 +491,27 @@ void LogStore::Run() {
       drops = unrecorded_drops_;
       generation = flush_requested_;
       stopping = stop_;
+      flush_pending = flush_requested_ > flush_done_;
+      flush_gave_up = flush_gave_up_;
     }
-    DrainCounts(&counts);  // after reading `generation`: covers every earlier CountTurn
+    // Counts ride along with rows; on their own they are written every
+    // `interval`, or for a flush or closing.
+    const bool counts_due = stopping || flush_pending || !rows.empty() || drops > 0 ||
+                            Clock::now() - counts_written >= interval;
+    if (counts_due) DrainCounts(&counts);  // after reading `generation`: covers every earlier CountTurn
     if (stopping && !stop_seen) {
       stop_seen = true;
-      stop_deadline = Clock::now() + std::chrono::milliseconds(std::max(0, options_.flush_timeout_ms));
+      stop_deadline = Clock::now() + std::chrono::milliseconds(flush_gave_up ? 0 : std::max(0, options_.flush_timeout_ms));
     }
     if (rows.empty() && counts.empty() && drops == 0) {
       // Idle: still notice a rotated file, so the new one appears promptly.
       if (failures == 0) FollowFile();
       std::lock_guard<std::mutex> lock(mu_);
-      flush_done_ = std::max(flush_done_, generation);
-      done_cv_.notify_all();
+      if (counts_due) {
+        counts_written = Clock::now();
+        flush_done_ = std::max(flush_done_, generation);
+        done_cv_.notify_all();
+      }
       if (stop_ && queue_.empty() && unrecorded_drops_ == 0) break;
       continue;
     }
@@ -493,11 +536,13 @@ void LogStore::Run() {
       in_flight_ -= n;
       unrecorded_drops_ -= std::min(unrecorded_drops_, drops);
       done = end;
+      if (counts_due) counts_written = Clock::now();
       counts.clear();
-      if (done == rows.size()) flush_done_ = std::max(flush_done_, generation);
+      if (done == rows.size() && counts_due) flush_done_ = std::max(flush_done_, generation);
       const bool recovered = failures > 0;
       const int attempts = failures;
       failures = 0;
+      flush_gave_up_ = false;
       stats_.last_error.clear();
       done_cv_.notify_all();
       lock.unlock();
@@ -547,6 +592,11 @@ void LogStore::Prepare(std::vector<Queued>& rows, size_t begin, size_t end,
   for (size_t i = begin; i < end; ++i) {
     const bool redact = rows[i].redact;
     if (auto* u = std::get_if<UnresolvedRow>(&rows[i].row)) {
+      // Stored text is valid UTF-8 (input cut at a byte limit, or invalid as sent).
+      if (!text::IsValidUtf8(u->text)) u->text = text::SanitizeUtf8(u->text);
+      if (!text::IsValidUtf8(u->normalized)) u->normalized = text::SanitizeUtf8(u->normalized);
+      if (!text::IsValidUtf8(u->session)) u->session = text::SanitizeUtf8(u->session);
+      if (!text::IsValidUtf8(u->channel)) u->channel = text::SanitizeUtf8(u->channel);
       if (redact) {
         std::string masked = Redact(u->text);
         if (masked != u->text) {
@@ -556,7 +606,9 @@ void LogStore::Prepare(std::vector<Queued>& rows, size_t begin, size_t end,
         u->normalized = Redact(u->normalized);  // what only normalization reveals (NFKC digits)
       }
     } else {
-      const auto& h = std::get<HandoffRow>(rows[i].row);
+      auto& h = std::get<HandoffRow>(rows[i].row);
+      if (!text::IsValidUtf8(h.session)) h.session = text::SanitizeUtf8(h.session);
+      if (!text::IsValidUtf8(h.channel)) h.channel = text::SanitizeUtf8(h.channel);
       dialog::AppendTranscriptJson(h.transcript, redact, &(*transcripts)[i - begin]);
     }
   }
@@ -610,16 +662,19 @@ Status LogStore::WriteBatch(const std::vector<Queued>& rows, size_t begin, size_
     if (!IsBusy(e.rc)) CloseDb();
     return IoError(e.message);
   };
+  if (!stmts_) {
+    stmts_ = std::make_unique<Statements>(db_);
+    if (!stmts_->ok()) {
+      const DbError e = LastError(db_);
+      stmts_.reset();
+      return fail(e);
+    }
+  }
   DbError e = Exec(db_, "BEGIN IMMEDIATE");
   if (e.rc != SQLITE_OK) return fail(e);
   {
-    Stmt unresolved(db_,
-                    "INSERT INTO unresolved(ts, session, channel, language, text, normalized, best_intent,"
-                    " best_score, pack, action, pack_version) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-    Stmt handoff(db_,
-                 "INSERT INTO handoffs(ts, session, channel, language, reason, intent, within_hours,"
-                 " transcript, pack, next_open) VALUES(?,?,?,?,?,?,?,?,?,?)");
-    if (!unresolved.ok() || !handoff.ok()) return fail(LastError(db_));
+    Stmt& unresolved = stmts_->unresolved;
+    Stmt& handoff = stmts_->handoff;
     for (size_t i = begin; i < end; ++i) {
       int rc;
       if (const auto* u = std::get_if<UnresolvedRow>(&rows[i].row)) {
@@ -654,11 +709,7 @@ Status LogStore::WriteBatch(const std::vector<Queued>& rows, size_t begin, size_
       if (rc != SQLITE_DONE) return fail(LastError(db_));
     }
     if (!counts.empty()) {
-      Stmt count(db_,
-                 "INSERT INTO turn_counts(hour, language, channel, action, turns, conversations)"
-                 " VALUES(?,?,?,?,?,?) ON CONFLICT(hour, language, channel, action) DO UPDATE SET"
-                 " turns = turns + excluded.turns, conversations = conversations + excluded.conversations");
-      if (!count.ok()) return fail(LastError(db_));
+      Stmt& count = stmts_->count;
       for (const auto& [key, value] : counts) {
         count.Int(1, key.hour);
         count.Text(2, key.language);
@@ -670,10 +721,7 @@ Status LogStore::WriteBatch(const std::vector<Queued>& rows, size_t begin, size_
       }
     }
     if (drops > 0) {
-      Stmt meta(db_,
-                "INSERT INTO log_meta(key, value) VALUES('dropped_rows', ?)"
-                " ON CONFLICT(key) DO UPDATE SET value = value + excluded.value");
-      if (!meta.ok()) return fail(LastError(db_));
+      Stmt& meta = stmts_->drops;
       meta.Int(1, static_cast<int64_t>(drops));
       if (meta.Step() != SQLITE_DONE) return fail(LastError(db_));
     }

@@ -23,7 +23,8 @@
 //
 // Flush() waits until everything queued before it is committed (or until
 // `flush_timeout_ms` while writes keep failing). The destructor flushes the
-// same way, then counts whatever it could not write as dropped. After
+// same way (at once giving up if the last Flush() just did), then counts
+// whatever it could not write as dropped. After
 // kill -9 the database is consistent (WAL); rows not yet committed, and turn
 // counts of the last second or so, are lost.
 //
@@ -106,6 +107,8 @@ class LogStore {
     int flush_timeout_ms = 10000;    // Flush()/destruction stop waiting for a failing disk
     int busy_timeout_ms = 250;       // SQLite busy handler (another connection writing)
     int counter_interval_ms = 1000;  // turn counts are written at least this often
+    int max_delay_ms = 50;           // a row waits at most this long before the writer takes it
+    int writer_nice = 0;             // > 0: lower the writer thread's priority (rows may then be dropped on a saturated CPU)
     LogCallback on_log;
     // Test hook: runs on every connection the store opens, after the
     // pragmas and migration (e.g. PRAGMA max_page_count, query_only).
@@ -189,6 +192,8 @@ class LogStore {
   uint64_t db_dev_ = 0, db_ino_ = 0;  // the file it has open, to notice deletion/rotation
   bool file_moved_ = false;           // reported, not yet handled
   std::unique_ptr<Shard[]> shards_;
+  struct Statements;
+  std::unique_ptr<Statements> stmts_;  // prepared on db_, by the writer
 
   mutable std::mutex mu_;
   std::condition_variable cv_;        // the writer waits for work
@@ -200,8 +205,9 @@ class LogStore {
   uint64_t unrecorded_drops_ = 0;  // dropped rows not yet added to log_meta
   uint64_t flush_requested_ = 0;   // Flush() generations
   uint64_t flush_done_ = 0;        // the last generation fully committed
-  int flushers_ = 0;               // Flush() calls waiting
+  size_t wake_rows_ = 1;           // queue length at which Add() wakes the writer
   bool stop_ = false;
+  bool flush_gave_up_ = false;     // the last Flush() timed out, no write succeeded since
   LogStats stats_;
   std::thread writer_;
 };

@@ -313,16 +313,28 @@ bool LuhnValid(std::string_view digits) {
 
 std::string Redact(std::string_view text) {
   if (!MayHoldPersonalData(text)) return std::string(text);
-  std::string s = ReplaceAll(text, EmailRe(), [](const re2::StringPiece*) { return std::string("[email]"); });
-  s = ReplaceAll(s, IbanRe(), [](const re2::StringPiece* m) -> std::optional<std::string> {
-    if (CountDigits(m[0]) < 10) return std::nullopt;
-    return std::string("[account]");
-  });
-  s = ReplaceAll(s, AzIdRe(), [](const re2::StringPiece*) { return std::string("[id]"); });
-  s = ReplaceAll(s, FinRe(), [](const re2::StringPiece* m) -> std::optional<std::string> {
-    if (CountDigits(m[2]) == 0) return std::nullopt;  // "FIN kodunu" is a word, not a code
-    return std::string(m[1]) + "[id]";
-  });
+  // Each pattern needs something cheap to look for first: most messages
+  // skip most of the regular expressions.
+  const size_t digits = CountDigits(re2::StringPiece(text.data(), text.size()));
+  bool f = false;
+  for (char c : text) f |= (c == 'f' || c == 'F');
+  std::string s(text);
+  if (text.find('@') != std::string_view::npos) {
+    s = ReplaceAll(s, EmailRe(), [](const re2::StringPiece*) { return std::string("[email]"); });
+  }
+  if (digits >= 10) {
+    s = ReplaceAll(s, IbanRe(), [](const re2::StringPiece* m) -> std::optional<std::string> {
+      if (CountDigits(m[0]) < 10) return std::nullopt;
+      return std::string("[account]");
+    });
+  }
+  if (digits >= 7) s = ReplaceAll(s, AzIdRe(), [](const re2::StringPiece*) { return std::string("[id]"); });
+  if (digits >= 1 && f) {
+    s = ReplaceAll(s, FinRe(), [](const re2::StringPiece* m) -> std::optional<std::string> {
+      if (CountDigits(m[2]) == 0) return std::nullopt;  // "FIN kodunu" is a word, not a code
+      return std::string(m[1]) + "[id]";
+    });
+  }
   return MaskDigitRuns(s);
 }
 

@@ -59,6 +59,8 @@ class ExampleMatcher {
 
   explicit ExampleMatcher(const ExampleMatcherOptions& options = {}) : options_(options) {}
 
+  // Room for `examples` examples (avoids regrowing the build buffers).
+  void Reserve(size_t examples);
   // Adds one example (already normalized) of `intent`. Call before Finish().
   void Add(const text::Normalized& n, int32_t intent);
   // Builds the model. `intents` = number of intents in the pack.
@@ -83,25 +85,41 @@ class ExampleMatcher {
 
 
   uint32_t Insert(uint64_t hash);      // build time
-  // Chooses dense rows and fills dense and sparse weights.
-  void BuildLayout(const std::vector<std::vector<std::pair<uint32_t, float>>>& weights,
-                   const std::vector<std::vector<std::pair<uint32_t, float>>>& counts);
-  // Refills the sparse weights of features without a dense row.
-  void BuildSparse(const std::vector<std::vector<std::pair<uint32_t, float>>>& weights,
-                   const std::vector<std::vector<std::pair<uint32_t, float>>>& counts);
-  // Message features → found entries; returns total and known weight.
-  void Lookup(const text::Normalized& n, std::vector<Entry>* entries, float* total, float* known) const;
-  void Refine(const std::vector<std::vector<std::pair<uint32_t, float>>>& examples,
-              std::vector<std::vector<std::pair<uint32_t, float>>>* weights,
-              const std::vector<std::vector<std::pair<uint32_t, float>>>& counts, const std::vector<double>& mass);
+  // Per-feature lists of (intent, value) in one block: the entries of
+  // feature f are [begin[f], begin[f+1]), sorted by intent. Build time only.
+  struct Csr {
+    std::vector<uint32_t> begin;
+    std::vector<uint32_t> intent;
+    std::vector<float> value;
+    uint32_t Size(uint32_t f) const { return begin[f + 1] - begin[f]; }
+    const float* Find(uint32_t f, uint32_t intent) const;  // nullptr if absent
+  };
+  // Perceptron corrections of a sparse feature for one intent (Daumé's
+  // averaging: average = w - u / c).
+  struct Delta {
+    uint32_t intent;
+    float w, u;
+  };
+  // Chooses dense rows and fills dense weights from `nb`; then BuildSparse.
+  void BuildLayout(const Csr& nb, const Csr& counts);
+  // Fills the sparse weights: NB values plus averaged corrections (if any).
+  void BuildSparse(const Csr& nb, const Csr& counts, const std::vector<std::vector<Delta>>* deltas, float c);
+  void Refine(const Csr& nb, const Csr& counts, const std::vector<double>& mass);
   bool Present(uint32_t id, uint32_t intent) const;
 
   ExampleMatcherOptions options_;
   uint32_t intents_ = 0;
   bool dense_mode_ = true;
 
-  // Build-time examples: features as hashes.
-  std::vector<std::vector<Feature>> pending_;
+  // Build-time examples, flat: feature ids and weights of example e are
+  // [ex_begin_[e], ex_begin_[e+1]). A weight is one of a handful of values
+  // (word, stem, bigram, n-gram), so it is stored as an index into
+  // weight_values_: 5 bytes a feature (the full MASSIVE pack has 2.4 million).
+  std::vector<uint32_t> ex_ids_;
+  std::vector<uint8_t> ex_wk_;
+  std::vector<uint32_t> ex_begin_;
+  std::vector<float> weight_values_;
+  uint8_t WeightClass(float w);
 
   // Feature table: open addressing, hash → id and dense row, in one slot so
   // a lookup of a frequent feature costs one cache miss.
@@ -139,8 +157,10 @@ class ExampleMatcher {
   struct PendingToken {
     uint64_t sig;
     uint32_t count;
-    std::vector<Feature> features;
+    uint32_t begin, end;  // its features in tok_ids_ / tok_w_
   };
+  std::vector<uint32_t> tok_ids_;
+  std::vector<float> tok_w_;
   std::vector<PendingToken> pending_tokens_;
   std::unordered_map<uint64_t, size_t> pending_token_index_;
   std::vector<TokenSlot> token_table_;

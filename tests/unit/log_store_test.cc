@@ -15,6 +15,7 @@
 #include "log/log_store.h"
 #include "log_test_util.h"
 #include "runtime.h"
+#include "text/utf8.h"
 
 using zari::Reply;
 using zari::Runtime;
@@ -621,4 +622,18 @@ TEST_CASE("log store: kill -9 while writing leaves a consistent database") {
   }
   Sql sql(db);
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == rows + 1);
+}
+
+TEST_CASE("log store: stored texts are valid UTF-8, whatever was typed") {
+  LogTempDir dir;
+  const std::string db = dir.File("zari.db");
+  {
+    auto store = LogStore::Open({.path = db});
+    REQUIRE(store.ok());
+    store.value()->Add(MakeRow(1, "cut in the middle of ბ\xe1\x83"));
+    store.value()->Add(MakeRow(2, std::string("nul \0 and \xff byte", 16)));
+  }
+  Sql sql(db);
+  for (const auto& t : sql.Column("SELECT text FROM unresolved")) CHECK(zari::text::IsValidUtf8(t));
+  CHECK(sql.Column("SELECT text FROM unresolved ORDER BY id")[0].rfind("cut in the middle of ბ\xEF\xBF\xBD", 0) == 0);
 }
