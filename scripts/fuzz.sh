@@ -10,7 +10,7 @@ cd "$here"
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pack template normalize reply session_import)
+[ ${#targets[@]} -gt 0 ] || targets=(pack template normalize reply session_import fastagi http_message)
 bash scripts/setup-deps.sh >/dev/null
 build=$here/build-fuzz
 CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZARI_FUZZ=ON \

@@ -294,6 +294,7 @@ int zari_engine_stats_json(char** out, const zari_engine* engine) {
     w.Key("enqueued").Int(static_cast<long long>(ls.enqueued));
     w.Key("written").Int(static_cast<long long>(ls.written));
     w.Key("dropped").Int(static_cast<long long>(ls.dropped));
+    w.Key("pending").Int(static_cast<long long>(ls.pending));
     w.Key("failed_writes").Int(static_cast<long long>(ls.failed_writes));
     w.Key("last_error").String(ls.last_error);
     w.EndObject();

@@ -83,7 +83,9 @@ void Session::AddTurn(bool user, std::string_view text, int64_t ts) {
   t.user = user;
   // Transcripts travel as JSON and into SQLite: keep them valid UTF-8 (the
   // cut at kMaxTurnBytes may also split a character).
-  t.text = text::SanitizeUtf8(text.substr(0, kMaxTurnBytes));
+  const std::string_view cut = text.substr(0, kMaxTurnBytes);
+  // Most turns are valid already: checking is cheaper than rebuilding.
+  t.text = text::IsValidUtf8(cut) ? std::string(cut) : text::SanitizeUtf8(cut);
   t.ts = ts;
   transcript_.push_back(std::move(t));
   while (transcript_.size() > keep) transcript_.pop_front();

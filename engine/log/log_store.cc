@@ -440,6 +440,9 @@ bool LogStore::Flush() {
   cv_.notify_all();
   const bool done = done_cv_.wait_for(lock, std::chrono::milliseconds(std::max(0, options_.flush_timeout_ms)),
                                       [&] { return seq_finished_ >= target && flush_done_ >= generation; });
+  // Closing right after a flush that gave up (zari_engine_destroy flushes,
+  // then destroys) does not wait the whole timeout a second time.
+  if (!done) flush_gave_up_ = true;
   return done;
 }
 
@@ -471,7 +474,7 @@ void LogStore::Run() {
 
   while (true) {
     uint64_t drops, generation;
-    bool stopping, flush_pending;
+    bool stopping, flush_pending, flush_gave_up;
     {
       std::unique_lock<std::mutex> lock(mu_);
       if (done == rows.size()) {
@@ -489,6 +492,7 @@ void LogStore::Run() {
       generation = flush_requested_;
       stopping = stop_;
       flush_pending = flush_requested_ > flush_done_;
+      flush_gave_up = flush_gave_up_;
     }
     // Counts ride along with rows; on their own they are written every
     // `interval`, or for a flush or closing.
@@ -497,7 +501,7 @@ void LogStore::Run() {
     if (counts_due) DrainCounts(&counts);  // after reading `generation`: covers every earlier CountTurn
     if (stopping && !stop_seen) {
       stop_seen = true;
-      stop_deadline = Clock::now() + std::chrono::milliseconds(std::max(0, options_.flush_timeout_ms));
+      stop_deadline = Clock::now() + std::chrono::milliseconds(flush_gave_up ? 0 : std::max(0, options_.flush_timeout_ms));
     }
     if (rows.empty() && counts.empty() && drops == 0) {
       // Idle: still notice a rotated file, so the new one appears promptly.
@@ -538,6 +542,7 @@ void LogStore::Run() {
       const bool recovered = failures > 0;
       const int attempts = failures;
       failures = 0;
+      flush_gave_up_ = false;
       stats_.last_error.clear();
       done_cv_.notify_all();
       lock.unlock();

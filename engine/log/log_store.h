@@ -23,7 +23,8 @@
 //
 // Flush() waits until everything queued before it is committed (or until
 // `flush_timeout_ms` while writes keep failing). The destructor flushes the
-// same way, then counts whatever it could not write as dropped. After
+// same way (at once giving up if the last Flush() just did), then counts
+// whatever it could not write as dropped. After
 // kill -9 the database is consistent (WAL); rows not yet committed, and turn
 // counts of the last second or so, are lost.
 //
@@ -206,6 +207,7 @@ class LogStore {
   uint64_t flush_done_ = 0;        // the last generation fully committed
   size_t wake_rows_ = 1;           // queue length at which Add() wakes the writer
   bool stop_ = false;
+  bool flush_gave_up_ = false;     // the last Flush() timed out, no write succeeded since
   LogStats stats_;
   std::thread writer_;
 };

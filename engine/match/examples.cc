@@ -6,7 +6,6 @@
 namespace zari::match {
 namespace {
 
-using Weights = std::vector<std::vector<std::pair<uint32_t, float>>>;  // feature → (intent, value), by intent
 
 // Word-level features of a text (keys and stems), sorted: for explanations.
 void WordHashes(const text::Normalized& n, std::vector<uint64_t>* out) {
@@ -34,12 +33,6 @@ ScoreScratch& Scratch() {
   return s;
 }
 
-// Value of `intent` in a feature's list sorted by intent (nullptr if absent).
-const std::pair<uint32_t, float>* FindIntent(const std::vector<std::pair<uint32_t, float>>& list, uint32_t intent) {
-  auto it = std::lower_bound(list.begin(), list.end(), intent,
-                             [](const std::pair<uint32_t, float>& p, uint32_t i) { return p.first < i; });
-  return it != list.end() && it->first == intent ? &*it : nullptr;
-}
 
 }  // namespace
 
@@ -105,7 +98,7 @@ void ExampleMatcher::Add(const text::Normalized& n, int32_t intent) {
   ex_begin_.push_back(static_cast<uint32_t>(ex_ids_.size()));
   // Distinct tokens for the per-token cache (built after training).
   for (size_t i = 0; i < n.tokens.size(); ++i) {
-    const uint64_t sig = TokenSignature(n, i);
+    const uint64_t sig = TokenSignature(n, i, WordHash(n, i));
     auto it = pending_token_index_.find(sig);
     if (it != pending_token_index_.end()) {
       ++pending_tokens_[it->second].count;
@@ -135,48 +128,98 @@ void ExampleMatcher::Finish(size_t intents) {
   example_words_begin_.push_back(static_cast<uint32_t>(example_words_.size()));
   intent_examples_.assign(intents, {});
 
-  // Counts per (feature, intent).
+  // Counts per (feature, intent) as CSR, in two passes over the examples.
+  // Examples arrive intent by intent, so a feature's intents come in order;
+  // the rare exception is sorted and merged below.
   if (ex_begin_.empty()) ex_begin_.push_back(0);
-  Weights counts(feature_hash_.size());
+  const uint32_t nf = static_cast<uint32_t>(feature_hash_.size());
+  const size_t n_ex = ex_begin_.size() - 1;
+  Csr counts;
+  counts.begin.assign(nf + 1, 0);
   std::vector<double> mass(intents, 0.0), docs(intents, 0.0);
-  for (size_t e = 0; e + 1 < ex_begin_.size(); ++e) {
-    const uint32_t intent = static_cast<uint32_t>(example_intent_[e]);
-    intent_examples_[intent].push_back(static_cast<int32_t>(e));
-    docs[intent] += 1;
-    for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
-      const float w = weight_values_[ex_wk_[k]];
-      auto& list = counts[ex_ids_[k]];
-      if (!list.empty() && list.back().first == intent) list.back().second += w;
-      else list.emplace_back(intent, w);
-      mass[intent] += w;
+  {
+    std::vector<uint32_t> last(nf, kNone);
+    for (size_t e = 0; e < n_ex; ++e) {
+      const uint32_t intent = static_cast<uint32_t>(example_intent_[e]);
+      for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
+        const uint32_t f = ex_ids_[k];
+        if (last[f] != intent) {
+          last[f] = intent;
+          ++counts.begin[f + 1];
+        }
+      }
+    }
+    for (uint32_t f = 0; f < nf; ++f) counts.begin[f + 1] += counts.begin[f];
+    counts.intent.assign(counts.begin[nf], 0);
+    counts.value.assign(counts.begin[nf], 0.0f);
+    std::vector<uint32_t> pos(counts.begin.begin(), counts.begin.end() - 1);
+    std::fill(last.begin(), last.end(), kNone);
+    for (size_t e = 0; e < n_ex; ++e) {
+      const uint32_t intent = static_cast<uint32_t>(example_intent_[e]);
+      intent_examples_[intent].push_back(static_cast<int32_t>(e));
+      docs[intent] += 1;
+      for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
+        const uint32_t f = ex_ids_[k];
+        const float w = weight_values_[ex_wk_[k]];
+        if (last[f] != intent) {
+          last[f] = intent;
+          counts.intent[pos[f]] = intent;
+          counts.value[pos[f]] = w;
+          ++pos[f];
+        } else {
+          counts.value[pos[f] - 1] += w;
+        }
+        mass[intent] += w;
+      }
     }
   }
-  // Examples of one intent need not be contiguous: merge repeated intents.
-  for (auto& list : counts) {
-    if (std::is_sorted(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first < b.first; }) &&
-        std::adjacent_find(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first == b.first; }) ==
-            list.end()) {
-      continue;
+  // A feature whose intents came out of order (examples of an intent added
+  // in two places): sort and merge, leaving unused slots at the end.
+  {
+    std::vector<std::pair<uint32_t, float>> tmp;
+    uint32_t out = 0;
+    std::vector<uint32_t> begin(nf + 1, 0);
+    for (uint32_t f = 0; f < nf; ++f) {
+      const uint32_t b = counts.begin[f], e = counts.begin[f + 1];
+      begin[f] = out;
+      bool sorted = true;
+      for (uint32_t k = b + 1; k < e; ++k) sorted &= counts.intent[k - 1] < counts.intent[k];
+      if (sorted) {
+        for (uint32_t k = b; k < e; ++k, ++out) {
+          counts.intent[out] = counts.intent[k];
+          counts.value[out] = counts.value[k];
+        }
+        continue;
+      }
+      tmp.clear();
+      for (uint32_t k = b; k < e; ++k) tmp.emplace_back(counts.intent[k], counts.value[k]);
+      std::sort(tmp.begin(), tmp.end());
+      for (size_t r = 0; r < tmp.size(); ++r) {
+        if (r > 0 && tmp[r].first == tmp[r - 1].first) {
+          counts.value[out - 1] += tmp[r].second;
+        } else {
+          counts.intent[out] = tmp[r].first;
+          counts.value[out] = tmp[r].second;
+          ++out;
+        }
+      }
     }
-    std::sort(list.begin(), list.end());
-    size_t w = 0;
-    for (size_t r = 0; r < list.size(); ++r) {
-      if (w > 0 && list[w - 1].first == list[r].first) list[w - 1].second += list[r].second;
-      else list[w++] = list[r];
-    }
-    list.resize(w);
+    begin[nf] = out;
+    counts.begin = std::move(begin);
+    counts.intent.resize(out);
+    counts.value.resize(out);
   }
 
   // Naive Bayes: log((count + alpha) / alpha) for each seen (feature, intent);
   // an unseen pair scores 0, and each known feature adds the intent's base.
   const double alpha = options_.alpha;
-  const double vocab = static_cast<double>(feature_hash_.size());
-  Weights weights(counts.size());
-  for (size_t f = 0; f < counts.size(); ++f) {
-    weights[f].reserve(counts[f].size());
-    for (const auto& [intent, c] : counts[f]) {
-      weights[f].emplace_back(intent, static_cast<float>(std::log((c + alpha) / alpha)));
-    }
+  const double vocab = static_cast<double>(nf);
+  Csr nb;
+  nb.begin = counts.begin;
+  nb.intent = counts.intent;
+  nb.value.resize(counts.value.size());
+  for (size_t k = 0; k < counts.value.size(); ++k) {
+    nb.value[k] = static_cast<float>(std::log((counts.value[k] + alpha) / alpha));
   }
   double total_docs = 0;
   for (double d : docs) total_docs += d;
@@ -188,11 +231,8 @@ void ExampleMatcher::Finish(size_t intents) {
     prior_[c] = static_cast<float>(options_.prior_weight *
                                    std::log((docs[c] + 1.0) / (total_docs + static_cast<double>(intents))));
   }
-  BuildLayout(weights, counts);
-  if (options_.refine_epochs > 0 && intents > 1) {
-    Refine(&weights, counts, mass);
-    BuildSparse(weights, counts);
-  }
+  BuildLayout(nb, counts);
+  if (options_.refine_epochs > 0 && intents > 1) Refine(nb, counts, mass);
   std::vector<uint32_t>().swap(ex_ids_);
   std::vector<uint8_t>().swap(ex_wk_);
   std::vector<uint32_t>().swap(ex_begin_);
@@ -270,44 +310,78 @@ const ExampleMatcher::TokenSlot* ExampleMatcher::FindToken(uint64_t sig) const {
   }
 }
 
-void ExampleMatcher::BuildLayout(const Weights& weights, const Weights& counts) {
-  const size_t nf = weights.size();
-  const size_t min_dense = std::max<size_t>(4, intents_ / 8);
+const float* ExampleMatcher::Csr::Find(uint32_t f, uint32_t want) const {
+  const uint32_t* b = intent.data() + begin[f];
+  const uint32_t* e = intent.data() + begin[f + 1];
+  const uint32_t* it = std::lower_bound(b, e, want);
+  return it != e && *it == want ? &value[static_cast<size_t>(it - intent.data())] : nullptr;
+}
+
+void ExampleMatcher::BuildLayout(const Csr& nb, const Csr& counts) {
+  const uint32_t nf = static_cast<uint32_t>(nb.begin.size() - 1);
+  const uint32_t min_dense = std::max<uint32_t>(4, intents_ / 8);
   words_per_row_ = (intents_ + 63) / 64;
   row_.assign(nf, kNone);
   dense_rows_ = 0;
   if (dense_mode_) {
-    for (size_t f = 0; f < nf; ++f) {
-      if (weights[f].size() >= min_dense) row_[f] = static_cast<uint32_t>(dense_rows_++);
+    for (uint32_t f = 0; f < nf; ++f) {
+      if (nb.Size(f) >= min_dense) row_[f] = static_cast<uint32_t>(dense_rows_++);
     }
   }
   dense_.assign(dense_rows_ * intents_, 0.0f);
   dense_present_.assign(dense_rows_ * words_per_row_, 0);
-  for (size_t f = 0; f < nf; ++f) {
+  for (uint32_t f = 0; f < nf; ++f) {
     if (row_[f] == kNone) continue;
     float* row = &dense_[static_cast<size_t>(row_[f]) * intents_];
     uint64_t* present = &dense_present_[static_cast<size_t>(row_[f]) * words_per_row_];
-    for (const auto& [intent, v] : weights[f]) row[intent] = v;
-    for (const auto& [intent, c] : counts[f]) present[intent / 64] |= 1ull << (intent % 64);
+    for (uint32_t k = nb.begin[f]; k < nb.begin[f + 1]; ++k) row[nb.intent[k]] = nb.value[k];
+    for (uint32_t k = counts.begin[f]; k < counts.begin[f + 1]; ++k) {
+      present[counts.intent[k] / 64] |= 1ull << (counts.intent[k] % 64);
+    }
   }
   for (Slot& slot : table_) {
     if (slot.id != kNone) slot.row = row_[slot.id];
   }
-  BuildSparse(weights, counts);
+  BuildSparse(nb, counts, nullptr, 1.0f);
 }
 
-void ExampleMatcher::BuildSparse(const Weights& weights, const Weights& counts) {
-  const size_t nf = weights.size();
+void ExampleMatcher::BuildSparse(const Csr& nb, const Csr& counts, const std::vector<std::vector<Delta>>* deltas,
+                                 float c) {
+  const uint32_t nf = static_cast<uint32_t>(nb.begin.size() - 1);
   begin_.assign(nf + 1, 0);
   post_intent_.clear();
   post_weight_.clear();
-  for (size_t f = 0; f < nf; ++f) {
+  post_intent_.reserve(nb.intent.size());
+  post_weight_.reserve(nb.intent.size());
+  thread_local std::vector<std::pair<uint32_t, float>> extra;
+  for (uint32_t f = 0; f < nf; ++f) {
     begin_[f] = static_cast<uint32_t>(post_intent_.size());
     if (row_[f] != kNone) continue;
-    for (const auto& [intent, v] : weights[f]) {
-      const bool seen = FindIntent(counts[f], intent) != nullptr;
-      post_intent_.push_back(intent | (seen ? kPresent : 0));
+    // Averaged corrections for intents NB has no value for, merged in order.
+    extra.clear();
+    if (deltas) {
+      for (const Delta& d : (*deltas)[f]) {
+        const float avg = d.w - d.u / c;
+        if (avg != 0) extra.emplace_back(d.intent, avg);
+      }
+      std::sort(extra.begin(), extra.end());
+    }
+    size_t x = 0;
+    for (uint32_t k = nb.begin[f]; k < nb.begin[f + 1]; ++k) {
+      const uint32_t intent = nb.intent[k];
+      while (x < extra.size() && extra[x].first < intent) {
+        post_intent_.push_back(extra[x].first);  // seen by no example of the intent
+        post_weight_.push_back(extra[x].second);
+        ++x;
+      }
+      float v = nb.value[k];
+      if (x < extra.size() && extra[x].first == intent) v += extra[x++].second;
+      post_intent_.push_back(intent | (counts.Find(f, intent) ? kPresent : 0));
       post_weight_.push_back(v);
+    }
+    for (; x < extra.size(); ++x) {
+      post_intent_.push_back(extra[x].first);
+      post_weight_.push_back(extra[x].second);
     }
   }
   begin_[nf] = static_cast<uint32_t>(post_intent_.size());
@@ -325,17 +399,12 @@ bool ExampleMatcher::Present(uint32_t id, uint32_t intent) const {
   return it != e && (*it & ~kPresent) == intent && (*it & kPresent) != 0;
 }
 
-void ExampleMatcher::Refine(Weights* weights,
-                            const Weights& counts, const std::vector<double>& mass) {
+void ExampleMatcher::Refine(const Csr& nb, const Csr& counts, const std::vector<double>& mass) {
   const uint32_t intents = intents_;
   const double alpha = options_.alpha;
   const double vocab = static_cast<double>(feature_hash_.size());
-  // Averaged perceptron deltas (Daumé's trick: average = w - u / c).
-  struct Delta {
-    uint32_t intent;
-    float w, u;
-  };
-  std::vector<std::vector<Delta>> delta(weights->size());
+  // Sparse features' corrections (dense rows are trained in place).
+  std::vector<std::vector<Delta>> delta(feature_hash_.size());
   std::vector<float> bias_w(intents, 0.0f), bias_u(intents, 0.0f);
   std::vector<float> acc(intents, 0.0f);
   std::vector<uint8_t> touched_flag(intents, 0);
@@ -391,15 +460,15 @@ void ExampleMatcher::Refine(Weights* weights,
       const uint32_t id = ex_ids_[k];
       const float w = weight_values_[ex_wk_[k]];
       own_mass[e] += w;
-      const auto& cl = counts[id];
-      if (cl.size() == 1 && cl[0].first == gold && cl[0].second <= w + 1e-6f) {
+      if (counts.Size(id) == 1 && counts.intent[counts.begin[id]] == gold &&
+          counts.value[counts.begin[id]] <= w + 1e-6f) {
         ex_wk_[k] |= kOwn;
         continue;
       }
       known_mass[e] += w;
-      if (const auto* g = FindIntent(cl, gold)) {
-        const double full = std::log((g->second + alpha) / alpha);
-        const double without = std::log((std::max(0.0, static_cast<double>(g->second) - w) + alpha) / alpha);
+      if (const float* g = counts.Find(id, gold)) {
+        const double full = std::log((*g + alpha) / alpha);
+        const double without = std::log((std::max(0.0, static_cast<double>(*g) - w) + alpha) / alpha);
         const double q = std::clamp(w * (without - full) * kLooScale, -32767.0, 32767.0);
         loo[k] = static_cast<int16_t>(std::lround(q));
       }
@@ -460,19 +529,10 @@ void ExampleMatcher::Refine(Weights* weights,
       c += 1;
     }
   }
-  // Average: dense rows in place, sparse deltas folded into the weights.
+  // Average: dense rows in place; sparse features get NB plus their
+  // averaged corrections.
   for (size_t k = 0; k < dense_.size(); ++k) dense_[k] -= dense_u[k] / c;
-  for (size_t f = 0; f < delta.size(); ++f) {
-    auto& list = (*weights)[f];
-    for (const Delta& d : delta[f]) {
-      const float avg = d.w - d.u / c;
-      if (avg == 0) continue;
-      auto it = std::lower_bound(list.begin(), list.end(), d.intent,
-                                 [](const std::pair<uint32_t, float>& p, uint32_t i) { return p.first < i; });
-      if (it != list.end() && it->first == d.intent) it->second += avg;
-      else list.insert(it, {d.intent, avg});
-    }
-  }
+  BuildSparse(nb, counts, &delta, c);
   for (uint32_t i = 0; i < intents; ++i) bias_[i] = bias_w[i] - bias_u[i] / c;
 }
 
@@ -519,9 +579,12 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
     }
   };
   const size_t tokens = n.tokens.size();
+  uint64_t next_word = tokens ? WordHash(n, 0) : 0;
   for (size_t t = 0; t < tokens; ++t) {
+    const uint64_t word = next_word;
+    if (t + 1 < tokens) next_word = WordHash(n, t + 1);
     // A known word: its own features in one cached row.
-    const TokenSlot* cached = token_count_ ? FindToken(TokenSignature(n, t)) : nullptr;
+    const TokenSlot* cached = token_count_ ? FindToken(TokenSignature(n, t, word)) : nullptr;
     if (cached) {
       const uint32_t tok = cached->index;
       const float* __restrict row = &token_rows_[static_cast<size_t>(tok) * intents];
@@ -536,7 +599,7 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
       for (const Feature& f : s.features) add(f.hash, f.weight);
     }
     if (options_.features.bigram > 0 && t + 1 < tokens) {
-      const Feature b = BigramFeature(n, t, options_.features);
+      const Feature b = BigramFeature(word, next_word, options_.features);
       add(b.hash, b.weight);
     }
   }
@@ -546,41 +609,43 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
     std::fill(s.seen.begin(), s.seen.begin() + intents, 0.0f);
     return;
   }
-  // Log-likelihoods; keep the best few, and the softmax normalizer over the
-  // intents close enough to the best to matter.
-  constexpr size_t kPool = 5;
-  std::pair<float, uint32_t> pool[kPool];
-  size_t pooled = 0;
+  // Log-likelihoods, then (second pass) the softmax normalizer and the best
+  // few among the intents close enough to the best to matter.
   float best = -1e30f;
-  auto consider = [&](uint32_t c) {
+  auto ll_of = [&](uint32_t c) {
     const float ll = prior_[c] + known * base_[c] + s.acc[c] + bias_[c];
     s.acc[c] = ll;
     best = std::max(best, ll);
-    if (pooled < kPool) {
-      pool[pooled++] = {ll, c};
-    } else {
-      size_t worst = 0;
-      for (size_t j = 1; j < kPool; ++j) {
-        if (pool[j].first < pool[worst].first) worst = j;
-      }
-      if (ll > pool[worst].first) pool[worst] = {ll, c};
-    }
   };
   if (dense_mode_) {
-    for (uint32_t c = 0; c < intents; ++c) consider(c);
+    for (uint32_t c = 0; c < intents; ++c) ll_of(c);
   } else {
-    for (uint32_t c : s.touched) consider(c);
+    for (uint32_t c : s.touched) ll_of(c);
   }
+  constexpr size_t kPool = 5;
+  std::pair<float, uint32_t> pool[kPool];
+  size_t pooled = 0;
   const float inv_t = 1.0f / options_.temperature;
   const float cutoff = best - 14.0f * options_.temperature;  // exp(-14) < 1e-6: noise
   float z = 0;
-  auto add_z = [&](uint32_t c) {
-    if (s.acc[c] > cutoff) z += std::exp((s.acc[c] - best) * inv_t);
+  auto near = [&](uint32_t c) {
+    const float ll = s.acc[c];
+    if (ll <= cutoff) return;
+    z += std::exp((ll - best) * inv_t);
+    if (pooled < kPool) {
+      pool[pooled++] = {ll, c};
+      return;
+    }
+    size_t worst = 0;
+    for (size_t j = 1; j < kPool; ++j) {
+      if (pool[j].first < pool[worst].first) worst = j;
+    }
+    if (ll > pool[worst].first) pool[worst] = {ll, c};
   };
   if (dense_mode_) {
-    for (uint32_t c = 0; c < intents; ++c) add_z(c);
+    for (uint32_t c = 0; c < intents; ++c) near(c);
   } else {
-    for (uint32_t c : s.touched) add_z(c);
+    for (uint32_t c : s.touched) near(c);
   }
   // Calibrated scores for the pool.
   const size_t before = out->size();

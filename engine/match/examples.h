@@ -85,16 +85,26 @@ class ExampleMatcher {
 
 
   uint32_t Insert(uint64_t hash);      // build time
-  // Chooses dense rows and fills dense and sparse weights.
-  void BuildLayout(const std::vector<std::vector<std::pair<uint32_t, float>>>& weights,
-                   const std::vector<std::vector<std::pair<uint32_t, float>>>& counts);
-  // Refills the sparse weights of features without a dense row.
-  void BuildSparse(const std::vector<std::vector<std::pair<uint32_t, float>>>& weights,
-                   const std::vector<std::vector<std::pair<uint32_t, float>>>& counts);
-  // Message features → found entries; returns total and known weight.
-  void Lookup(const text::Normalized& n, std::vector<Entry>* entries, float* total, float* known) const;
-  void Refine(std::vector<std::vector<std::pair<uint32_t, float>>>* weights,
-              const std::vector<std::vector<std::pair<uint32_t, float>>>& counts, const std::vector<double>& mass);
+  // Per-feature lists of (intent, value) in one block: the entries of
+  // feature f are [begin[f], begin[f+1]), sorted by intent. Build time only.
+  struct Csr {
+    std::vector<uint32_t> begin;
+    std::vector<uint32_t> intent;
+    std::vector<float> value;
+    uint32_t Size(uint32_t f) const { return begin[f + 1] - begin[f]; }
+    const float* Find(uint32_t f, uint32_t intent) const;  // nullptr if absent
+  };
+  // Perceptron corrections of a sparse feature for one intent (Daumé's
+  // averaging: average = w - u / c).
+  struct Delta {
+    uint32_t intent;
+    float w, u;
+  };
+  // Chooses dense rows and fills dense weights from `nb`; then BuildSparse.
+  void BuildLayout(const Csr& nb, const Csr& counts);
+  // Fills the sparse weights: NB values plus averaged corrections (if any).
+  void BuildSparse(const Csr& nb, const Csr& counts, const std::vector<std::vector<Delta>>* deltas, float c);
+  void Refine(const Csr& nb, const Csr& counts, const std::vector<double>& mass);
   bool Present(uint32_t id, uint32_t intent) const;
 
   ExampleMatcherOptions options_;

@@ -62,22 +62,35 @@ void ExtractTokenFeatures(const text::Normalized& n, size_t i, const FeatureOpti
   }
 }
 
-Feature BigramFeature(const text::Normalized& n, size_t i, const FeatureOptions& o) {
-  return {HashFeature(kBigram, n.KeyOf(n.tokens[i]), n.KeyOf(n.tokens[i + 1])), o.bigram};
+uint64_t WordHash(const text::Normalized& n, size_t i) { return HashFeature(kWord, n.KeyOf(n.tokens[i])); }
+
+Feature BigramFeature(uint64_t left, uint64_t right, const FeatureOptions& o) {
+  // Combines the two word hashes (already avalanched) instead of hashing the
+  // text again; the kind tag keeps bigrams apart from every other feature.
+  uint64_t h = (left * 0x9E3779B97F4A7C15ull) ^ (right + 0x632BE59BD9B4E019ull) ^ (uint64_t{kBigram} << 56);
+  h ^= h >> 29;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 32;
+  return {h, o.bigram};
 }
 
-uint64_t TokenSignature(const text::Normalized& n, size_t i) {
+uint64_t TokenSignature(const text::Normalized& n, size_t i, uint64_t word_hash) {
   const text::Token& t = n.tokens[i];
-  uint64_t h = HashFeature(kWord, n.KeyOf(t));
+  uint64_t h = word_hash;
   for (uint32_t s = 0; s < t.stem_count; ++s) h = h * 0x9E3779B97F4A7C15ull ^ HashFeature(kStem, n.Stem(t.stem_begin + s));
   return h ^ (static_cast<uint64_t>(t.numeric) << 63);
 }
 
 void ExtractFeatures(const text::Normalized& n, const FeatureOptions& o, std::vector<Feature>* out) {
   const size_t count = n.tokens.size();
+  uint64_t next = count ? WordHash(n, 0) : 0;
   for (size_t i = 0; i < count; ++i) {
+    const uint64_t here = next;
     ExtractTokenFeatures(n, i, o, out);
-    if (o.bigram > 0 && i + 1 < count) out->push_back(BigramFeature(n, i, o));
+    if (i + 1 < count) {
+      next = WordHash(n, i + 1);
+      if (o.bigram > 0) out->push_back(BigramFeature(here, next, o));
+    }
   }
 }
 

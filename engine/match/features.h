@@ -35,10 +35,13 @@ void ExtractFeatures(const text::Normalized& n, const FeatureOptions& options, s
 // same for every occurrence of the token, so the matcher can cache their sum.
 void ExtractTokenFeatures(const text::Normalized& n, size_t i, const FeatureOptions& options,
                           std::vector<Feature>* out);
-// The bigram of tokens i and i+1 (i+1 < token count).
-Feature BigramFeature(const text::Normalized& n, size_t i, const FeatureOptions& options);
-// Identifies a token's own features (its key and stem candidates).
-uint64_t TokenSignature(const text::Normalized& n, size_t i);
+// The word feature's hash of token i (its key).
+uint64_t WordHash(const text::Normalized& n, size_t i);
+// The bigram of two adjacent tokens, from their word hashes.
+Feature BigramFeature(uint64_t left_word_hash, uint64_t right_word_hash, const FeatureOptions& options);
+// Identifies a token's own features (its key and stem candidates), given its
+// word hash.
+uint64_t TokenSignature(const text::Normalized& n, size_t i, uint64_t word_hash);
 
 // 64-bit FNV-1a with a kind tag, stable across runs and platforms.
 uint64_t HashFeature(uint8_t kind, std::string_view a, std::string_view b = {});

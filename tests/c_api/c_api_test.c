@@ -286,6 +286,17 @@ static void test_after_hours(void) {
   CHECK(zari_reply_action(r) == ZARI_ACTION_AFTER_HOURS);
   CHECK(strstr(zari_reply_text(r), "Monday at 09:00") != NULL);
   zari_reply_destroy(r);
+  /* The opening time in the user's language. */
+  r = respond(s, "ოპერატორთან დამაკავშირეთ");
+  CHECK(zari_reply_action(r) == ZARI_ACTION_AFTER_HOURS);
+  CHECK_STR(zari_reply_language(r), "ka");
+  CHECK(strstr(zari_reply_text(r), "ორშაბათს 09:00") != NULL);
+  zari_reply_destroy(r);
+  r = respond(s, "operatorla danışmaq istəyirəm");
+  CHECK(zari_reply_action(r) == ZARI_ACTION_AFTER_HOURS);
+  CHECK_STR(zari_reply_language(r), "az");
+  CHECK(strstr(zari_reply_text(r), "bazar ertəsi saat 09:00") != NULL);
+  zari_reply_destroy(r);
   CHECK(log.calls == 0); /* no callback outside hours */
   /* FAQ answers keep working after hours. */
   r = respond(s, "How do I check my balance?");

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "engine.h"
+#include "log/report.h"
 #include "log_test_util.h"
 
 using namespace zari_test;
@@ -191,6 +193,25 @@ TEST_CASE("log through the C API: every unresolved message is stored, masked, af
     }
     CHECK(turns_seen > 0);
     CHECK(bad == 0);
+    // And the support lead's view: the same questions as a handful of
+    // clusters, each with the pack's nearest intent.
+    {
+      auto pack = zari::Engine::Load(PackDir());
+      REQUIRE(pack.ok());
+      zari::log::ReportOptions ro;
+      ro.databases = {db};
+      ro.engine = pack.value();
+      auto report = zari::log::BuildReport(ro);
+      REQUIRE_MESSAGE(report.ok(), report.status().message());
+      int64_t clustered = 0;
+      for (const auto& c : report.value().clusters) {
+        clustered += c.count;
+        CHECK_FALSE(c.nearest_intent.empty());
+      }
+      CHECK(clustered == unresolved);
+      CHECK(report.value().clusters.size() <= 12);  // six kinds of question, in up to three languages
+      CHECK(report.value().total.turns == kMessages);
+    }
     for (const char* placeholder : {"[card]", "[phone]", "[email]", "[id]", "[account]"}) {
       CAPTURE(std::string(placeholder));
       CHECK(sql.Int(std::string("SELECT count(*) FROM unresolved WHERE instr(text, '") + placeholder + "') > 0") > 0);
