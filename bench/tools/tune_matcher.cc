@@ -79,6 +79,9 @@ int main(int argc, char** argv) {
     else if (k == "margin") o.examples.refine_margin = v;
     else if (k == "dense") o.examples.dense_max_intents = static_cast<uint32_t>(v);
     else if (k == "cache") o.examples.token_cache_bytes = static_cast<size_t>(v);
+    else if (k == "cands") o.examples.candidates = static_cast<uint32_t>(v);
+    else if (k == "rare") o.examples.refine_rare_in_large_packs = v > 0;
+    else if (k == "rowdiv") o.examples.candidate_row_divisor = static_cast<uint32_t>(v);
     else {
       std::cerr << "unknown option " << k << "\n";
       return 2;
@@ -181,8 +184,8 @@ int main(int argc, char** argv) {
   }
   double load_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   double us = std::chrono::duration<double, std::micro>(t2 - t1).count() / static_cast<double>(dev.size()) / repeat;
-  std::fprintf(stderr, "features %zu, dense rows %zu, cached tokens %zu, sparse weights %zu, examples %zu\n", e.examples().feature_count(), e.examples().cached_tokens(),
-               e.examples().dense_rows(), e.examples().sparse_weights(), e.examples().example_count());
+  std::fprintf(stderr, "features %zu, dense rows %zu, cached tokens %zu, sparse weights %zu, examples %zu\n", e.examples().feature_count(),
+               e.examples().dense_rows(), e.examples().cached_tokens(), e.examples().sparse_weights(), e.examples().example_count());
   std::printf("top1 %.4f  (n=%zu)  load %.0f ms  %.2f us/msg\n", static_cast<double>(top1) / static_cast<double>(in_scope),
               in_scope, load_ms, us);
   // Decided accuracy and OOS recall at answer thresholds.

@@ -21,6 +21,8 @@ void WordHashes(const text::Normalized& n, std::vector<uint64_t>* out) {
 // Per-thread scoring buffers, grown to the largest pack seen.
 struct ScoreScratch {
   std::vector<Feature> features;
+  std::vector<std::pair<uint32_t, float>> commons;  // dense rows to add for candidates (large packs)
+  std::vector<uint32_t> cands;
   std::vector<float> seen;
   std::vector<float> acc;
   std::vector<uint8_t> touched_flag;
@@ -319,15 +321,30 @@ const float* ExampleMatcher::Csr::Find(uint32_t f, uint32_t want) const {
 
 void ExampleMatcher::BuildLayout(const Csr& nb, const Csr& counts) {
   const uint32_t nf = static_cast<uint32_t>(nb.begin.size() - 1);
-  const uint32_t min_dense = std::max<uint32_t>(4, intents_ / 8);
+  // Scoring every intent, a row pays off for features an eighth of the
+  // intents share; scoring candidates, rows are only read for the candidates,
+  // so features shared by a thirty-second of them get one too.
+  const uint32_t min_dense = dense_mode_ ? std::max<uint32_t>(4, intents_ / 8)
+                                         : std::max<uint32_t>(8, intents_ / options_.candidate_row_divisor);
   words_per_row_ = (intents_ + 63) / 64;
   row_.assign(nf, kNone);
   dense_rows_ = 0;
-  if (dense_mode_) {
-    for (uint32_t f = 0; f < nf; ++f) {
-      if (nb.Size(f) >= min_dense) row_[f] = static_cast<uint32_t>(dense_rows_++);
+  // Common features get a dense row. Large packs take the most common first,
+  // within the memory budget; the rest keep their (long) sparse lists.
+  std::vector<uint32_t> common;
+  for (uint32_t f = 0; f < nf; ++f) {
+    if (nb.Size(f) >= min_dense) common.push_back(f);
+  }
+  if (!dense_mode_) {
+    const size_t row_bytes = static_cast<size_t>(intents_) * sizeof(float) + words_per_row_ * 8;
+    const size_t max_rows = row_bytes ? options_.dense_budget_bytes / row_bytes : 0;
+    if (common.size() > max_rows) {
+      std::stable_sort(common.begin(), common.end(), [&](uint32_t a, uint32_t b) { return nb.Size(a) > nb.Size(b); });
+      common.resize(max_rows);
+      std::sort(common.begin(), common.end());
     }
   }
+  for (uint32_t f : common) row_[f] = static_cast<uint32_t>(dense_rows_++);
   dense_.assign(dense_rows_ * intents_, 0.0f);
   dense_present_.assign(dense_rows_ * words_per_row_, 0);
   for (uint32_t f = 0; f < nf; ++f) {
@@ -421,7 +438,9 @@ void ExampleMatcher::Refine(const Csr& nb, const Csr& counts, const std::vector<
   // Dense rows are trained in place (with their averaging sums); sparse
   // features collect small per-intent delta lists.
   std::vector<float> dense_u(dense_.size(), 0.0f);
+  const bool refine_rare = dense_mode_ || options_.refine_rare_in_large_packs;
   auto update = [&](uint32_t fid, uint32_t intent, float amount) {
+    if (row_[fid] == kNone && !refine_rare) return;
     if (row_[fid] != kNone) {
       const size_t k = static_cast<size_t>(row_[fid]) * intents + intent;
       dense_[k] += amount;
@@ -474,10 +493,14 @@ void ExampleMatcher::Refine(const Csr& nb, const Csr& counts, const std::vector<
       }
     }
   }
+  std::vector<std::pair<uint32_t, float>> commons;  // candidate mode: dense rows to add
+  std::vector<uint32_t> cands;
+  const size_t want = std::max<size_t>(options_.candidates, 2);
   for (int epoch = 0; epoch < options_.refine_epochs; ++epoch) {
     for (uint32_t e : order) {
       const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
       touched.clear();
+      commons.clear();
       if (dense_mode_) {
         for (uint32_t i = 0; i < intents; ++i) touch(i);
       }
@@ -487,7 +510,9 @@ void ExampleMatcher::Refine(const Csr& nb, const Csr& counts, const std::vector<
         if (ex_wk_[k] & kOwn) continue;
         const uint32_t id = ex_ids_[k];
         const float w = weight_values_[ex_wk_[k]];
-        if (row_[id] != kNone) {
+        if (row_[id] != kNone && !dense_mode_) {
+          commons.emplace_back(row_[id], w);
+        } else if (row_[id] != kNone) {
           const float* __restrict row = &dense_[static_cast<size_t>(row_[id]) * intents];
           float* __restrict a = acc.data();
           for (uint32_t i = 0; i < intents; ++i) a[i] += w * row[i];
@@ -504,14 +529,37 @@ void ExampleMatcher::Refine(const Csr& nb, const Csr& counts, const std::vector<
           acc[d.intent] += w * d.w;
         }
       }
+      // Large packs: the candidates (as Score picks them, plus the right
+      // intent), completed with the common features.
+      const std::vector<uint32_t>* scan = &touched;
+      if (!dense_mode_) {
+        const bool no_rare = touched.size() == 1;
+        if (no_rare) {
+          for (uint32_t i = 0; i < intents; ++i) touch(i);
+        }
+        cands.assign(touched.begin(), touched.end());
+        if (!no_rare && cands.size() > want) {
+          std::nth_element(cands.begin(), cands.begin() + static_cast<std::ptrdiff_t>(want), cands.end(),
+                           [&](uint32_t a, uint32_t b) { return acc[a] != acc[b] ? acc[a] > acc[b] : a < b; });
+          cands.resize(want);
+          if (std::find(cands.begin(), cands.end(), gold) == cands.end()) cands.push_back(gold);
+        }
+        for (const auto& [row, w] : commons) {
+          const float* __restrict r = &dense_[static_cast<size_t>(row) * intents];
+          for (uint32_t i : cands) acc[i] += w * r[i];
+        }
+        scan = &cands;
+      }
       const float gold_base =
           static_cast<float>(std::log(alpha / (std::max(0.0, mass[gold] - own_mass[e]) + alpha * vocab)));
       uint32_t best_wrong = kNone;
       float best_wrong_score = -1e30f, gold_score = 0;
-      for (uint32_t i : touched) {
+      for (uint32_t i : *scan) {
         const float score = prior_[i] + known * (i == gold ? gold_base : base_[i]) + acc[i] + bias_w[i];
         if (i == gold) gold_score = score;
         else if (score > best_wrong_score) best_wrong_score = score, best_wrong = i;
+      }
+      for (uint32_t i : touched) {
         acc[i] = 0;
         touched_flag[i] = 0;
       }
@@ -547,6 +595,7 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
   }
   float total = 0, known = 0;
   s.touched.clear();
+  s.commons.clear();
   float* __restrict acc = s.acc.data();
   // seen[c]: weight of the message's features intent c has seen (coverage).
   float* __restrict seen = s.seen.data();
@@ -557,6 +606,10 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
     if (!slot) return;
     const uint32_t id = slot->id;
     known += w;
+    if (slot->row != kNone && !dense_mode_) {
+      s.commons.push_back({slot->row, w});  // added for the candidates only
+      return;
+    }
     if (slot->row != kNone) {
       const float* __restrict row = &dense_[static_cast<size_t>(slot->row) * intents];
       for (uint32_t i = 0; i < intents; ++i) acc[i] += w * row[i];
@@ -605,9 +658,37 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
   }
   const bool found = known > 0;
   if (!found) {
-    std::fill(s.acc.begin(), s.acc.begin() + intents, 0.0f);
-    std::fill(s.seen.begin(), s.seen.begin() + intents, 0.0f);
+    if (dense_mode_) {
+      std::fill(s.acc.begin(), s.acc.begin() + intents, 0.0f);
+      std::fill(s.seen.begin(), s.seen.begin() + intents, 0.0f);
+    } else {
+      for (uint32_t c : s.touched) s.acc[c] = s.seen[c] = 0, s.touched_flag[c] = 0;
+    }
     return;
+  }
+  if (!dense_mode_) {
+    // Candidates: the intents the rarer features point to (all intents when
+    // there are none), the best `candidates` of them by those features.
+    const bool no_rare = s.touched.empty();
+    if (no_rare) {
+      for (uint32_t c = 0; c < intents; ++c) s.touched.push_back(c), s.touched_flag[c] = 1;
+    }
+    s.cands.assign(s.touched.begin(), s.touched.end());
+    const size_t want = std::max<size_t>(options_.candidates, k);
+    if (!no_rare && s.cands.size() > want) {
+      std::nth_element(s.cands.begin(), s.cands.begin() + static_cast<std::ptrdiff_t>(want), s.cands.end(),
+                       [&](uint32_t a, uint32_t b) { return acc[a] != acc[b] ? acc[a] > acc[b] : a < b; });
+      s.cands.resize(want);
+    }
+    // Complete their scores with the common features.
+    for (const auto& [row, w] : s.commons) {
+      const float* __restrict r = &dense_[static_cast<size_t>(row) * intents];
+      const uint64_t* present = &dense_present_[static_cast<size_t>(row) * words_per_row_];
+      for (uint32_t c : s.cands) {
+        acc[c] += w * r[c];
+        if ((present[c / 64] >> (c % 64)) & 1) seen[c] += w;
+      }
+    }
   }
   // Log-likelihoods, then (second pass) the softmax normalizer and the best
   // few among the intents close enough to the best to matter.
@@ -620,7 +701,7 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
   if (dense_mode_) {
     for (uint32_t c = 0; c < intents; ++c) ll_of(c);
   } else {
-    for (uint32_t c : s.touched) ll_of(c);
+    for (uint32_t c : s.cands) ll_of(c);
   }
   constexpr size_t kPool = 5;
   std::pair<float, uint32_t> pool[kPool];
@@ -645,7 +726,7 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
   if (dense_mode_) {
     for (uint32_t c = 0; c < intents; ++c) near(c);
   } else {
-    for (uint32_t c : s.touched) near(c);
+    for (uint32_t c : s.cands) near(c);
   }
   // Calibrated scores for the pool.
   const size_t before = out->size();

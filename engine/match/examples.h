@@ -41,9 +41,18 @@ struct ExampleMatcherOptions {
   int refine_epochs = 3;        // perceptron passes over the examples (0: plain NB)
   float refine_rate = 1.0f;
   float refine_margin = 10.0f;  // update when right - best wrong < margin
-  // Packs with at most this many intents score all intents with dense rows;
-  // larger packs touch only the intents their features point to.
+  // Packs with at most this many intents score every intent (dense rows and a
+  // per-token cache). Larger packs score candidates: the intents the
+  // message's rarer features point to, best `candidates` of them, completed
+  // with the common features' weights.
   uint32_t dense_max_intents = 512;
+  uint32_t candidates = 32;
+  uint32_t candidate_row_divisor = 32;  // large packs: a dense row for features of >= intents/32 intents
+  // Large packs correct only the common features' weights (and the intents'
+  // biases) during refinement: rare features keep their NB weights.
+  bool refine_rare_in_large_packs = false;
+  // Memory for the dense rows of common features in large packs.
+  size_t dense_budget_bytes = 48u << 20;
   // Memory for the per-token cache (dense mode): the summed weights of the
   // most frequent training words' own features, so a known word costs one
   // row add instead of one per character n-gram.
