@@ -5,6 +5,7 @@
 #ifndef ZARI_ENGINE_UTIL_JSON_WRITER_H_
 #define ZARI_ENGINE_UTIL_JSON_WRITER_H_
 
+#include <charconv>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -53,15 +54,16 @@ inline void AppendString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
-// Appends a number with up to 4 decimals ("0.8125", "1").
+// Appends a number with up to 4 decimals ("0.8125", "1"). std::to_chars: no
+// locale, no printf parsing (this is on the per-message path of classify).
 inline void AppendNumber(std::string* out, double v) {
   char buf[32];
-  int n = std::snprintf(buf, sizeof buf, "%.4f", v);
-  if (n <= 0) {
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 4);
+  if (ec != std::errc()) {
     out->push_back('0');
     return;
   }
-  std::string_view s(buf, static_cast<size_t>(n));
+  std::string_view s(buf, static_cast<size_t>(end - buf));
   if (s.find('.') != std::string_view::npos) {
     while (s.back() == '0') s.remove_suffix(1);
     if (s.back() == '.') s.remove_suffix(1);
@@ -87,7 +89,13 @@ class Writer {
   }
   Writer& String(std::string_view s) { Sep(); AppendString(out_, s); return *this; }
   Writer& Number(double v) { Sep(); AppendNumber(out_, v); return *this; }
-  Writer& Int(long long v) { Sep(); out_->append(std::to_string(v)); return *this; }
+  Writer& Int(long long v) {
+    Sep();
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out_->append(buf, ec == std::errc() ? static_cast<size_t>(end - buf) : 0);
+    return *this;
+  }
   Writer& Bool(bool b) { Sep(); out_->append(b ? "true" : "false"); return *this; }
   Writer& Null() { Sep(); out_->append("null"); return *this; }
   Writer& Raw(std::string_view json) { Sep(); out_->append(json); return *this; }
