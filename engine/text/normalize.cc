@@ -399,15 +399,24 @@ void ComposeIfMarks(std::u32string* word) {
   }
 }
 
-// Removes joiners a decoding left at either end ("ƙ@a" → "ა": ƙ has no
-// Georgian reading).
-void TrimJoiners(std::u32string* word) {
-  auto joiner = [](char32_t c) { return c == '@' || c == '.' || c == '-' || c == '\''; };
-  size_t b = 0, e = word->size();
-  while (b < e && joiner((*word)[b])) ++b;
-  while (e > b && joiner((*word)[e - 1])) --e;
-  word->erase(e);
-  word->erase(0, b);
+// A decoding drops letters without a reading, which can leave a joiner at
+// either end ("ƙ@a" → "@ა": ƙ has no Georgian reading) or two together
+// ("щ@љ@һ" → "შ@@ჰ": љ has none). Read again, such a word would split, so
+// keep only an @ between two letters or digits, as the tokenizer does, and
+// drop every other joiner (the decodings leave no ' - . inside a word).
+void CleanJoiners(std::u32string* word) {
+  const CharTable table;
+  auto alnum = [&](char32_t c) { return IsAsciiDigit(c) || table.ClassOf(c) == CharClass::kLetter; };
+  const size_t n = word->size();
+  size_t w = 0;
+  for (size_t r = 0; r < n; ++r) {
+    const char32_t c = (*word)[r];
+    if (c == '@' || c == '.' || c == '-' || c == '\'') {
+      if (c != '@' || w == 0 || !alnum((*word)[w - 1]) || r + 1 >= n || !alnum((*word)[r + 1])) continue;
+    }
+    (*word)[w++] = c;
+  }
+  word->resize(w);
 }
 
 void RemoveApostrophes(std::u32string* word) {
@@ -635,7 +644,7 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
       case ScriptClass::kLatin:
         if (lang == Lang::kKa && latin_as_georgian) {
           georgian::DecodeLatin(tok, t.sentence_initial, &word);
-          TrimJoiners(&word);
+          CleanJoiners(&word);
           if (t.compose) ComposeIfMarks(&word);
           SqueezeRepeats(&word, 1);
           emit.Georgian(word);
@@ -653,7 +662,7 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
           SqueezeRepeats(&word, 1);
           s.word2.clear();
           georgian::DecodeLatin(word, false, &s.word2);
-          TrimJoiners(&s.word2);
+          CleanJoiners(&s.word2);
           if (t.compose) ComposeIfMarks(&s.word2);
           emit.LatinInGeorgian(word, s.word2);
           break;
@@ -677,14 +686,14 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
         if (lang == Lang::kKa) {
           georgian::DecodeCyrillic(tok, &word);
           RemoveApostrophes(&word);
-          TrimJoiners(&word);
+          CleanJoiners(&word);
           if (t.compose) ComposeIfMarks(&word);
           SqueezeRepeats(&word, 1);
           emit.Georgian(word);
         } else if (cyrillic_as_az) {
           azerbaijani::DecodeCyrillic(tok, &word);
           RemoveApostrophes(&word);
-          TrimJoiners(&word);
+          CleanJoiners(&word);
           if (t.compose) ComposeIfMarks(&word);
           SqueezeRepeats(&word, 1);
           emit.Latin(word, lang);
