@@ -150,6 +150,13 @@ int main(int argc, char** argv) {
         e.examples().Score(norms[i], 5, &cands);
       }
     auto d = CpuClock::now();
+    std::vector<match::RuleHit> hits;
+    for (int rep = 0; rep < repeat; ++rep)
+      for (size_t i = 0; i < dev.size(); ++i) {
+        hits.clear();
+        e.rules().Match(norms[i], &hits);
+      }
+    auto d2 = CpuClock::now();
     for (int rep = 0; rep < repeat; ++rep)
       for (size_t i = 0; i < dev.size(); ++i) e.Decide(norms[i], dev[i].first, &r);
     auto f = CpuClock::now();
@@ -179,8 +186,8 @@ int main(int argc, char** argv) {
     auto per = [&](auto x, auto y) {
       return std::chrono::duration<double, std::micro>(y - x).count() / static_cast<double>(dev.size()) / repeat;
     };
-    std::fprintf(stderr, "normalize %.2f us, features %.2f us (%.0f per msg), example score %.2f us, decide %.2f us\n",
-                 per(a, b), per(b, c), static_cast<double>(nfeat) / static_cast<double>(dev.size()) / repeat, per(c, d), per(d, f));
+    std::fprintf(stderr, "normalize %.2f us, features %.2f us (%.0f per msg), example score %.2f us, rules %.2f us, decide %.2f us\n",
+                 per(a, b), per(b, c), static_cast<double>(nfeat) / static_cast<double>(dev.size()) / repeat, per(c, d), per(d, d2), per(d2, f));
   }
   double load_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
   double us = std::chrono::duration<double, std::micro>(t2 - t1).count() / static_cast<double>(dev.size()) / repeat;

@@ -239,6 +239,22 @@ void ExampleMatcher::Finish(size_t intents) {
   std::vector<uint8_t>().swap(ex_wk_);
   std::vector<uint32_t>().swap(ex_begin_);
   BuildTokenCache();
+  if (!dense_mode_) QuantizeRows();
+}
+
+void ExampleMatcher::QuantizeRows() {
+  dense_q_.assign(dense_.size(), 0);
+  row_scale_.assign(dense_rows_, 0.0f);
+  for (size_t r = 0; r < dense_rows_; ++r) {
+    const float* row = &dense_[r * intents_];
+    float top = 0;
+    for (uint32_t c = 0; c < intents_; ++c) top = std::max(top, std::fabs(row[c]));
+    const float scale = top > 0 ? top / 127.0f : 1.0f;
+    row_scale_[r] = scale;
+    int8_t* q = &dense_q_[r * intents_];
+    for (uint32_t c = 0; c < intents_; ++c) q[c] = static_cast<int8_t>(std::lround(row[c] / scale));
+  }
+  HugeVector<float>().swap(dense_);
 }
 
 void ExampleMatcher::BuildTokenCache() {
@@ -682,10 +698,11 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
     }
     // Complete their scores with the common features.
     for (const auto& [row, w] : s.commons) {
-      const float* __restrict r = &dense_[static_cast<size_t>(row) * intents];
+      const int8_t* __restrict r = &dense_q_[static_cast<size_t>(row) * intents];
+      const float ws = w * row_scale_[row];
       const uint64_t* present = &dense_present_[static_cast<size_t>(row) * words_per_row_];
       for (uint32_t c : s.cands) {
-        acc[c] += w * r[c];
+        acc[c] += ws * static_cast<float>(r[c]);
         if ((present[c / 64] >> (c % 64)) & 1) seen[c] += w;
       }
     }

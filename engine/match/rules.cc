@@ -1,6 +1,8 @@
 #include "match/rules.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
 
 namespace zari::match {
 namespace {
@@ -8,6 +10,10 @@ namespace {
 using text::Lang;
 
 constexpr int kMaxSlots = 8;
+
+// A token hash's bit in a 64-bit mask (the high bits: the low ones also pick
+// hash-table buckets).
+uint64_t NeedBit(uint64_t hash) { return uint64_t{1} << (hash >> 58); }
 
 }  // namespace
 
@@ -44,6 +50,7 @@ Status RuleMatcher::Build(const pack::Pack& pack, const Options& options) {
           return Status(Code::kLimit, t.pos.ToString() + ": template '" + t.text + "' is too complex: " + r.re->error());
         }
         key_rules[static_cast<size_t>(l)].push_back(static_cast<int32_t>(rules_.size()));
+        r.needs = std::move(compiled->needs);
         rules_.push_back(std::move(r));
       }
     }
@@ -81,14 +88,76 @@ Status RuleMatcher::Build(const pack::Pack& pack, const Options& options) {
   }
   for (int l = 1; l < text::kLangCount; ++l) {
     if (!(langs_ & text::LangBit(static_cast<Lang>(l)))) continue;
-    Status s = Compile(&sets_[static_cast<size_t>(l)].key, key_rules[static_cast<size_t>(l)], o, "templates",
-                       static_cast<Lang>(l));
+    std::vector<int32_t> unindexed;
+    IndexTemplates(key_rules[static_cast<size_t>(l)], &sets_[static_cast<size_t>(l)], &unindexed);
+    Status s = Compile(&sets_[static_cast<size_t>(l)].key, unindexed, o, "templates", static_cast<Lang>(l));
     if (!s.ok()) return s;
     s = Compile(&sets_[static_cast<size_t>(l)].surface, surface_rules[static_cast<size_t>(l)], o, "regexes",
                 static_cast<Lang>(l));
     if (!s.ok()) return s;
   }
   return Status::Ok();
+}
+
+void RuleMatcher::IndexTemplates(const std::vector<int32_t>& rules, LangSets* ls,
+                                 std::vector<int32_t>* unindexed) const {
+  // How many templates name each need: a template is indexed under the group
+  // whose alternatives the fewest templates share, so common words ("my",
+  // "how") point to few templates.
+  auto tag = [](const pack::TokenNeed& t) { return (t.prefix ? "*" : " ") + t.token; };
+  std::unordered_map<std::string, uint32_t> freq;
+  for (int32_t r : rules) {
+    for (const auto& group : rules_[static_cast<size_t>(r)].needs) {
+      for (const pack::TokenNeed& t : group) ++freq[tag(t)];
+    }
+  }
+  // Need → (rule, the group it is indexed by); ordered: a deterministic layout.
+  std::map<std::string, std::vector<std::pair<int32_t, size_t>>> by_need;
+  for (int32_t r : rules) {
+    const std::vector<pack::TokenNeed>* best = nullptr;
+    uint64_t best_cost = UINT64_MAX;
+    for (const auto& group : rules_[static_cast<size_t>(r)].needs) {
+      uint64_t cost = 0;
+      for (const pack::TokenNeed& t : group) cost += freq[tag(t)] + (t.prefix ? 1 : 0);
+      if (cost < best_cost) best = &group, best_cost = cost;
+    }
+    if (!best) {
+      unindexed->push_back(r);
+      continue;
+    }
+    const size_t g = static_cast<size_t>(best - rules_[static_cast<size_t>(r)].needs.data());
+    for (const pack::TokenNeed& t : *best) {
+      auto& list = by_need[tag(t)];
+      if (list.empty() || list.back().first != r) list.emplace_back(r, g);
+    }
+  }
+  for (const auto& [need, list] : by_need) {
+    const bool prefix = need[0] == '*';
+    const uint32_t begin = static_cast<uint32_t>(ls->entries.size());
+    for (const auto& [r, indexed] : list) {
+      IndexEntry e{r, {0, 0}};
+      size_t m = 0;
+      const auto& groups = rules_[static_cast<size_t>(r)].needs;
+      for (size_t g = 0; g < groups.size(); ++g) {
+        if (g == indexed) continue;
+        const auto& group = groups[g];
+        uint64_t mask = 0;
+        for (const pack::TokenNeed& t : group) {
+          if (t.prefix) {
+            mask = 0;  // a beginning has no whole-token hash: not maskable
+            break;
+          }
+          mask |= NeedBit(t.hash);
+        }
+        if (mask != 0 && m < 2) e.masks[m++] = mask;
+      }
+      ls->entries.push_back(e);
+    }
+    (prefix ? ls->prefixes : ls->words)[need.substr(1)] = {begin, static_cast<uint32_t>(ls->entries.size())};
+    if (prefix) ls->prefix_lengths.push_back(static_cast<uint32_t>(need.size() - 1));
+  }
+  std::sort(ls->prefix_lengths.begin(), ls->prefix_lengths.end());
+  ls->prefix_lengths.erase(std::unique(ls->prefix_lengths.begin(), ls->prefix_lengths.end()), ls->prefix_lengths.end());
 }
 
 Status RuleMatcher::Compile(Set* s, const std::vector<int32_t>& rules, const RE2::Options& o,
@@ -123,9 +192,74 @@ void RuleMatcher::Match(const text::Normalized& n, std::vector<RuleHit>* hits) c
   }
 }
 
+bool RuleMatcher::NeedsHold(const Rule& r, const text::Normalized& n, const std::vector<uint64_t>& hashes) {
+  for (const auto& group : r.needs) {
+    auto held = [&](const pack::TokenNeed& need) {
+      for (size_t i = 0; i < hashes.size(); ++i) {
+        if (need.prefix ? n.KeyOf(n.tokens[i]).starts_with(need.token)
+                        : hashes[i] == need.hash && n.KeyOf(n.tokens[i]) == need.token) {
+          return true;
+        }
+      }
+      return false;
+    };
+    if (std::none_of(group.begin(), group.end(), held)) return false;
+  }
+  return true;
+}
+
+void RuleMatcher::AddHit(const text::Normalized& n, int32_t rule, std::vector<RuleHit>* hits) const {
+  const Rule& r = rules_[static_cast<size_t>(rule)];
+  RuleHit hit;
+  hit.rule = rule;
+  hit.intent = r.intent;
+  if (!Span(n, r, &hit)) return;
+  // Keep one hit per intent: the most specific rule (the first on a tie).
+  auto it = std::find_if(hits->begin(), hits->end(), [&](const RuleHit& h) { return h.intent == r.intent; });
+  if (it == hits->end()) {
+    hits->push_back(hit);
+  } else if (r.specificity > rules_[static_cast<size_t>(it->rule)].specificity) {
+    *it = hit;
+  }
+}
+
 void RuleMatcher::MatchLang(const text::Normalized& n, Lang lang, std::vector<RuleHit>* hits) const {
   thread_local std::vector<int> matched;
+  thread_local std::vector<int32_t> candidates;
+  uint64_t mask = 0;  // NeedBit of every key token
+  thread_local std::vector<uint64_t> hashes;
   const LangSets& ls = sets_[static_cast<size_t>(lang)];
+  // Templates the message's tokens point to, in rule order; Span() runs each.
+  candidates.clear();
+  hashes.clear();
+  auto take = [&](const NeedIndex& index, std::string_view token) {
+    auto it = index.find(token);
+    if (it == index.end()) return;
+    for (uint32_t i = it->second.first; i < it->second.second; ++i) {
+      const IndexEntry& e = ls.entries[i];
+      if ((e.masks[0] == 0 || (e.masks[0] & mask)) && (e.masks[1] == 0 || (e.masks[1] & mask))) {
+        candidates.push_back(e.rule);
+      }
+    }
+  };
+  for (const text::Token& t : n.tokens) {
+    hashes.push_back(std::hash<std::string_view>()(n.KeyOf(t)));
+    mask |= NeedBit(hashes.back());
+  }
+  for (const text::Token& t : n.tokens) {
+    const std::string_view key = n.KeyOf(t);
+    if (!ls.words.empty()) take(ls.words, key);
+    for (uint32_t len : ls.prefix_lengths) {
+      if (len > key.size()) break;
+      take(ls.prefixes, key.substr(0, len));
+    }
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  for (int32_t rule : candidates) {
+    if (NeedsHold(rules_[static_cast<size_t>(rule)], n, hashes)) AddHit(n, rule, hits);
+  }
+
   auto run = [&](const Set& s, std::string_view text) {
     if (!s.set) return;
     matched.clear();
@@ -143,21 +277,8 @@ void RuleMatcher::MatchLang(const text::Normalized& n, Lang lang, std::vector<Ru
         if (RE2::PartialMatch(text, *rules_[static_cast<size_t>(s.rules[i])].re)) matched.push_back(static_cast<int>(i));
       }
     }
-    for (int m : matched) {
-      int32_t rule = s.rules[static_cast<size_t>(m)];
-      const Rule& r = rules_[static_cast<size_t>(rule)];
-      RuleHit hit;
-      hit.rule = rule;
-      hit.intent = r.intent;
-      if (!Span(n, r, &hit)) continue;
-      // Keep one hit per intent: the most specific rule.
-      auto it = std::find_if(hits->begin(), hits->end(), [&](const RuleHit& h) { return h.intent == r.intent; });
-      if (it == hits->end()) {
-        hits->push_back(hit);
-      } else if (r.specificity > rules_[static_cast<size_t>(it->rule)].specificity) {
-        *it = hit;
-      }
-    }
+    std::sort(matched.begin(), matched.end());
+    for (int m : matched) AddHit(n, s.rules[static_cast<size_t>(m)], hits);
   };
   run(ls.key, n.key);
   run(ls.surface, n.surface);

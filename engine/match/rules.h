@@ -1,6 +1,14 @@
 // Rule matching (DESIGN §5, §7): phrase templates over the normalized key and
-// raw regexes over the normalized surface, all of a language in one RE2::Set
-// each; only the hits are re-run to find the matched span and slots.
+// raw regexes over the normalized surface.
+//
+// Templates are prefiltered by their words: each is indexed under the rarest
+// group of words one of which every match needs (pack/template.h), so a
+// message runs only the templates its tokens point to. One RE2::Set over all
+// of a language's templates would cost time in proportion to the templates
+// (its DFA meets new states on almost every new message: thousands of
+// partially matched templates) and memory for its DFA cache. Templates with
+// no required word, and raw regexes, are matched in one RE2::Set each per
+// language; only their hits are re-run to find the matched span and slots.
 // Exact matches of an intent's examples and DTMF digits also count as rules.
 #ifndef ZARI_ENGINE_MATCH_RULES_H_
 #define ZARI_ENGINE_MATCH_RULES_H_
@@ -31,6 +39,7 @@ struct Rule {
   pack::SourcePos pos;
   int specificity = 0;
   std::vector<pack::SlotSpec> slots;
+  std::vector<std::vector<pack::TokenNeed>> needs;  // templates: see pack::CompiledTemplate
   std::unique_ptr<RE2> re;  // for the span and captures of a hit
 };
 
@@ -87,14 +96,35 @@ class RuleMatcher {
     std::unique_ptr<RE2::Set> set;
     std::vector<int32_t> rules;  // set index → rule
   };
+  // Prefilter index: a need's token → the templates indexed under it, as a
+  // range of `entries`. An entry also carries two of the template's other
+  // needs as 64-bit masks of their tokens' hashes (0: none): a message whose
+  // token mask misses one cannot match, which rejects most candidates
+  // without touching the rule itself.
+  struct IndexEntry {
+    int32_t rule;
+    uint64_t masks[2];
+  };
+  using NeedIndex = std::unordered_map<std::string, std::pair<uint32_t, uint32_t>, StringHash, std::equal_to<>>;
   struct LangSets {
-    Set key;      // templates
+    NeedIndex words;     // templates needing a whole token
+    NeedIndex prefixes;  // templates needing a token's beginning
+    std::vector<uint32_t> prefix_lengths;  // bytes, ascending, distinct
+    std::vector<IndexEntry> entries;       // grouped by need token
+    Set key;      // templates that need no word
     Set surface;  // raw regexes (own language and `any`)
   };
 
+  // Indexes `rules` (templates of one language) by their rarest need; the
+  // ones that need no word go to *unindexed.
+  void IndexTemplates(const std::vector<int32_t>& rules, LangSets* ls, std::vector<int32_t>* unindexed) const;
+  // Whether the message has a token for every need of a template; `hashes`
+  // are the hashes of the message's key tokens.
+  static bool NeedsHold(const Rule& r, const text::Normalized& n, const std::vector<uint64_t>& hashes);
   Status Compile(Set* s, const std::vector<int32_t>& rules, const RE2::Options& o, const char* what,
                  text::Lang lang);
   void MatchLang(const text::Normalized& n, text::Lang lang, std::vector<RuleHit>* hits) const;
+  void AddHit(const text::Normalized& n, int32_t rule, std::vector<RuleHit>* hits) const;
   bool Span(const text::Normalized& n, const Rule& r, RuleHit* hit) const;
 
   std::vector<Rule> rules_;

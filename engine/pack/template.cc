@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "text/normalize.h"
 
@@ -26,7 +27,24 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 struct Fragment {
   std::string regex;
   int specificity = 0;
+  std::vector<std::vector<TokenNeed>> needs;  // all groups must hold
 };
+
+// The most selective single group of a branch: fewest alternatives, then
+// the longest shortest token (longer words are rarer).
+const std::vector<TokenNeed>* Narrowest(const Fragment& f) {
+  const std::vector<TokenNeed>* best = nullptr;
+  size_t best_len = 0;
+  for (const auto& g : f.needs) {
+    size_t len = SIZE_MAX;
+    for (const TokenNeed& t : g) len = std::min(len, t.token.size());
+    if (!best || g.size() < best->size() || (g.size() == best->size() && len > best_len)) {
+      best = &g;
+      best_len = len;
+    }
+  }
+  return best;
+}
 
 class Compiler {
  public:
@@ -60,6 +78,7 @@ class Compiler {
     out.regex = (out.anchored_start ? "^ " : " ") + body.regex + (out.anchored_end ? "$" : "");
     out.slots = std::move(slots_);
     out.specificity = body.specificity;
+    out.needs = std::move(body.needs);
     RE2::Options o;
     o.set_log_errors(false);
     RE2 check(out.regex, o);
@@ -88,12 +107,20 @@ class Compiler {
     Fragment f;
     f.regex = "(?:";
     f.specificity = 1 << 20;
+    // A match takes one branch, so it needs one of the branches' needs: the
+    // union of one group from each; nothing if some branch needs nothing.
+    std::vector<TokenNeed> any;
+    bool every_branch_needs = true;
     for (size_t i = 0; i < branches.size(); ++i) {
       if (i) f.regex += "|";
       f.regex += branches[i].regex;
       f.specificity = std::min(f.specificity, branches[i].specificity);
+      const std::vector<TokenNeed>* g = Narrowest(branches[i]);
+      if (!g) every_branch_needs = false;
+      else if (every_branch_needs) any.insert(any.end(), g->begin(), g->end());
     }
     f.regex += ")";
+    if (every_branch_needs) f.needs.push_back(std::move(any));
     return f;
   }
 
@@ -116,6 +143,7 @@ class Compiler {
         if (c == '(') {
           f.regex += inner.regex;  // Alternatives() already grouped a '|'
           f.specificity += inner.specificity;
+          for (auto& g : inner.needs) f.needs.push_back(std::move(g));
         } else {
           f.regex += "(?:" + inner.regex + ")?";
         }
@@ -220,9 +248,12 @@ class Compiler {
       return;  // punctuation only
     }
     for (size_t i = 0; i < n.tokens.size(); ++i) {
-      f->regex += RE2::QuoteMeta(n.KeyOf(n.tokens[i]));
-      f->regex += prefix && i + 1 == n.tokens.size() ? "[^ ]* " : " ";
+      const bool is_prefix = prefix && i + 1 == n.tokens.size();
+      const std::string_view key = n.KeyOf(n.tokens[i]);
+      f->regex += RE2::QuoteMeta(key);
+      f->regex += is_prefix ? "[^ ]* " : " ";
       f->specificity += 1;
+      if (!key.empty()) f->needs.push_back({TokenNeed{std::string(key), is_prefix, std::hash<std::string_view>()(key)}});
     }
   }
 

@@ -9,6 +9,7 @@
 #ifndef ZARI_ENGINE_PACK_TEMPLATE_H_
 #define ZARI_ENGINE_PACK_TEMPLATE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,8 +26,21 @@ struct SlotSpec {
   SlotType type = SlotType::kText;
 };
 
+// One way to satisfy a template's need: a key token equal to `token`, or
+// (prefix) beginning with it.
+struct TokenNeed {
+  std::string token;
+  bool prefix = false;
+  uint64_t hash = 0;  // std::hash<std::string_view> of token (whole-token needs)
+};
+
 struct CompiledTemplate {
   std::string regex;            // RE2 syntax over Normalized::key
+  // What every match needs, for the rule matcher's prefilter: each group
+  // lists alternatives, one of which must be a key token of the message.
+  // Empty when the template has no required word (only optional parts,
+  // wildcards or slots), so it must always be run.
+  std::vector<std::vector<TokenNeed>> needs;
   std::vector<SlotSpec> slots;  // in capture-group order
   int specificity = 0;          // literal tokens every match needs (tie-break)
   bool anchored_start = false;
