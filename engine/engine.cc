@@ -96,7 +96,7 @@ Status Engine::Build(const EngineOptions& options) {
         text::Normalize(ex.text, po, &n);
         const int32_t idx = static_cast<int32_t>(example_refs_.size());
         example_refs_.push_back({static_cast<int32_t>(ii), static_cast<Lang>(l), &ex});
-        rules_.AddExactExample(std::string(n.BareKey()), idx);
+        rules_.AddExactExample(n.BareKey(), idx);
         examples_.Add(n, static_cast<int32_t>(ii));
         for (const text::Token& t : n.tokens) {
           auto [it, fresh] = vocab_.emplace(std::string(n.KeyOf(t)), 0);

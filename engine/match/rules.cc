@@ -341,14 +341,42 @@ void RuleMatcher::Slots(const text::Normalized& n, const RuleHit& hit, std::vect
   }
 }
 
-void RuleMatcher::AddExactExample(std::string key, int32_t example) {
+const RuleMatcher::ExactSlot* RuleMatcher::FindExact(std::string_view key, uint64_t hash) const {
+  if (exact_table_.empty()) return nullptr;
+  const size_t mask = exact_table_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const ExactSlot& s = exact_table_[i];
+    if (s.example < 0) return &s;
+    if (s.hash == hash && std::string_view(exact_keys_).substr(s.key_begin, s.key_len) == key) return &s;
+  }
+}
+
+void RuleMatcher::AddExactExample(std::string_view key, int32_t example) {
   if (key.empty()) return;
-  exact_.emplace(std::move(key), example);
+  if ((exact_count_ + 1) * 2 > exact_table_.size()) {
+    // Grow to keep the load factor at or under 1/2.
+    std::vector<ExactSlot> old = std::move(exact_table_);
+    exact_table_.assign(old.empty() ? 1024 : old.size() * 2, ExactSlot{0, 0, 0, -1});
+    const size_t mask = exact_table_.size() - 1;
+    for (const ExactSlot& s : old) {
+      if (s.example < 0) continue;
+      size_t i = s.hash & mask;
+      while (exact_table_[i].example >= 0) i = (i + 1) & mask;
+      exact_table_[i] = s;
+    }
+  }
+  const uint64_t hash = std::hash<std::string_view>()(key);
+  ExactSlot* slot = const_cast<ExactSlot*>(FindExact(key, hash));
+  if (slot->example >= 0) return;  // the first example with this key wins
+  *slot = {hash, static_cast<uint32_t>(exact_keys_.size()), static_cast<uint32_t>(key.size()), example};
+  exact_keys_.append(key);
+  ++exact_count_;
 }
 
 int32_t RuleMatcher::ExactExample(const text::Normalized& n) const {
-  auto it = exact_.find(n.BareKey());
-  return it == exact_.end() ? -1 : it->second;
+  const std::string_view key = n.BareKey();
+  if (key.empty() || exact_table_.empty()) return -1;
+  return FindExact(key, std::hash<std::string_view>()(key))->example;
 }
 
 int32_t RuleMatcher::Dtmf(std::string_view raw) const {

@@ -74,8 +74,8 @@ class RuleMatcher {
   // `lang` are tried first; the other pack languages only when those miss.
   void Match(const text::Normalized& n, std::vector<RuleHit>* hits) const;
 
-  // Registers an example's exact key (first wins; see exact_examples()).
-  void AddExactExample(std::string key, int32_t example);
+  // Registers an example's exact key (the first example with a key wins).
+  void AddExactExample(std::string_view key, int32_t example);
   // Example index whose key equals the message's key, or -1.
   int32_t ExactExample(const text::Normalized& n) const;
 
@@ -87,7 +87,6 @@ class RuleMatcher {
 
   const Rule& rule(int32_t i) const { return rules_[static_cast<size_t>(i)]; }
   size_t rule_count() const { return rules_.size(); }
-  const StringMap& exact_examples() const { return exact_; }
   // Messages matched rule by rule because RE2's DFA exhausted its memory.
   uint64_t dfa_fallbacks() const { return dfa_fallbacks_.load(std::memory_order_relaxed); }
 
@@ -130,7 +129,17 @@ class RuleMatcher {
   std::vector<Rule> rules_;
   std::array<LangSets, text::kLangCount> sets_;
   text::LangSet langs_ = 0;
-  StringMap exact_;   // example key → example index
+  // Example keys → example index: open addressing over the keys' hashes
+  // (every message looks here; a node-based map costs two cache misses).
+  struct ExactSlot {
+    uint64_t hash;
+    uint32_t key_begin, key_len;  // in exact_keys_
+    int32_t example;              // -1: empty
+  };
+  std::vector<ExactSlot> exact_table_;
+  std::string exact_keys_;
+  size_t exact_count_ = 0;
+  const ExactSlot* FindExact(std::string_view key, uint64_t hash) const;
   StringMap dtmf_;    // digits → intent
   mutable std::atomic<uint64_t> dfa_fallbacks_{0};
 };

@@ -20,19 +20,28 @@ namespace zari::json {
 inline void AppendString(std::string* out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   out->push_back('"');
+  // Bytes that need nothing are copied in runs (the usual case: all of them).
+  size_t done = 0;
+  auto flush = [&](size_t upto) { out->append(s.data() + done, upto - done); };
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
     if (c >= 0x80) {
       const size_t start = i;
       const char32_t cp = text::DecodeUtf8(s, &i);
       if (cp == text::kReplacementChar && i - start == 1) {
+        flush(start);
         text::AppendUtf8(out, text::kReplacementChar);
-      } else {
-        out->append(s.substr(start, i - start));
+        done = i;
       }
       continue;
     }
+    flush(i);
     ++i;
+    done = i;
     switch (c) {
       case '"': out->append("\\\""); break;
       case '\\': out->append("\\\\"); break;
@@ -42,15 +51,12 @@ inline void AppendString(std::string* out, std::string_view s) {
       case '\b': out->append("\\b"); break;
       case '\f': out->append("\\f"); break;
       default:
-        if (c < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 15]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 15]);
     }
   }
+  flush(s.size());
   out->push_back('"');
 }
 

@@ -1,0 +1,51 @@
+// The per-message JSON writer (util/json_writer.h): what it writes must parse
+// back to the same text, whatever bytes the user sent.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <initializer_list>
+#include <string>
+
+#include "util/json_writer.h"
+
+namespace {
+
+std::string Quoted(std::string_view s) {
+  std::string out;
+  zari::json::AppendString(&out, s);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("strings: plain text copied, quotes, backslashes and control characters escaped") {
+  CHECK(Quoted("balance") == "\"balance\"");
+  CHECK(Quoted("") == "\"\"");
+  CHECK(Quoted("say \"hi\"\\") == "\"say \\\"hi\\\"\\\\\"");
+  CHECK(Quoted("a\nb\tc\rd\be\ff") == "\"a\\nb\\tc\\rd\\be\\ff\"");
+  CHECK(Quoted(std::string("x\x01y\x1f", 4)) == "\"x\\u0001y\\u001f\"");
+  CHECK(Quoted(std::string("nul\0!", 5)) == "\"nul\\u0000!\"");
+}
+
+TEST_CASE("strings: UTF-8 kept, invalid bytes become U+FFFD, the result parses back") {
+  CHECK(Quoted("ბალანსი – balansım") == "\"ბალანსი – balansım\"");
+  CHECK(Quoted("\xEF\xBF\xBD") == "\"\xEF\xBF\xBD\"");  // a real U+FFFD stays one
+  CHECK(Quoted("a\xFF" "b\xC3") == "\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD\"");
+  CHECK(Quoted("\xE1\x83") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // a cut Georgian letter
+  for (const std::string& s : {std::string("ok \"q\" \\ \n ჩემი ბალანსი əşç"), std::string("\x80\x80 x \xF0\x9F\x98\x80 \x7F")}) {
+    const auto parsed = nlohmann::json::parse(Quoted(s));
+    REQUIRE(parsed.is_string());
+    if (s[0] == 'o') CHECK(parsed.get<std::string>() == s);
+  }
+}
+
+TEST_CASE("numbers: up to four decimals, no locale") {
+  std::string out;
+  zari::json::AppendNumber(&out, 0.8125);
+  out += ' ';
+  zari::json::AppendNumber(&out, 1.0);
+  out += ' ';
+  zari::json::AppendNumber(&out, 0.333333);
+  CHECK(out == "0.8125 1 0.3333");
+}
