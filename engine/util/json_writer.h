@@ -6,6 +6,8 @@
 #define ZARI_ENGINE_UTIL_JSON_WRITER_H_
 
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -19,21 +21,42 @@ namespace zari::json {
 // may hold any bytes; JSON must be UTF-8).
 inline void AppendString(std::string* out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  // Bytes that need nothing are copied in runs (the usual case: all of them).
-  size_t done = 0;
+  // Fast path (keys, intent ids, short English): printable ASCII goes
+  // through a stack buffer and one append.
+  constexpr size_t kShort = 62;
+  size_t plain = 0;
+  if (s.size() <= kShort) {
+    char buf[kShort + 2];
+    buf[0] = '"';
+    for (; plain < s.size(); ++plain) {
+      const unsigned char c = static_cast<unsigned char>(s[plain]);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+      buf[plain + 1] = static_cast<char>(c);
+    }
+    if (plain == s.size()) {
+      buf[plain + 1] = '"';
+      out->append(buf, plain + 2);
+      return;
+    }
+    out->append(buf, plain + 1);
+  } else {
+    out->push_back('"');
+  }
+  // The rest: bytes that need nothing are copied in runs between the ones
+  // that do (escapes, invalid UTF-8).
+  size_t done = plain;
   auto flush = [&](size_t upto) { out->append(s.data() + done, upto - done); };
-  for (size_t i = 0; i < s.size();) {
+  for (size_t i = plain; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
       ++i;
       continue;
     }
     if (c >= 0x80) {
-      const size_t start = i;
+      const size_t seq = i;
       const char32_t cp = text::DecodeUtf8(s, &i);
-      if (cp == text::kReplacementChar && i - start == 1) {
-        flush(start);
+      if (cp == text::kReplacementChar && i - seq == 1) {
+        flush(seq);
         text::AppendUtf8(out, text::kReplacementChar);
         done = i;
       }
@@ -64,6 +87,34 @@ inline void AppendString(std::string* out, std::string_view s) {
 // locale, no printf parsing (this is on the per-message path of classify).
 inline void AppendNumber(std::string* out, double v) {
   char buf[32];
+  // Scores and confidences (0..1) without to_chars: v × 10^4 rounded half
+  // to even, as to_chars rounds; a product that lands near a half is left
+  // to to_chars (the product's own rounding could differ from the exact
+  // decimal there).
+  if (v >= 0 && v < 1e9) {
+    const double scaled = v * 1e4;
+    const double whole = std::floor(scaled);
+    const double frac = scaled - whole;
+    if (std::fabs(frac - 0.5) > 1e-6) {
+      auto units = static_cast<uint64_t>(whole) + (frac > 0.5 ? 1 : 0);
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, units / 10000);
+      if (ec == std::errc()) {
+        uint64_t f = units % 10000;
+        if (f != 0) {
+          int digits = 4;
+          while (f % 10 == 0) f /= 10, --digits;
+          *end++ = '.';
+          for (int d = digits - 1; d >= 0; --d) {
+            end[d] = static_cast<char>('0' + f % 10);
+            f /= 10;
+          }
+          end += digits;
+        }
+        out->append(buf, static_cast<size_t>(end - buf));
+        return;
+      }
+    }
+  }
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 4);
   if (ec != std::errc()) {
     out->push_back('0');

@@ -4,8 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "util/json_writer.h"
 
@@ -48,4 +50,37 @@ TEST_CASE("numbers: up to four decimals, no locale") {
   out += ' ';
   zari::json::AppendNumber(&out, 0.333333);
   CHECK(out == "0.8125 1 0.3333");
+}
+
+TEST_CASE("numbers: the fast path writes what std::to_chars writes (4 decimals, ties to even)") {
+  auto reference = [](double v) {
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 4);
+    REQUIRE(ec == std::errc());
+    std::string s(buf, end);
+    if (s.find('.') != std::string::npos) {
+      while (s.back() == '0') s.pop_back();
+      if (s.back() == '.') s.pop_back();
+    }
+    return s == "-0" ? std::string("0") : s;
+  };
+  std::vector<double> values = {0.0, -0.0, 1.0, 0.5, 0.03125, 0.00005, 0.00015, 0.99995, 0.99994999, 123.45675, 1e8 + 0.25};
+  uint64_t x = 88172645463325252ull;  // xorshift: many scores in 0..1, as floats (what replies carry)
+  for (int i = 0; i < 200000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    values.push_back(static_cast<float>(static_cast<double>(x % 10000000) / 1e7));
+    values.push_back(static_cast<double>(x % 100000) / 1e4 + 0.00005);  // near ties
+  }
+  size_t mismatches = 0;
+  for (double v : values) {
+    std::string out;
+    zari::json::AppendNumber(&out, v);
+    if (out != reference(v)) {
+      ++mismatches;
+      CAPTURE(v);
+      CHECK(out == reference(v));
+      if (mismatches > 5) break;
+    }
+  }
+  CHECK(mismatches == 0);
 }
