@@ -242,12 +242,13 @@ void RuleMatcher::MatchLang(const text::Normalized& n, Lang lang, std::vector<Ru
       }
     }
   };
-  for (const text::Token& t : n.tokens) {
-    hashes.push_back(std::hash<std::string_view>()(n.KeyOf(t)));
+  const bool indexed = !ls.entries.empty();  // a pack of examples only has none
+  for (size_t i = 0; indexed && i < n.tokens.size(); ++i) {
+    hashes.push_back(std::hash<std::string_view>()(n.KeyOf(n.tokens[i])));
     mask |= NeedBit(hashes.back());
   }
-  for (const text::Token& t : n.tokens) {
-    const std::string_view key = n.KeyOf(t);
+  for (size_t i = 0; indexed && i < n.tokens.size(); ++i) {
+    const std::string_view key = n.KeyOf(n.tokens[i]);
     if (!ls.words.empty()) take(ls.words, key);
     for (uint32_t len : ls.prefix_lengths) {
       if (len > key.size()) break;

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -16,32 +17,55 @@
 
 namespace zari::json {
 
+// Length of the leading run of bytes that go into a JSON string as they are
+// (printable ASCII other than '"' and '\\'), eight bytes at a time.
+inline size_t PlainPrefix(std::string_view s, size_t from = 0) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto has_zero = [&](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  // A high bit, a byte below 0x20, a '"' or a '\\' somewhere in the word.
+  auto special = [&](uint64_t x) {
+    return (x & kHigh) | ((x - 0x20 * kOnes) & ~x & kHigh) | has_zero(x ^ (0x22 * kOnes)) | has_zero(x ^ (0x5c * kOnes));
+  };
+  size_t i = from;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    if (special(x)) break;
+  }
+  if (i + 8 > s.size() && i < s.size()) {  // a short tail, padded with 'a'
+    uint64_t x = 0x6161616161616161ull;
+    std::memcpy(&x, s.data() + i, s.size() - i);
+    if (!special(x)) return s.size();
+  }
+  auto plain = [](unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; };
+  while (i < s.size() && plain(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
+
 // Appends s as a JSON string literal (with quotes): control characters,
 // quotes and backslashes escaped, invalid UTF-8 replaced by U+FFFD (user text
 // may hold any bytes; JSON must be UTF-8).
 inline void AppendString(std::string* out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
-  // Fast path (keys, intent ids, short English): printable ASCII goes
-  // through a stack buffer and one append.
-  constexpr size_t kShort = 62;
-  size_t plain = 0;
-  if (s.size() <= kShort) {
-    char buf[kShort + 2];
-    buf[0] = '"';
-    for (; plain < s.size(); ++plain) {
-      const unsigned char c = static_cast<unsigned char>(s[plain]);
-      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
-      buf[plain + 1] = static_cast<char>(c);
+  // Fast path (keys, intent ids, most English): nothing to escape.
+  const size_t plain = PlainPrefix(s);
+  if (plain == s.size()) {
+    constexpr size_t kShort = 62;
+    if (s.size() <= kShort) {  // one append
+      char buf[kShort + 2];
+      buf[0] = '"';
+      std::memcpy(buf + 1, s.data(), s.size());
+      buf[s.size() + 1] = '"';
+      out->append(buf, s.size() + 2);
+    } else {
+      out->push_back('"');
+      out->append(s);
+      out->push_back('"');
     }
-    if (plain == s.size()) {
-      buf[plain + 1] = '"';
-      out->append(buf, plain + 2);
-      return;
-    }
-    out->append(buf, plain + 1);
-  } else {
-    out->push_back('"');
+    return;
   }
+  out->push_back('"');
+  out->append(s.data(), plain);
   // The rest: bytes that need nothing are copied in runs between the ones
   // that do (escapes, invalid UTF-8).
   size_t done = plain;
@@ -49,7 +73,7 @@ inline void AppendString(std::string* out, std::string_view s) {
   for (size_t i = plain; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      ++i;
+      i = PlainPrefix(s, i);
       continue;
     }
     if (c >= 0x80) {

@@ -84,3 +84,16 @@ TEST_CASE("numbers: the fast path writes what std::to_chars writes (4 decimals, 
   }
   CHECK(mismatches == 0);
 }
+
+TEST_CASE("strings: every byte value at every position of a word is handled like the bytewise rule") {
+  // PlainPrefix tests eight bytes at a time; a special byte must stop it
+  // wherever it sits, and a run of plain bytes must not.
+  for (int b = 0; b < 256; ++b) {
+    for (size_t pos = 0; pos < 19; ++pos) {
+      std::string s(19, 'a');
+      s[pos] = static_cast<char>(b);
+      const bool plain = b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
+      CHECK(zari::json::PlainPrefix(s) == (plain ? s.size() : pos));
+    }
+  }
+}
