@@ -369,16 +369,36 @@ void LogStore::Report(LogLevel level, const std::string& message) {
 void LogStore::Add(UnresolvedRow row) { Push(Row(std::move(row))); }
 void LogStore::Add(HandoffRow row) { Push(Row(std::move(row))); }
 
+size_t LogStore::RowBytes(const Row& row) {
+  constexpr size_t kFixed = 256;  // the row's own fields and bookkeeping
+  return std::visit(
+      [](const auto& r) {
+        size_t bytes = kFixed + r.session.size() + r.channel.size() + r.language.size() + r.pack.size();
+        if constexpr (std::is_same_v<std::decay_t<decltype(r)>, HandoffRow>) {
+          for (const dialog::Turn& t : r.transcript) bytes += sizeof(dialog::Turn) + t.text.size();
+          bytes += r.reason.size() + r.intent.size();
+        } else {
+          bytes += r.text.size() + r.normalized.size() + r.best_intent.size() + r.action.size();
+        }
+        return bytes;
+      },
+      row);
+}
+
 void LogStore::Push(Row row) {
   uint64_t dropped = 0;
   bool wake = false;
+  const size_t bytes = RowBytes(row);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (queue_.size() + in_flight_ >= options_.queue_capacity) {
+    const bool empty = queue_.empty() && in_flight_ == 0;  // one row always fits
+    if (queue_.size() + in_flight_ >= options_.queue_capacity ||
+        (!empty && waiting_bytes_ + bytes > options_.queue_bytes)) {
       dropped = ++stats_.dropped;
       ++unrecorded_drops_;
     } else {
-      queue_.push_back(Queued{std::move(row), redact_.load(std::memory_order_relaxed)});
+      waiting_bytes_ += bytes;
+      queue_.push_back(Queued{std::move(row), redact_.load(std::memory_order_relaxed), bytes});
       // Otherwise the writer comes by within max_delay_ms.
       wake = queue_.size() == wake_rows_;
       ++seq_enqueued_;
@@ -387,7 +407,8 @@ void LogStore::Push(Row row) {
   }
   if (dropped) {
     if (PowerOfTwo(dropped)) {
-      Report(LogLevel::kWarning, "log queue full (" + std::to_string(options_.queue_capacity) + " rows waiting): " +
+      Report(LogLevel::kWarning, "log queue full (" + std::to_string(options_.queue_capacity) + " rows or " +
+                                     std::to_string(options_.queue_bytes >> 20) + " MiB waiting): " +
                                      std::to_string(dropped) + " rows dropped so far");
     }
     return;
@@ -534,6 +555,7 @@ void LogStore::Run() {
       stats_.written += n;
       seq_finished_ += n;
       in_flight_ -= n;
+      for (size_t k = done; k < end; ++k) waiting_bytes_ -= rows[k].bytes;
       unrecorded_drops_ -= std::min(unrecorded_drops_, drops);
       done = end;
       if (counts_due) counts_written = Clock::now();
@@ -565,6 +587,7 @@ void LogStore::Run() {
       stats_.dropped += lost;
       seq_finished_ += lost;
       in_flight_ = 0;
+      waiting_bytes_ = 0;
       queue_.clear();
       done_cv_.notify_all();
       lock.unlock();

@@ -12,8 +12,9 @@
 // the queue is full: it must be thread-safe and must not call back into the
 // store.
 //
-// Bounds and failures. At most `queue_capacity` rows wait (queued or being
-// written); beyond that a row is dropped and counted (stats, callback, and
+// Bounds and failures. At most `queue_capacity` rows, holding at most
+// `queue_bytes` of text, wait (queued or being written); beyond that a row
+// is dropped and counted (stats, callback, and
 // `log_meta.dropped_rows` in the database once it is writable) — never lost
 // silently. A failed transaction (disk full, read-only, locked by another
 // connection, I/O error) is rolled back and retried with exponential backoff
@@ -103,6 +104,7 @@ class LogStore {
     std::string path;
     bool redact = true;
     size_t queue_capacity = 100000;  // rows waiting (queued + being written)
+    size_t queue_bytes = 64u << 20;  // and their texts' bytes (handoff rows carry transcripts)
     size_t batch_size = 4096;        // rows per transaction
     int flush_timeout_ms = 10000;    // Flush()/destruction stop waiting for a failing disk
     int busy_timeout_ms = 250;       // SQLite busy handler (another connection writing)
@@ -148,8 +150,10 @@ class LogStore {
   using Row = std::variant<UnresolvedRow, HandoffRow>;
   struct Queued {
     Row row;
-    bool redact;  // `log.redact` when the row was added
+    bool redact;   // `log.redact` when the row was added
+    size_t bytes;  // what the row holds, roughly (RowBytes)
   };
+  static size_t RowBytes(const Row& row);
   struct CountKey {
     int64_t hour;
     std::string language, channel, action;
@@ -200,6 +204,7 @@ class LogStore {
   std::condition_variable done_cv_;   // Flush waits for progress
   std::vector<Queued> queue_;
   size_t in_flight_ = 0;        // rows taken by the writer, not yet finished
+  size_t waiting_bytes_ = 0;    // RowBytes of the queued and in-flight rows
   uint64_t seq_enqueued_ = 0;   // rows accepted into the queue
   uint64_t seq_finished_ = 0;   // rows written or dropped by the writer
   uint64_t unrecorded_drops_ = 0;  // dropped rows not yet added to log_meta

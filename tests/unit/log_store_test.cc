@@ -409,6 +409,36 @@ TEST_CASE("log store: a full queue drops rows, counts them everywhere, and keeps
   CHECK(sql.Int("SELECT value FROM log_meta WHERE key='dropped_rows'") == 90);
 }
 
+TEST_CASE("log store: the queue is bounded by bytes too (handoff rows carry transcripts)") {
+  LogTempDir dir;
+  const std::string db = dir.File("zari.db");
+  LogStore::Options o{.path = db, .queue_capacity = 100000, .queue_bytes = 1u << 20, .busy_timeout_ms = 20};
+  auto store = LogStore::Open(o);
+  REQUIRE(store.ok());
+  Locker lock(db);  // rows pile up
+  // 40 turns of 2 KB: ~80 KB a row, so about a dozen fit in 1 MiB.
+  for (int i = 0; i < 100; ++i) {
+    zari::log::HandoffRow row;
+    row.ts = 1000 + i;
+    row.session = "s" + std::to_string(i);
+    row.language = "en";
+    row.reason = "misses";
+    for (int t = 0; t < 40; ++t) row.transcript.push_back({t % 2 == 0, std::string(2048, 'x'), 1000 + i});
+    store.value()->Add(std::move(row));
+  }
+  const auto s = store.value()->stats();
+  CHECK(s.enqueued >= 10);
+  CHECK(s.enqueued <= 13);
+  CHECK(s.dropped == 100 - s.enqueued);
+  lock.Release();
+  REQUIRE(store.value()->Flush());
+  CHECK(store.value()->stats().written == s.enqueued);
+  // Room again once written.
+  store.value()->Add(MakeRow(1));
+  REQUIRE(store.value()->Flush());
+  CHECK(store.value()->stats().written == s.enqueued + 1);
+}
+
 // Fault injection through the runtime: replies go on while the log cannot
 // write, the failures show in stats and the callback, and every row queued
 // meanwhile is written once the fault is gone.
