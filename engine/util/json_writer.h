@@ -54,7 +54,7 @@ inline void AppendString(std::string* out, std::string_view s) {
     if (s.size() <= kShort) {  // one append
       char buf[kShort + 2];
       buf[0] = '"';
-      std::memcpy(buf + 1, s.data(), s.size());
+      if (!s.empty()) std::memcpy(buf + 1, s.data(), s.size());  // data() may be null when empty
       buf[s.size() + 1] = '"';
       out->append(buf, s.size() + 2);
     } else {

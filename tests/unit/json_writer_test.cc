@@ -24,6 +24,7 @@ std::string Quoted(std::string_view s) {
 TEST_CASE("strings: plain text copied, quotes, backslashes and control characters escaped") {
   CHECK(Quoted("balance") == "\"balance\"");
   CHECK(Quoted("") == "\"\"");
+  CHECK(Quoted(std::string_view()) == "\"\"");  // data() is null
   CHECK(Quoted("say \"hi\"\\") == "\"say \\\"hi\\\"\\\\\"");
   CHECK(Quoted("a\nb\tc\rd\be\ff") == "\"a\\nb\\tc\\rd\\be\\ff\"");
   CHECK(Quoted(std::string("x\x01y\x1f", 4)) == "\"x\\u0001y\\u001f\"");
