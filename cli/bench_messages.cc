@@ -7,8 +7,10 @@
 #include <cstring>
 #include <ctime>
 #include <numeric>
+#include <utility>
 
 #include "bench.h"
+#include "text/chars.h"
 #include "text/utf8.h"
 
 namespace zari::cli::bench {
@@ -16,49 +18,32 @@ namespace {
 
 using text::Lang;
 
-bool IsGeorgian(char32_t c) { return c >= 0x10D0 && c <= 0x10FF; }
-bool IsAsciiLetter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+// Word detection: the text layer's letters (any script).
+bool IsLetter(char32_t c) { return text::ClassOf(c) == text::CharClass::kLetter; }
 
-// The letters people write with in ka, az and en (for word detection).
-bool IsLetter(char32_t c) {
-  if (IsAsciiLetter(c) || IsGeorgian(c) || (c >= 0x1C90 && c <= 0x1CBF)) return true;
-  switch (c) {
-    case U'ə': case U'Ə': case U'ı': case U'İ': case U'ş': case U'Ş': case U'ç': case U'Ç':
-    case U'ğ': case U'Ğ': case U'ö': case U'Ö': case U'ü': case U'Ü':
-      return true;
-    default:
-      return c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7;  // other Latin letters
-  }
-}
+// Azerbaijani letters beyond ASCII, (lower, upper).
+constexpr std::pair<char32_t, char32_t> kAzCase[] = {
+    {U'ə', U'Ə'}, {U'ı', U'I'}, {U'ş', U'Ş'}, {U'ç', U'Ç'}, {U'ğ', U'Ğ'}, {U'ö', U'Ö'}, {U'ü', U'Ü'}, {U'i', U'İ'},
+};
 
+// Case changes as people's keyboards make them: Turkic i/İ and ı/I for az,
+// Georgian Mkhedruli ↔ Mtavruli.
 char32_t Upper(char32_t c, Lang lang) {
-  if (c >= 'a' && c <= 'z') return lang == Lang::kAz && c == 'i' ? U'İ' : c - 32;
+  if (c >= 'a' && c <= 'z' && !(lang == Lang::kAz && c == 'i')) return c - 32;
   if (c >= 0x10D0 && c <= 0x10FA) return c + 0xBC0;  // Mkhedruli → Mtavruli
-  switch (c) {
-    case U'ə': return U'Ə';
-    case U'ı': return U'I';
-    case U'ş': return U'Ş';
-    case U'ç': return U'Ç';
-    case U'ğ': return U'Ğ';
-    case U'ö': return U'Ö';
-    case U'ü': return U'Ü';
-    default: return c;
+  for (const auto& [lower, upper] : kAzCase) {
+    if (c == lower) return upper;
   }
+  return c;
 }
 
 char32_t Lower(char32_t c, Lang lang) {
-  if (c >= 'A' && c <= 'Z') return lang == Lang::kAz && c == 'I' ? U'ı' : c + 32;
+  if (c >= 'A' && c <= 'Z' && !(lang == Lang::kAz && c == 'I')) return c + 32;
   if (c >= 0x1C90 && c <= 0x1CBA) return c - 0xBC0;
-  switch (c) {
-    case U'Ə': return U'ə';
-    case U'İ': return U'i';
-    case U'Ş': return U'ş';
-    case U'Ç': return U'ç';
-    case U'Ğ': return U'ğ';
-    case U'Ö': return U'ö';
-    case U'Ü': return U'ü';
-    default: return c;
+  for (const auto& [lower, upper] : kAzCase) {
+    if (c == upper) return lower;
   }
+  return c;
 }
 
 std::u32string Decode(std::string_view s) {
@@ -201,7 +186,7 @@ std::string PerturbText(std::string_view in, Lang lang, Perturb kind, Rng* rng) 
       const size_t i = b + 1 + rng->Below(static_cast<uint32_t>(e - b - 1));
       if (rng->Below(2) == 0 && i + 1 < e) {
         std::swap(s[i], s[i + 1]);
-      } else if (IsGeorgian(s[i])) {
+      } else if (s[i] >= 0x10D0 && s[i] <= 0x10FF) {  // Mkhedruli: another letter
         s[i] = static_cast<char32_t>(0x10D0 + rng->Below(33));
       } else if (s[i] >= 'a' && s[i] <= 'z') {
         const char* n = kNeighbours[s[i] - 'a'];

@@ -155,7 +155,7 @@ class ExampleMatcher {
   // message's candidates, a few scattered bytes per row, so what costs is
   // cache misses: a quarter of the bytes touches half the cache lines and
   // keeps more of the table in cache. The error (at most 1/254 of the row's
-  // largest weight) does not change the dev figures.
+  // largest weight) left top-1 on the scale-1000 set unchanged (0.903).
   HugeVector<int8_t> dense_q_;
   std::vector<float> row_scale_;
   void QuantizeRows();

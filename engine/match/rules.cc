@@ -90,6 +90,7 @@ Status RuleMatcher::Build(const pack::Pack& pack, const Options& options) {
     if (!(langs_ & text::LangBit(static_cast<Lang>(l)))) continue;
     std::vector<int32_t> unindexed;
     IndexTemplates(key_rules[static_cast<size_t>(l)], &sets_[static_cast<size_t>(l)], &unindexed);
+    indexed_ |= !sets_[static_cast<size_t>(l)].entries.empty();
     Status s = Compile(&sets_[static_cast<size_t>(l)].key, unindexed, o, "templates", static_cast<Lang>(l));
     if (!s.ok()) return s;
     s = Compile(&sets_[static_cast<size_t>(l)].surface, surface_rules[static_cast<size_t>(l)], o, "regexes",
@@ -182,17 +183,26 @@ Status RuleMatcher::Compile(Set* s, const std::vector<int32_t>& rules, const RE2
 }
 
 void RuleMatcher::Match(const text::Normalized& n, std::vector<RuleHit>* hits) const {
+  // The tokens' hashes, once for every language tried.
+  thread_local TokenHashes tokens;
+  tokens.hashes.clear();
+  tokens.mask = 0;
+  for (size_t i = 0; indexed_ && i < n.tokens.size(); ++i) {
+    tokens.hashes.push_back(pack::TokenHash(n.KeyOf(n.tokens[i])));
+    tokens.mask |= NeedBit(tokens.hashes.back());
+  }
   const size_t before = hits->size();
-  if (n.lang != Lang::kUnknown) MatchLang(n, n.lang, hits);
+  if (n.lang != Lang::kUnknown) MatchLang(n, tokens, n.lang, hits);
   if (hits->size() > before) return;
   for (int l = 1; l < text::kLangCount; ++l) {
     Lang lang = static_cast<Lang>(l);
     if (lang == n.lang || !(langs_ & text::LangBit(lang))) continue;
-    MatchLang(n, lang, hits);
+    MatchLang(n, tokens, lang, hits);
   }
 }
 
-bool RuleMatcher::NeedsHold(const Rule& r, const text::Normalized& n, const std::vector<uint64_t>& hashes) {
+bool RuleMatcher::NeedsHold(const Rule& r, const text::Normalized& n, const TokenHashes& tokens) {
+  const std::vector<uint64_t>& hashes = tokens.hashes;
   for (const auto& group : r.needs) {
     auto held = [&](const pack::TokenNeed& need) {
       for (size_t i = 0; i < hashes.size(); ++i) {
@@ -223,15 +233,14 @@ void RuleMatcher::AddHit(const text::Normalized& n, int32_t rule, std::vector<Ru
   }
 }
 
-void RuleMatcher::MatchLang(const text::Normalized& n, Lang lang, std::vector<RuleHit>* hits) const {
+void RuleMatcher::MatchLang(const text::Normalized& n, const TokenHashes& tokens, Lang lang,
+                            std::vector<RuleHit>* hits) const {
   thread_local std::vector<int> matched;
   thread_local std::vector<int32_t> candidates;
-  uint64_t mask = 0;  // NeedBit of every key token
-  thread_local std::vector<uint64_t> hashes;
   const LangSets& ls = sets_[static_cast<size_t>(lang)];
+  const uint64_t mask = tokens.mask;
   // Templates the message's tokens point to, in rule order; Span() runs each.
   candidates.clear();
-  hashes.clear();
   auto take = [&](const NeedIndex& index, std::string_view token) {
     auto it = index.find(token);
     if (it == index.end()) return;
@@ -244,10 +253,6 @@ void RuleMatcher::MatchLang(const text::Normalized& n, Lang lang, std::vector<Ru
   };
   const bool indexed = !ls.entries.empty();  // a pack of examples only has none
   for (size_t i = 0; indexed && i < n.tokens.size(); ++i) {
-    hashes.push_back(std::hash<std::string_view>()(n.KeyOf(n.tokens[i])));
-    mask |= NeedBit(hashes.back());
-  }
-  for (size_t i = 0; indexed && i < n.tokens.size(); ++i) {
     const std::string_view key = n.KeyOf(n.tokens[i]);
     if (!ls.words.empty()) take(ls.words, key);
     for (uint32_t len : ls.prefix_lengths) {
@@ -258,7 +263,7 @@ void RuleMatcher::MatchLang(const text::Normalized& n, Lang lang, std::vector<Ru
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   for (int32_t rule : candidates) {
-    if (NeedsHold(rules_[static_cast<size_t>(rule)], n, hashes)) AddHit(n, rule, hits);
+    if (NeedsHold(rules_[static_cast<size_t>(rule)], n, tokens)) AddHit(n, rule, hits);
   }
 
   auto run = [&](const Set& s, std::string_view text) {

@@ -91,6 +91,13 @@ class RuleMatcher {
   uint64_t dfa_fallbacks() const { return dfa_fallbacks_.load(std::memory_order_relaxed); }
 
  private:
+  // A message's key tokens as the prefilter sees them: their hashes
+  // (pack::TokenHash) and those hashes' bits in one mask (empty when the
+  // pack has no indexed templates).
+  struct TokenHashes {
+    std::vector<uint64_t> hashes;
+    uint64_t mask = 0;
+  };
   struct Set {
     std::unique_ptr<RE2::Set> set;
     std::vector<int32_t> rules;  // set index → rule
@@ -117,18 +124,19 @@ class RuleMatcher {
   // Indexes `rules` (templates of one language) by their rarest need; the
   // ones that need no word go to *unindexed.
   void IndexTemplates(const std::vector<int32_t>& rules, LangSets* ls, std::vector<int32_t>* unindexed) const;
-  // Whether the message has a token for every need of a template; `hashes`
-  // are the hashes of the message's key tokens.
-  static bool NeedsHold(const Rule& r, const text::Normalized& n, const std::vector<uint64_t>& hashes);
+  // Whether the message has a token for every need of a template.
+  static bool NeedsHold(const Rule& r, const text::Normalized& n, const TokenHashes& tokens);
   Status Compile(Set* s, const std::vector<int32_t>& rules, const RE2::Options& o, const char* what,
                  text::Lang lang);
-  void MatchLang(const text::Normalized& n, text::Lang lang, std::vector<RuleHit>* hits) const;
+  void MatchLang(const text::Normalized& n, const TokenHashes& tokens, text::Lang lang,
+                 std::vector<RuleHit>* hits) const;
   void AddHit(const text::Normalized& n, int32_t rule, std::vector<RuleHit>* hits) const;
   bool Span(const text::Normalized& n, const Rule& r, RuleHit* hit) const;
 
   std::vector<Rule> rules_;
   std::array<LangSets, text::kLangCount> sets_;
   text::LangSet langs_ = 0;
+  bool indexed_ = false;  // some language has templates in the word index
   // Example keys → example index: open addressing over the keys' hashes
   // (every message looks here; a node-based map costs two cache misses).
   struct ExactSlot {

@@ -253,7 +253,7 @@ class Compiler {
       f->regex += RE2::QuoteMeta(key);
       f->regex += is_prefix ? "[^ ]* " : " ";
       f->specificity += 1;
-      if (!key.empty()) f->needs.push_back({TokenNeed{std::string(key), is_prefix, std::hash<std::string_view>()(key)}});
+      if (!key.empty()) f->needs.push_back({TokenNeed{std::string(key), is_prefix, TokenHash(key)}});
     }
   }
 

@@ -10,6 +10,7 @@
 #define ZARI_ENGINE_PACK_TEMPLATE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,8 +32,12 @@ struct SlotSpec {
 struct TokenNeed {
   std::string token;
   bool prefix = false;
-  uint64_t hash = 0;  // std::hash<std::string_view> of token (whole-token needs)
+  uint64_t hash = 0;  // TokenHash(token), for whole-token needs
 };
+
+// The hash of a key token that TokenNeed::hash holds (the rule matcher
+// hashes a message's tokens with it too).
+inline uint64_t TokenHash(std::string_view token) { return std::hash<std::string_view>()(token); }
 
 struct CompiledTemplate {
   std::string regex;            // RE2 syntax over Normalized::key

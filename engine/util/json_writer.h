@@ -64,18 +64,13 @@ inline void AppendString(std::string* out, std::string_view s) {
     }
     return;
   }
+  // The rest: plain runs are copied whole between the bytes that need
+  // something (escapes, invalid UTF-8); a valid multi-byte letter stays as is.
   out->push_back('"');
-  out->append(s.data(), plain);
-  // The rest: bytes that need nothing are copied in runs between the ones
-  // that do (escapes, invalid UTF-8).
-  size_t done = plain;
+  size_t done = 0;
   auto flush = [&](size_t upto) { out->append(s.data() + done, upto - done); };
-  for (size_t i = plain; i < s.size();) {
+  for (size_t i = plain; i < s.size(); i = PlainPrefix(s, i)) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-      i = PlainPrefix(s, i);
-      continue;
-    }
     if (c >= 0x80) {
       const size_t seq = i;
       const char32_t cp = text::DecodeUtf8(s, &i);
@@ -107,8 +102,9 @@ inline void AppendString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
-// Appends a number with up to 4 decimals ("0.8125", "1"). std::to_chars: no
-// locale, no printf parsing (this is on the per-message path of classify).
+// Appends a number with up to 4 decimals ("0.8125", "1"), as
+// std::to_chars(fixed, 4) writes it without trailing zeros: no locale, no
+// printf parsing (this is on the per-message path of classify).
 inline void AppendNumber(std::string* out, double v) {
   char buf[32];
   // Scores and confidences (0..1) without to_chars: v × 10^4 rounded half

@@ -1,17 +1,7 @@
 #!/usr/bin/env bash
 # `zari bench` as a user runs it: output shapes only, never timings (the
 # machine may be busy). Usage: bench_test.sh ZARI SOURCE_DIR
-set -u
-zari=$1
-src=$2
-pack=$src/intents/telecom
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fail=1; fi
-}
+source "$(dirname "$0")/common.sh"
 
 # JSON: load, memory, latency percentiles and throughput on 1..2 threads.
 "$zari" bench --pack "$pack" --seconds 0.05 --threads 2 --json --dump-messages "$tmp/msgs.tsv" > "$tmp/b.json"

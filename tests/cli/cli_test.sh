@@ -1,16 +1,6 @@
 #!/usr/bin/env bash
 # The zari command as a user runs it: exit codes, output shapes, errors.
-set -u
-zari=$1
-src=$2
-pack=$src/intents/telecom
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fail=1; fi
-}
+source "$(dirname "$0")/common.sh"
 
 # classify: one JSON object per input line with exactly the DESIGN §11 fields.
 printf '%s\n' "როგორ შევამოწმო ბალანსი?" "balansimi nece yoxlaya bilerem" "How do I check my balance?" \

@@ -15,6 +15,7 @@
 
 using zari::server::ParseUrl;
 using zari::server::WebhookSender;
+using zari::server::WebhookStats;
 
 TEST_CASE("ParseUrl") {
   auto u = ParseUrl("http://127.0.0.1:9000/hooks/zari?x=1");
@@ -93,16 +94,21 @@ WebhookSender::Options FastOptions(const std::string& url) {
   return o;
 }
 
+// Sends one handoff with `o`, drains, and returns the sender's stats.
+WebhookStats SendOne(const WebhookSender::Options& o, const std::string& body = "{}") {
+  auto sender = WebhookSender::Create(o);
+  REQUIRE(sender.ok());
+  CHECK(sender.value()->Enqueue(body));
+  sender.value()->Shutdown();  // drains the queue
+  return sender.value()->stats();
+}
+
 }  // namespace
 
 TEST_CASE("a handoff is delivered, retried after a 500 with the same delivery id") {
   Receiver rx;
   rx.failures = 2;
-  auto sender = WebhookSender::Create(FastOptions("http://127.0.0.1:" + std::to_string(rx.port) + "/hook"));
-  REQUIRE(sender.ok());
-  CHECK(sender.value()->Enqueue(R"({"session":"s1"})"));
-  sender.value()->Shutdown();  // drains the queue
-  auto st = sender.value()->stats();
+  auto st = SendOne(FastOptions("http://127.0.0.1:" + std::to_string(rx.port) + "/hook"), R"({"session":"s1"})");
   CHECK(st.delivered == 1);
   CHECK(st.retries == 2);
   CHECK(st.failed == 0);
@@ -120,11 +126,7 @@ TEST_CASE("a handoff is delivered, retried after a 500 with the same delivery id
 TEST_CASE("a final 4xx is not retried; attempts are bounded") {
   Receiver rx;
   SUBCASE("410") {
-    auto sender = WebhookSender::Create(FastOptions("http://127.0.0.1:" + std::to_string(rx.port) + "/gone"));
-    REQUIRE(sender.ok());
-    sender.value()->Enqueue("{}");
-    sender.value()->Shutdown();
-    auto st = sender.value()->stats();
+    auto st = SendOne(FastOptions("http://127.0.0.1:" + std::to_string(rx.port) + "/gone"));
     CHECK(st.failed == 1);
     CHECK(st.retries == 0);
     CHECK(st.last_error.find("410") != std::string::npos);
@@ -133,11 +135,7 @@ TEST_CASE("a final 4xx is not retried; attempts are bounded") {
     rx.failures = 1000;
     auto o = FastOptions("http://127.0.0.1:" + std::to_string(rx.port) + "/hook");
     o.max_attempts = 3;
-    auto sender = WebhookSender::Create(o);
-    REQUIRE(sender.ok());
-    sender.value()->Enqueue("{}");
-    sender.value()->Shutdown();
-    auto st = sender.value()->stats();
+    auto st = SendOne(o);
     CHECK(st.failed == 1);
     CHECK(st.retries == 2);
     CHECK(rx.count() == 3);
@@ -158,11 +156,7 @@ TEST_CASE("connection refused is retried, then given up and counted") {
     std::lock_guard<std::mutex> lock(mu);
     logs.push_back(l);
   };
-  auto sender = WebhookSender::Create(o);
-  REQUIRE(sender.ok());
-  sender.value()->Enqueue("{}");
-  sender.value()->Shutdown();
-  auto st = sender.value()->stats();
+  auto st = SendOne(o);
   CHECK(st.failed == 1);
   CHECK(st.retries == 1);
   CHECK_FALSE(st.last_error.empty());
