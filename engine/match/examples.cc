@@ -22,12 +22,18 @@ void WordHashes(const text::Normalized& n, std::vector<uint64_t>* out) {
 struct ScoreScratch {
   std::vector<Feature> features;
   std::vector<std::pair<uint32_t, float>> commons;  // dense rows to add for candidates (large packs)
+  std::vector<uint32_t> token_commons;              // cached tokens' common rows, the same
   std::vector<uint32_t> cands;
   std::vector<float> seen;
   std::vector<float> acc;
   std::vector<uint8_t> touched_flag;
   std::vector<uint32_t> touched;
-  std::vector<uint64_t> words;
+  std::vector<uint64_t> words;      // Nearest: the message's word features
+  std::vector<uint64_t> word_hash;  // per token
+  std::vector<uint64_t> sigs;       // per token: its signature in the token cache
+  std::vector<uint32_t> token_index;  // per token: its cached row, or UINT32_MAX
+  std::vector<uint32_t> feature_end;  // per token: end of its features (and bigram) in `features`
+  std::vector<uint32_t> slots;        // per feature: its slot in the feature table, or UINT32_MAX
 };
 
 ScoreScratch& Scratch() {
@@ -260,9 +266,14 @@ void ExampleMatcher::QuantizeRows() {
 void ExampleMatcher::BuildTokenCache() {
   token_count_ = 0;
   token_table_.clear();
-  const size_t row_bytes = static_cast<size_t>(intents_) * sizeof(float) + 64;
-  const size_t budget = row_bytes ? options_.token_cache_bytes / row_bytes : 0;
-  if (dense_mode_ && budget > 0 && !pending_tokens_.empty()) {
+  // Dense mode: a float row of summed weights and one of seen weights per
+  // token. Candidate mode: the token's rare features merged into one list,
+  // and its common features into one row of (int8 weight, uint8 seen) pairs.
+  const size_t row_bytes = dense_mode_ ? static_cast<size_t>(intents_) * 2 * sizeof(float) + 64
+                                       : static_cast<size_t>(intents_) * 2 + 64;
+  const size_t budget_bytes = dense_mode_ ? options_.token_cache_bytes : options_.candidate_token_cache_bytes;
+  const size_t budget = row_bytes ? budget_bytes / row_bytes : 0;
+  if (budget > 0 && !pending_tokens_.empty()) {
     // The most frequent tokens first; ties by signature (deterministic).
     std::sort(pending_tokens_.begin(), pending_tokens_.end(), [](const PendingToken& a, const PendingToken& b) {
       return a.count != b.count ? a.count > b.count : a.sig < b.sig;
@@ -272,24 +283,38 @@ void ExampleMatcher::BuildTokenCache() {
     while (cap < token_count_ * 2) cap <<= 1;
     token_table_.assign(cap, TokenSlot{0, kNone});
     token_mask_ = cap - 1;
-    token_rows_.assign(token_count_ * intents_, 0.0f);
-    token_seen_.assign(token_count_ * intents_, 0.0f);
     token_total_.assign(token_count_, 0.0f);
-    token_known_.assign(token_count_, 0.0f);
-    token_items_begin_.assign(token_count_ + 1, 0);
-    token_items_.clear();
+    if (dense_mode_) {
+      token_rows_.assign(token_count_ * 2 * intents_, 0.0f);
+    } else {
+      token_post_begin_.assign(token_count_ + 1, 0);
+      token_post_.clear();
+      token_common_.assign(token_count_, kNone);
+      token_common_q_.clear();
+      token_common_scale_.clear();
+    }
+    // Candidate mode: the token's sums over all intents, before packing.
+    std::vector<float> rare, rare_seen, common, common_seen;
+    std::vector<uint8_t> rare_flag;
+    std::vector<uint32_t> rare_touched;
+    if (!dense_mode_) {
+      rare.assign(intents_, 0.0f);
+      rare_seen.assign(intents_, 0.0f);
+      rare_flag.assign(intents_, 0);
+      common.assign(intents_, 0.0f);
+      common_seen.assign(intents_, 0.0f);
+    }
     for (size_t t = 0; t < token_count_; ++t) {
       const PendingToken& p = pending_tokens_[t];
-      float* row = &token_rows_[t * intents_];
-      float* seen = &token_seen_[t * intents_];
-      token_items_begin_[t] = static_cast<uint32_t>(token_items_.size());
+      float* row = dense_mode_ ? &token_rows_[t * 2 * intents_] : common.data();
+      float* seen = dense_mode_ ? row + intents_ : common_seen.data();
+      bool has_common = false;
       for (uint32_t k = p.begin; k < p.end; ++k) {
         const uint32_t id = tok_ids_[k];
         const float fw = tok_w_[k];
-        token_total_[t] += fw;
-        token_known_[t] += fw;
-        token_items_.push_back({id, fw});
+        token_total_[t] += fw;  // every token feature is in the table (Add inserted it)
         if (row_[id] != kNone) {
+          has_common = true;
           const float* w = &dense_[static_cast<size_t>(row_[id]) * intents_];
           for (uint32_t i = 0; i < intents_; ++i) row[i] += fw * w[i];
           const uint64_t* present = &dense_present_[static_cast<size_t>(row_[id]) * words_per_row_];
@@ -298,18 +323,53 @@ void ExampleMatcher::BuildTokenCache() {
               seen[word * 64 + static_cast<uint32_t>(__builtin_ctzll(bits))] += fw;
             }
           }
-        } else {
+        } else if (dense_mode_) {
           for (uint32_t q = begin_[id]; q < begin_[id + 1]; ++q) {
             row[post_intent_[q] & ~kPresent] += fw * post_weight_[q];
             if (post_intent_[q] & kPresent) seen[post_intent_[q] & ~kPresent] += fw;
           }
+        } else {
+          for (uint32_t q = begin_[id]; q < begin_[id + 1]; ++q) {
+            const uint32_t i = post_intent_[q] & ~kPresent;
+            if (!rare_flag[i]) rare_flag[i] = 1, rare_touched.push_back(i);
+            rare[i] += fw * post_weight_[q];
+            if (post_intent_[q] & kPresent) rare_seen[i] += fw;
+          }
+        }
+      }
+      if (!dense_mode_) {
+        std::sort(rare_touched.begin(), rare_touched.end());
+        token_post_begin_[t] = static_cast<uint32_t>(token_post_.size());
+        for (uint32_t i : rare_touched) {
+          token_post_.push_back({i, rare[i], rare_seen[i]});
+          rare[i] = rare_seen[i] = 0;
+          rare_flag[i] = 0;
+        }
+        rare_touched.clear();
+        if (has_common) {
+          // Quantized like the common rows themselves (QuantizeRows).
+          float top = 0, top_seen = 0;
+          for (uint32_t c = 0; c < intents_; ++c) {
+            top = std::max(top, std::fabs(common[c]));
+            top_seen = std::max(top_seen, common_seen[c]);
+          }
+          const float scale = top > 0 ? top / 127.0f : 1.0f;
+          const float seen_scale = top_seen > 0 ? top_seen / 255.0f : 1.0f;
+          token_common_[t] = static_cast<uint32_t>(token_common_scale_.size());
+          token_common_scale_.push_back({scale, seen_scale});
+          for (uint32_t c = 0; c < intents_; ++c) {
+            token_common_q_.push_back(static_cast<uint8_t>(static_cast<int8_t>(std::lround(common[c] / scale))));
+            token_common_q_.push_back(static_cast<uint8_t>(std::lround(common_seen[c] / seen_scale)));
+          }
+          std::fill(common.begin(), common.end(), 0.0f);
+          std::fill(common_seen.begin(), common_seen.end(), 0.0f);
         }
       }
       uint64_t i = p.sig & token_mask_;
       while (token_table_[i].index != kNone) i = (i + 1) & token_mask_;
       token_table_[i] = {p.sig, static_cast<uint32_t>(t)};
     }
-    token_items_begin_[token_count_] = static_cast<uint32_t>(token_items_.size());
+    if (!dense_mode_) token_post_begin_[token_count_] = static_cast<uint32_t>(token_post_.size());
   }
   std::vector<PendingToken>().swap(pending_tokens_);
   std::vector<uint32_t>().swap(tok_ids_);
@@ -612,14 +672,75 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
   float total = 0, known = 0;
   s.touched.clear();
   s.commons.clear();
+  s.token_commons.clear();
   float* __restrict acc = s.acc.data();
   // seen[c]: weight of the message's features intent c has seen (coverage).
   float* __restrict seen = s.seen.data();
+  // A message's reads are scattered over tables of many megabytes, so they
+  // are issued in passes whose cache misses overlap instead of queuing:
+  // (1) hash every token and prefetch its slot in the per-token cache;
+  // (2) resolve those, prefetching the cached rows, and collect the features
+  //     of the other tokens and the bigrams, prefetching their slots;
+  // (3) resolve the feature slots, prefetching their weights;
+  // (4) add everything up in message order (the same sums as one pass).
+  const size_t tokens = n.tokens.size();
+  s.word_hash.resize(tokens);
+  s.sigs.resize(tokens);
+  s.token_index.resize(tokens);
+  s.feature_end.resize(tokens);
+  s.features.clear();
+  for (size_t t = 0; t < tokens; ++t) {
+    s.word_hash[t] = WordHash(n, t);
+    s.token_index[t] = kNone;
+    if (token_count_) {
+      const uint64_t sig = TokenSignature(n, t, s.word_hash[t]);
+      s.sigs[t] = sig;
+      __builtin_prefetch(&token_table_[sig & token_mask_]);
+    }
+  }
+  for (size_t t = 0; t < tokens; ++t) {
+    const TokenSlot* cached = token_count_ ? FindToken(s.sigs[t]) : nullptr;
+    if (cached) {
+      const uint32_t tok = cached->index;
+      s.token_index[t] = tok;
+      if (dense_mode_) {
+        const char* row = reinterpret_cast<const char*>(&token_rows_[static_cast<size_t>(tok) * 2 * intents]);
+        for (size_t b = 0; b < 2 * intents * sizeof(float); b += 64) __builtin_prefetch(row + b);
+      } else {
+        __builtin_prefetch(&token_post_[token_post_begin_[tok]]);
+      }
+    } else {
+      const size_t before = s.features.size();
+      ExtractTokenFeatures(n, t, options_.features, &s.features);
+      for (size_t f = before; f < s.features.size(); ++f) __builtin_prefetch(&table_[s.features[f].hash & table_mask_]);
+    }
+    if (options_.features.bigram > 0 && t + 1 < tokens) {
+      const Feature b = BigramFeature(s.word_hash[t], s.word_hash[t + 1], options_.features);
+      s.features.push_back(b);
+      __builtin_prefetch(&table_[b.hash & table_mask_]);
+    }
+    s.feature_end[t] = static_cast<uint32_t>(s.features.size());
+  }
+  s.slots.resize(s.features.size());
+  for (size_t f = 0; f < s.features.size(); ++f) {
+    const Slot* slot = Find(s.features[f].hash);
+    s.slots[f] = slot ? static_cast<uint32_t>(slot - table_.data()) : kNone;
+    if (!slot) continue;
+    if (slot->row != kNone) {
+      if (dense_mode_) {
+        const char* row = reinterpret_cast<const char*>(&dense_[static_cast<size_t>(slot->row) * intents]);
+        for (size_t b = 0; b < intents * sizeof(float); b += 64) __builtin_prefetch(row + b);
+      }
+    } else {
+      __builtin_prefetch(&post_intent_[begin_[slot->id]]);
+      __builtin_prefetch(&post_weight_[begin_[slot->id]]);
+    }
+  }
   // One feature: its weights over the intents it has.
-  auto add = [&](uint64_t hash, float w) {
+  auto add = [&](uint32_t at, float w) {
     total += w;
-    const Slot* slot = Find(hash);
-    if (!slot) return;
+    if (at == kNone) return;
+    const Slot* slot = &table_[at];
     const uint32_t id = slot->id;
     known += w;
     if (slot->row != kNone && !dense_mode_) {
@@ -647,30 +768,33 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
       }
     }
   };
-  const size_t tokens = n.tokens.size();
-  uint64_t next_word = tokens ? WordHash(n, 0) : 0;
+  size_t f = 0;
   for (size_t t = 0; t < tokens; ++t) {
-    const uint64_t word = next_word;
-    if (t + 1 < tokens) next_word = WordHash(n, t + 1);
     // A known word: its own features in one cached row.
-    const TokenSlot* cached = token_count_ ? FindToken(TokenSignature(n, t, word)) : nullptr;
-    if (cached) {
-      const uint32_t tok = cached->index;
-      const float* __restrict row = &token_rows_[static_cast<size_t>(tok) * intents];
-      const float* __restrict row_seen = &token_seen_[static_cast<size_t>(tok) * intents];
+    if (s.token_index[t] != kNone && dense_mode_) {
+      const uint32_t tok = s.token_index[t];
+      const float* __restrict row = &token_rows_[static_cast<size_t>(tok) * 2 * intents];
+      const float* __restrict row_seen = row + intents;
       for (uint32_t i = 0; i < intents; ++i) acc[i] += row[i];
       for (uint32_t i = 0; i < intents; ++i) seen[i] += row_seen[i];
       total += token_total_[tok];
-      known += token_known_[tok];
-    } else {
-      s.features.clear();
-      ExtractTokenFeatures(n, t, options_.features, &s.features);
-      for (const Feature& f : s.features) add(f.hash, f.weight);
+      known += token_total_[tok];
+    } else if (s.token_index[t] != kNone) {
+      const uint32_t tok = s.token_index[t];
+      for (uint32_t p = token_post_begin_[tok]; p < token_post_begin_[tok + 1]; ++p) {
+        const TokenPosting& e = token_post_[p];
+        if (!s.touched_flag[e.intent]) {
+          s.touched_flag[e.intent] = 1;
+          s.touched.push_back(e.intent);
+        }
+        acc[e.intent] += e.w;
+        seen[e.intent] += e.seen;
+      }
+      if (token_common_[tok] != kNone) s.token_commons.push_back(token_common_[tok]);
+      total += token_total_[tok];
+      known += token_total_[tok];
     }
-    if (options_.features.bigram > 0 && t + 1 < tokens) {
-      const Feature b = BigramFeature(word, next_word, options_.features);
-      add(b.hash, b.weight);
-    }
+    for (; f < s.feature_end[t]; ++f) add(s.slots[f], s.features[f].weight);
   }
   const bool found = known > 0;
   if (!found) {
@@ -696,7 +820,16 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
                        [&](uint32_t a, uint32_t b) { return acc[a] != acc[b] ? acc[a] > acc[b] : a < b; });
       s.cands.resize(want);
     }
-    // Complete their scores with the common features.
+    // Complete their scores with the common features: the cached tokens'
+    // rows, then the other common features one by one.
+    for (uint32_t row : s.token_commons) {
+      const uint8_t* __restrict r = &token_common_q_[static_cast<size_t>(row) * 2 * intents];
+      const float ws = token_common_scale_[row].w, ss = token_common_scale_[row].seen;
+      for (uint32_t c : s.cands) {
+        acc[c] += ws * static_cast<float>(static_cast<int8_t>(r[2 * c]));
+        seen[c] += ss * static_cast<float>(r[2 * c + 1]);
+      }
+    }
     for (const auto& [row, w] : s.commons) {
       const int8_t* __restrict r = &dense_q_[static_cast<size_t>(row) * intents];
       const float ws = w * row_scale_[row];

@@ -58,6 +58,10 @@ struct ExampleMatcherOptions {
   // most frequent training words' own features, so a known word costs one
   // row add instead of one per character n-gram.
   size_t token_cache_bytes = 24u << 20;
+  // The same for large packs: a token's common features summed into one
+  // row of 8-bit values, so completing a candidate costs one read per word
+  // instead of one per common feature.
+  size_t candidate_token_cache_bytes = 8u << 20;
 };
 
 class ExampleMatcher {
@@ -182,15 +186,33 @@ class ExampleMatcher {
   std::vector<float> tok_w_;
   std::vector<PendingToken> pending_tokens_;
   std::unordered_map<uint64_t, size_t> pending_token_index_;
-  std::vector<TokenSlot> token_table_;
+  HugeVector<TokenSlot> token_table_;
   uint64_t token_mask_ = 0;
   size_t token_count_ = 0;
-  std::vector<float> token_rows_;   // tokens × intents
-  std::vector<float> token_seen_;   // tokens × intents: weight of the features each intent has seen
-  std::vector<float> token_total_;  // all the token's feature weight
-  std::vector<float> token_known_;  // the part the model knows
-  std::vector<uint32_t> token_items_begin_;
-  std::vector<Entry> token_items_;  // the known features, for coverage
+  std::vector<float> token_total_;  // all the token's feature weight (all of it known)
+  // Dense mode: tokens × (2 × intents): a token's summed weights, then the
+  // weight of its features each intent has seen, side by side so one
+  // prefetch run covers both.
+  HugeVector<float> token_rows_;
+  // Candidate mode: the token's rare features merged into one list (one walk
+  // instead of one per feature), and its common features summed into one
+  // row, read for the candidates only: a token costs one row read per
+  // candidate instead of one per common feature (a word has a dozen).
+  struct TokenPosting {
+    uint32_t intent;
+    float w;     // summed weight
+    float seen;  // weight of the features the intent has seen
+  };
+  std::vector<uint32_t> token_post_begin_;
+  std::vector<TokenPosting> token_post_;
+  std::vector<uint32_t> token_common_;  // token → common row, or kNone
+  // Common rows: per intent an int8 weight and a uint8 seen weight, side by
+  // side (one cache line per candidate), with their scales.
+  HugeVector<uint8_t> token_common_q_;
+  struct RowScale {
+    float w, seen;
+  };
+  std::vector<RowScale> token_common_scale_;
 
   // Examples for explanations: intent and sorted word-feature hashes.
   std::vector<int32_t> example_intent_;
