@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pack/loader.h"
+#include "util/hash.h"
 #include "util/json_writer.h"
 
 namespace zari {
@@ -45,15 +46,9 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(pack::Pack pack, const Eng
 
 namespace {
 
-uint64_t Fnv(uint64_t h, std::string_view s) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  h ^= 0xFF;
-  h *= 1099511628211ull;
-  return h;
-}
+// The pack's identity: its name, version and intent ids, each closed by a
+// byte that cannot occur in UTF-8.
+uint64_t Fnv(uint64_t h, std::string_view s) { return hash::FnvByte(hash::Fnv(h, s), 0xFF); }
 
 }  // namespace
 
@@ -81,7 +76,7 @@ Status Engine::Build(const EngineOptions& options) {
   examples_.Reserve(example_count);
   example_refs_.reserve(example_count);
   text::Normalized n;
-  uint64_t fp = Fnv(1469598103934665603ull, pack_.name);
+  uint64_t fp = Fnv(hash::kFnvOffset, pack_.name);
   fp = Fnv(fp, pack_.version);
   for (size_t ii = 0; ii < pack_.intents.size(); ++ii) {
     const pack::Intent& in = pack_.intents[ii];

@@ -2,39 +2,19 @@
 
 #include <algorithm>
 
+#include "util/hash.h"
+
 namespace zari::match {
 namespace {
-
-constexpr uint64_t kFnvOffset = 1469598103934665603ull;
-constexpr uint64_t kFnvPrime = 1099511628211ull;
-
-inline uint64_t Mix(uint64_t h, std::string_view s) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= kFnvPrime;
-  }
-  return h;
-}
 
 enum Kind : uint8_t { kWord = 1, kStem = 2, kBigram = 3, kCharGram = 4 };
 
 }  // namespace
 
 uint64_t HashFeature(uint8_t kind, std::string_view a, std::string_view b) {
-  uint64_t h = kFnvOffset;
-  h ^= kind;
-  h *= kFnvPrime;
-  h = Mix(h, a);
-  if (!b.empty()) {
-    h ^= 0xFF;  // separator that cannot occur in UTF-8
-    h *= kFnvPrime;
-    h = Mix(h, b);
-  }
-  // Final avalanche so low bits are usable as a table index.
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  return h;
+  uint64_t h = hash::Fnv(hash::FnvByte(hash::kFnvOffset, kind), a);
+  if (!b.empty()) h = hash::Fnv(hash::FnvByte(h, 0xFF), b);  // 0xFF cannot occur in UTF-8
+  return hash::Avalanche(h);
 }
 
 void ExtractTokenFeatures(const text::Normalized& n, size_t i, const FeatureOptions& o, std::vector<Feature>* out) {

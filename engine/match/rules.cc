@@ -132,6 +132,17 @@ void RuleMatcher::IndexTemplates(const std::vector<int32_t>& rules, LangSets* ls
       if (list.empty() || list.back().first != r) list.emplace_back(r, g);
     }
   }
+  // Table sizes: a power of two, at most half full.
+  size_t word_needs = 0, prefix_needs = 0;
+  for (const auto& [need, list] : by_need) ++(need[0] == '*' ? prefix_needs : word_needs);
+  auto size_table = [](NeedIndex* index, size_t count) {
+    if (count == 0) return;
+    size_t cap = 16;
+    while (cap < count * 2) cap <<= 1;
+    index->slots.assign(cap, NeedIndex::Slot{0, 0, 0});
+  };
+  size_table(&ls->words, word_needs);
+  size_table(&ls->prefixes, prefix_needs);
   for (const auto& [need, list] : by_need) {
     const bool prefix = need[0] == '*';
     const uint32_t begin = static_cast<uint32_t>(ls->entries.size());
@@ -154,9 +165,18 @@ void RuleMatcher::IndexTemplates(const std::vector<int32_t>& rules, LangSets* ls
       }
       ls->entries.push_back(e);
     }
-    (prefix ? ls->prefixes : ls->words)[need.substr(1)] = {begin, static_cast<uint32_t>(ls->entries.size())};
-    if (prefix) ls->prefix_lengths.push_back(static_cast<uint32_t>(need.size() - 1));
+    const std::string_view token = std::string_view(need).substr(1);
+    if (!(prefix ? ls->prefixes : ls->words).Insert(pack::TokenHash(token), begin, static_cast<uint32_t>(ls->entries.size()))) {
+      // Two needs with one 64-bit hash: never seen, but then these templates
+      // are run on every message rather than missed.
+      for (const auto& [r, indexed] : list) unindexed->push_back(r);
+      ls->entries.resize(begin);
+      continue;
+    }
+    if (prefix) ls->prefix_lengths.push_back(static_cast<uint32_t>(token.size()));
   }
+  std::sort(unindexed->begin(), unindexed->end());
+  unindexed->erase(std::unique(unindexed->begin(), unindexed->end()), unindexed->end());
   std::sort(ls->prefix_lengths.begin(), ls->prefix_lengths.end());
   ls->prefix_lengths.erase(std::unique(ls->prefix_lengths.begin(), ls->prefix_lengths.end()), ls->prefix_lengths.end());
 }
@@ -180,6 +200,28 @@ Status RuleMatcher::Compile(Set* s, const std::vector<int32_t>& rules, const RE2
                                     " exceed RE2's memory budget; simplify them or raise the limit");
   }
   return Status::Ok();
+}
+
+bool RuleMatcher::NeedIndex::Insert(uint64_t hash, uint32_t begin, uint32_t end) {
+  const size_t mask = slots.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    Slot& s = slots[i];
+    if (s.begin == s.end) {
+      s = {hash, begin, end};
+      return true;
+    }
+    if (s.hash == hash) return false;
+  }
+}
+
+const RuleMatcher::NeedIndex::Slot* RuleMatcher::NeedIndex::Find(uint64_t hash) const {
+  if (slots.empty()) return nullptr;
+  const size_t mask = slots.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& s = slots[i];
+    if (s.begin == s.end) return nullptr;
+    if (s.hash == hash) return &s;
+  }
 }
 
 void RuleMatcher::Match(const text::Normalized& n, std::vector<RuleHit>* hits) const {
@@ -241,10 +283,10 @@ void RuleMatcher::MatchLang(const text::Normalized& n, const TokenHashes& tokens
   const uint64_t mask = tokens.mask;
   // Templates the message's tokens point to, in rule order; Span() runs each.
   candidates.clear();
-  auto take = [&](const NeedIndex& index, std::string_view token) {
-    auto it = index.find(token);
-    if (it == index.end()) return;
-    for (uint32_t i = it->second.first; i < it->second.second; ++i) {
+  auto take = [&](const NeedIndex& index, uint64_t hash) {
+    const NeedIndex::Slot* slot = index.Find(hash);
+    if (!slot) return;
+    for (uint32_t i = slot->begin; i < slot->end; ++i) {
       const IndexEntry& e = ls.entries[i];
       if ((e.masks[0] == 0 || (e.masks[0] & mask)) && (e.masks[1] == 0 || (e.masks[1] & mask))) {
         candidates.push_back(e.rule);
@@ -254,10 +296,15 @@ void RuleMatcher::MatchLang(const text::Normalized& n, const TokenHashes& tokens
   const bool indexed = !ls.entries.empty();  // a pack of examples only has none
   for (size_t i = 0; indexed && i < n.tokens.size(); ++i) {
     const std::string_view key = n.KeyOf(n.tokens[i]);
-    if (!ls.words.empty()) take(ls.words, key);
+    if (!ls.words.empty()) take(ls.words, tokens.hashes[i]);
+    // Every indexed beginning of the token, hashed in one pass.
+    uint64_t h = hash::kFnvOffset;
+    size_t hashed = 0;
     for (uint32_t len : ls.prefix_lengths) {
       if (len > key.size()) break;
-      take(ls.prefixes, key.substr(0, len));
+      h = hash::Fnv(h, key.substr(hashed, len - hashed));
+      hashed = len;
+      take(ls.prefixes, hash::Avalanche(h));
     }
   }
   std::sort(candidates.begin(), candidates.end());

@@ -111,7 +111,21 @@ class RuleMatcher {
     int32_t rule;
     uint64_t masks[2];
   };
-  using NeedIndex = std::unordered_map<std::string, std::pair<uint32_t, uint32_t>, StringHash, std::equal_to<>>;
+  // Need token's hash (pack::TokenHash) → its range of `entries`; open
+  // addressing, no strings: a hash collision can only add candidates, which
+  // NeedsHold then rejects.
+  struct NeedIndex {
+    struct Slot {
+      uint64_t hash;
+      uint32_t begin, end;  // begin == end: empty
+    };
+    std::vector<Slot> slots;
+    // Returns false when `hash` is already there (the caller then leaves the
+    // need's templates unindexed).
+    bool Insert(uint64_t hash, uint32_t begin, uint32_t end);
+    const Slot* Find(uint64_t hash) const;  // nullptr when absent
+    bool empty() const { return slots.empty(); }
+  };
   struct LangSets {
     NeedIndex words;     // templates needing a whole token
     NeedIndex prefixes;  // templates needing a token's beginning

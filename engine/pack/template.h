@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "text/lang.h"
+#include "util/hash.h"
 #include "util/status.h"
 
 namespace zari::pack {
@@ -37,7 +38,10 @@ struct TokenNeed {
 
 // The hash of a key token that TokenNeed::hash holds (the rule matcher
 // hashes a message's tokens with it too).
-inline uint64_t TokenHash(std::string_view token) { return std::hash<std::string_view>()(token); }
+// Hashing a token's prefixes incrementally (hash::Fnv, then Avalanche)
+// gives the TokenHash of each prefix: the rule matcher looks up every
+// beginning of a word in one pass.
+inline uint64_t TokenHash(std::string_view token) { return hash::Of(token); }
 
 struct CompiledTemplate {
   std::string regex;            // RE2 syntax over Normalized::key
