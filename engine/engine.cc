@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "pack/loader.h"
 #include "util/hash.h"
 #include "util/json_writer.h"
@@ -41,6 +45,12 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(pack::Pack pack, const Eng
   e->pack_ = std::move(pack);
   Status s = e->Build(options);
   if (!s.ok()) return s;
+#if defined(__GLIBC__)
+  // Building freed tens of megabytes of temporary tables (YAML nodes,
+  // training buffers): give them back to the system now, not at some later
+  // free, so a loaded engine's RSS is its own size.
+  malloc_trim(0);
+#endif
   return std::shared_ptr<const Engine>(std::move(e));
 }
 

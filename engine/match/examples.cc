@@ -222,12 +222,9 @@ void ExampleMatcher::Finish(size_t intents) {
   // an unseen pair scores 0, and each known feature adds the intent's base.
   const double alpha = options_.alpha;
   const double vocab = static_cast<double>(nf);
-  Csr nb;
-  nb.begin = counts.begin;
-  nb.intent = counts.intent;
-  nb.value.resize(counts.value.size());
+  counts.nb.resize(counts.value.size());
   for (size_t k = 0; k < counts.value.size(); ++k) {
-    nb.value[k] = static_cast<float>(std::log((counts.value[k] + alpha) / alpha));
+    counts.nb[k] = static_cast<float>(std::log((counts.value[k] + alpha) / alpha));
   }
   double total_docs = 0;
   for (double d : docs) total_docs += d;
@@ -239,8 +236,8 @@ void ExampleMatcher::Finish(size_t intents) {
     prior_[c] = static_cast<float>(options_.prior_weight *
                                    std::log((docs[c] + 1.0) / (total_docs + static_cast<double>(intents))));
   }
-  BuildLayout(nb, counts);
-  if (options_.refine_epochs > 0 && intents > 1) Refine(nb, counts, mass);
+  BuildLayout(counts);
+  if (options_.refine_epochs > 0 && intents > 1) Refine(counts, mass);
   std::vector<uint32_t>().swap(ex_ids_);
   std::vector<uint8_t>().swap(ex_wk_);
   std::vector<uint32_t>().swap(ex_begin_);
@@ -395,8 +392,8 @@ const float* ExampleMatcher::Csr::Find(uint32_t f, uint32_t want) const {
   return it != e && *it == want ? &value[static_cast<size_t>(it - intent.data())] : nullptr;
 }
 
-void ExampleMatcher::BuildLayout(const Csr& nb, const Csr& counts) {
-  const uint32_t nf = static_cast<uint32_t>(nb.begin.size() - 1);
+void ExampleMatcher::BuildLayout(const Csr& counts) {
+  const uint32_t nf = static_cast<uint32_t>(counts.begin.size() - 1);
   // Scoring every intent, a row pays off for features an eighth of the
   // intents share; scoring candidates, rows are only read for the candidates,
   // so features shared by a thirty-second of them get one too.
@@ -409,13 +406,13 @@ void ExampleMatcher::BuildLayout(const Csr& nb, const Csr& counts) {
   // within the memory budget; the rest keep their (long) sparse lists.
   std::vector<uint32_t> common;
   for (uint32_t f = 0; f < nf; ++f) {
-    if (nb.Size(f) >= min_dense) common.push_back(f);
+    if (counts.Size(f) >= min_dense) common.push_back(f);
   }
   if (!dense_mode_) {
     const size_t row_bytes = static_cast<size_t>(intents_) * sizeof(float) + words_per_row_ * 8;
     const size_t max_rows = row_bytes ? options_.dense_budget_bytes / row_bytes : 0;
     if (common.size() > max_rows) {
-      std::stable_sort(common.begin(), common.end(), [&](uint32_t a, uint32_t b) { return nb.Size(a) > nb.Size(b); });
+      std::stable_sort(common.begin(), common.end(), [&](uint32_t a, uint32_t b) { return counts.Size(a) > counts.Size(b); });
       common.resize(max_rows);
       std::sort(common.begin(), common.end());
     }
@@ -427,7 +424,7 @@ void ExampleMatcher::BuildLayout(const Csr& nb, const Csr& counts) {
     if (row_[f] == kNone) continue;
     float* row = &dense_[static_cast<size_t>(row_[f]) * intents_];
     uint64_t* present = &dense_present_[static_cast<size_t>(row_[f]) * words_per_row_];
-    for (uint32_t k = nb.begin[f]; k < nb.begin[f + 1]; ++k) row[nb.intent[k]] = nb.value[k];
+    for (uint32_t k = counts.begin[f]; k < counts.begin[f + 1]; ++k) row[counts.intent[k]] = counts.nb[k];
     for (uint32_t k = counts.begin[f]; k < counts.begin[f + 1]; ++k) {
       present[counts.intent[k] / 64] |= 1ull << (counts.intent[k] % 64);
     }
@@ -435,17 +432,16 @@ void ExampleMatcher::BuildLayout(const Csr& nb, const Csr& counts) {
   for (Slot& slot : table_) {
     if (slot.id != kNone) slot.row = row_[slot.id];
   }
-  BuildSparse(nb, counts, nullptr, 1.0f);
+  BuildSparse(counts, nullptr, 1.0f);
 }
 
-void ExampleMatcher::BuildSparse(const Csr& nb, const Csr& counts, const std::vector<std::vector<Delta>>* deltas,
-                                 float c) {
-  const uint32_t nf = static_cast<uint32_t>(nb.begin.size() - 1);
+void ExampleMatcher::BuildSparse(const Csr& counts, const std::vector<std::vector<Delta>>* deltas, float c) {
+  const uint32_t nf = static_cast<uint32_t>(counts.begin.size() - 1);
   begin_.assign(nf + 1, 0);
   post_intent_.clear();
   post_weight_.clear();
-  post_intent_.reserve(nb.intent.size());
-  post_weight_.reserve(nb.intent.size());
+  post_intent_.reserve(counts.intent.size());
+  post_weight_.reserve(counts.intent.size());
   thread_local std::vector<std::pair<uint32_t, float>> extra;
   for (uint32_t f = 0; f < nf; ++f) {
     begin_[f] = static_cast<uint32_t>(post_intent_.size());
@@ -460,16 +456,16 @@ void ExampleMatcher::BuildSparse(const Csr& nb, const Csr& counts, const std::ve
       std::sort(extra.begin(), extra.end());
     }
     size_t x = 0;
-    for (uint32_t k = nb.begin[f]; k < nb.begin[f + 1]; ++k) {
-      const uint32_t intent = nb.intent[k];
+    for (uint32_t k = counts.begin[f]; k < counts.begin[f + 1]; ++k) {
+      const uint32_t intent = counts.intent[k];
       while (x < extra.size() && extra[x].first < intent) {
         post_intent_.push_back(extra[x].first);  // seen by no example of the intent
         post_weight_.push_back(extra[x].second);
         ++x;
       }
-      float v = nb.value[k];
+      float v = counts.nb[k];
       if (x < extra.size() && extra[x].first == intent) v += extra[x++].second;
-      post_intent_.push_back(intent | (counts.Find(f, intent) ? kPresent : 0));
+      post_intent_.push_back(intent | kPresent);  // every counted pair was seen
       post_weight_.push_back(v);
     }
     for (; x < extra.size(); ++x) {
@@ -492,7 +488,7 @@ bool ExampleMatcher::Present(uint32_t id, uint32_t intent) const {
   return it != e && (*it & ~kPresent) == intent && (*it & kPresent) != 0;
 }
 
-void ExampleMatcher::Refine(const Csr& nb, const Csr& counts, const std::vector<double>& mass) {
+void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass) {
   const uint32_t intents = intents_;
   const double alpha = options_.alpha;
   const double vocab = static_cast<double>(feature_hash_.size());
@@ -549,23 +545,35 @@ void ExampleMatcher::Refine(const Csr& nb, const Csr& counts, const std::vector<
   const size_t n_ex = ex_begin_.size() - 1;
   std::vector<int16_t> loo(ex_ids_.size(), 0);  // w * (weight without - weight with)
   std::vector<float> own_mass(n_ex, 0.0f), known_mass(n_ex, 0.0f);
-  for (size_t e = 0; e < n_ex; ++e) {
-    const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
-    for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
-      const uint32_t id = ex_ids_[k];
-      const float w = weight_values_[ex_wk_[k]];
-      own_mass[e] += w;
-      if (counts.Size(id) == 1 && counts.intent[counts.begin[id]] == gold &&
-          counts.value[counts.begin[id]] <= w + 1e-6f) {
-        ex_wk_[k] |= kOwn;
-        continue;
-      }
-      known_mass[e] += w;
-      if (const float* g = counts.Find(id, gold)) {
-        const double full = std::log((*g + alpha) / alpha);
-        const double without = std::log((std::max(0.0, static_cast<double>(*g) - w) + alpha) / alpha);
-        const double q = std::clamp(w * (without - full) * kLooScale, -32767.0, 32767.0);
-        loo[k] = static_cast<int16_t>(std::lround(q));
+  {
+    // Examples come intent by intent, so each feature's (sorted) intent list
+    // is walked forward with a cursor; a binary search when they do not.
+    std::vector<uint32_t> cursor(counts.begin.begin(), counts.begin.end() - 1);
+    auto find = [&](uint32_t id, uint32_t gold) -> const float* {
+      const uint32_t end = counts.begin[id + 1];
+      uint32_t& at = cursor[id];
+      if (at > counts.begin[id] && counts.intent[at - 1] >= gold) return counts.Find(id, gold);
+      while (at < end && counts.intent[at] < gold) ++at;
+      return at < end && counts.intent[at] == gold ? &counts.value[at] : nullptr;
+    };
+    for (size_t e = 0; e < n_ex; ++e) {
+      const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
+      for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
+        const uint32_t id = ex_ids_[k];
+        const float w = weight_values_[ex_wk_[k]];
+        own_mass[e] += w;
+        if (counts.Size(id) == 1 && counts.intent[counts.begin[id]] == gold &&
+            counts.value[counts.begin[id]] <= w + 1e-6f) {
+          ex_wk_[k] |= kOwn;
+          continue;
+        }
+        known_mass[e] += w;
+        if (const float* g = find(id, gold)) {
+          // log((g - w + a) / a) - log((g + a) / a), as one logarithm.
+          const double change = std::log((std::max(0.0, static_cast<double>(*g) - w) + alpha) / (*g + alpha));
+          const double q = std::clamp(w * change * kLooScale, -32767.0, 32767.0);
+          loo[k] = static_cast<int16_t>(q < 0 ? q - 0.5 : q + 0.5);  // rounded half away from zero
+        }
       }
     }
   }
@@ -619,6 +627,7 @@ void ExampleMatcher::Refine(const Csr& nb, const Csr& counts, const std::vector<
                            [&](uint32_t a, uint32_t b) { return acc[a] != acc[b] ? acc[a] > acc[b] : a < b; });
           cands.resize(want);
           if (std::find(cands.begin(), cands.end(), gold) == cands.end()) cands.push_back(gold);
+          std::sort(cands.begin(), cands.end());  // as in Score: rows read in address order
         }
         for (const auto& [row, w] : commons) {
           const float* __restrict r = &dense_[static_cast<size_t>(row) * intents];
@@ -656,7 +665,7 @@ void ExampleMatcher::Refine(const Csr& nb, const Csr& counts, const std::vector<
   // Average: dense rows in place; sparse features get NB plus their
   // averaged corrections.
   for (size_t k = 0; k < dense_.size(); ++k) dense_[k] -= dense_u[k] / c;
-  BuildSparse(nb, counts, &delta, c);
+  BuildSparse(counts, &delta, c);
   for (uint32_t i = 0; i < intents; ++i) bias_[i] = bias_w[i] - bias_u[i] / c;
 }
 
@@ -819,6 +828,9 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
       std::nth_element(s.cands.begin(), s.cands.begin() + static_cast<std::ptrdiff_t>(want), s.cands.end(),
                        [&](uint32_t a, uint32_t b) { return acc[a] != acc[b] ? acc[a] > acc[b] : a < b; });
       s.cands.resize(want);
+      // In intent order, so candidates that share a cache line of a row
+      // read it once, one after the other.
+      std::sort(s.cands.begin(), s.cands.end());
     }
     // Complete their scores with the common features: the cached tokens'
     // rows, then the other common features one by one.
