@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "util/batch_pool.h"
+
 namespace zari::match {
 namespace {
 
@@ -495,9 +497,6 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass) 
   // Sparse features' corrections (dense rows are trained in place).
   std::vector<std::vector<Delta>> delta(feature_hash_.size());
   std::vector<float> bias_w(intents, 0.0f), bias_u(intents, 0.0f);
-  std::vector<float> acc(intents, 0.0f);
-  std::vector<uint8_t> touched_flag(intents, 0);
-  std::vector<uint32_t> touched;
   // A fixed interleaving (multiplicative hash of the index) so intents mix.
   std::vector<uint32_t> order(ex_begin_.size() - 1);
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -528,12 +527,6 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass) 
     }
     delta[fid].push_back({intent, amount, c * amount});
   };
-  auto touch = [&](uint32_t i) {
-    if (!touched_flag[i]) {
-      touched_flag[i] = 1;
-      touched.push_back(i);
-    }
-  };
   // Leave-one-out terms, computed once and stored beside the flat example
   // features: how the gold intent's weight for each feature changes without
   // this example, and features only it has (unknown when it is left out).
@@ -544,7 +537,7 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass) 
   constexpr uint8_t kOwn = 0x80;
   const size_t n_ex = ex_begin_.size() - 1;
   std::vector<int16_t> loo(ex_ids_.size(), 0);  // w * (weight without - weight with)
-  std::vector<float> own_mass(n_ex, 0.0f), known_mass(n_ex, 0.0f);
+  std::vector<float> known_mass(n_ex, 0.0f), gold_base(n_ex, 0.0f);
   {
     // Examples come intent by intent, so each feature's (sorted) intent list
     // is walked forward with a cursor; a binary search when they do not.
@@ -558,10 +551,11 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass) 
     };
     for (size_t e = 0; e < n_ex; ++e) {
       const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
+      double own_mass = 0;
       for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
         const uint32_t id = ex_ids_[k];
         const float w = weight_values_[ex_wk_[k]];
-        own_mass[e] += w;
+        own_mass += w;
         if (counts.Size(id) == 1 && counts.intent[counts.begin[id]] == gold &&
             counts.value[counts.begin[id]] <= w + 1e-6f) {
           ex_wk_[k] |= kOwn;
@@ -575,91 +569,132 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass) 
           loo[k] = static_cast<int16_t>(q < 0 ? q - 0.5 : q + 0.5);  // rounded half away from zero
         }
       }
+      // The gold intent's NB base without this example's mass.
+      gold_base[e] = static_cast<float>(std::log(alpha / (std::max(0.0, mass[gold] - own_mass) + alpha * vocab)));
     }
   }
-  std::vector<std::pair<uint32_t, float>> commons;  // candidate mode: dense rows to add
-  std::vector<uint32_t> cands;
+
+  // Scoring an example against the current weights: the best wrong intent,
+  // and whether it comes within the margin of the right one.
+  struct Scratch {
+    std::vector<float> acc;
+    std::vector<uint8_t> touched_flag;
+    std::vector<uint32_t> touched, cands;
+    std::vector<std::pair<uint32_t, float>> commons;  // candidate mode: dense rows to add
+  };
+  struct Verdict {
+    uint32_t best_wrong = kNone;
+    bool update = false;
+  };
   const size_t want = std::max<size_t>(options_.candidates, 2);
-  for (int epoch = 0; epoch < options_.refine_epochs; ++epoch) {
-    for (uint32_t e : order) {
-      const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
-      touched.clear();
-      commons.clear();
-      if (dense_mode_) {
+  auto judge = [&](uint32_t e, Scratch& r) {
+    const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
+    float* __restrict acc = r.acc.data();
+    auto touch = [&](uint32_t i) {
+      if (!r.touched_flag[i]) {
+        r.touched_flag[i] = 1;
+        r.touched.push_back(i);
+      }
+    };
+    r.touched.clear();
+    r.commons.clear();
+    if (dense_mode_) {
+      for (uint32_t i = 0; i < intents; ++i) touch(i);
+    }
+    touch(gold);
+    for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
+      if (ex_wk_[k] & kOwn) continue;
+      const uint32_t id = ex_ids_[k];
+      const float w = weight_values_[ex_wk_[k]];
+      if (row_[id] != kNone && !dense_mode_) {
+        r.commons.emplace_back(row_[id], w);
+      } else if (row_[id] != kNone) {
+        const float* __restrict row = &dense_[static_cast<size_t>(row_[id]) * intents];
+        for (uint32_t i = 0; i < intents; ++i) acc[i] += w * row[i];
+      } else {
+        for (uint32_t p = begin_[id]; p < begin_[id + 1]; ++p) {
+          const uint32_t i = post_intent_[p] & ~kPresent;
+          touch(i);
+          acc[i] += w * post_weight_[p];
+        }
+      }
+      acc[gold] += static_cast<float>(loo[k]) / kLooScale;
+      for (const Delta& d : delta[id]) {
+        touch(d.intent);
+        acc[d.intent] += w * d.w;
+      }
+    }
+    // Large packs: the candidates as Score picks them, plus the right
+    // intent, completed with the common features.
+    if (!dense_mode_) {
+      const bool no_rare = r.touched.size() == 1;
+      if (no_rare) {
         for (uint32_t i = 0; i < intents; ++i) touch(i);
       }
-      touch(gold);
-      const float known = known_mass[e];
-      for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
-        if (ex_wk_[k] & kOwn) continue;
-        const uint32_t id = ex_ids_[k];
-        const float w = weight_values_[ex_wk_[k]];
-        if (row_[id] != kNone && !dense_mode_) {
-          commons.emplace_back(row_[id], w);
-        } else if (row_[id] != kNone) {
-          const float* __restrict row = &dense_[static_cast<size_t>(row_[id]) * intents];
-          float* __restrict a = acc.data();
-          for (uint32_t i = 0; i < intents; ++i) a[i] += w * row[i];
-        } else {
-          for (uint32_t p = begin_[id]; p < begin_[id + 1]; ++p) {
-            const uint32_t i = post_intent_[p] & ~kPresent;
-            touch(i);
-            acc[i] += w * post_weight_[p];
+      r.cands.assign(r.touched.begin(), r.touched.end());
+      if (!no_rare && r.cands.size() > want) {
+        std::nth_element(r.cands.begin(), r.cands.begin() + static_cast<std::ptrdiff_t>(want), r.cands.end(),
+                         [&](uint32_t a, uint32_t b) { return acc[a] != acc[b] ? acc[a] > acc[b] : a < b; });
+        r.cands.resize(want);
+        if (std::find(r.cands.begin(), r.cands.end(), gold) == r.cands.end()) r.cands.push_back(gold);
+        std::sort(r.cands.begin(), r.cands.end());  // as in Score: rows read in address order
+      }
+      for (const auto& [row, w] : r.commons) {
+        const float* __restrict rw = &dense_[static_cast<size_t>(row) * intents];
+        for (uint32_t i : r.cands) acc[i] += w * rw[i];
+      }
+    }
+    const std::vector<uint32_t>& scan = dense_mode_ ? r.touched : r.cands;
+    const float known = known_mass[e];
+    Verdict v;
+    float best_wrong_score = -1e30f, gold_score = 0;
+    for (uint32_t i : scan) {
+      const float score = prior_[i] + known * (i == gold ? gold_base[e] : base_[i]) + acc[i] + bias_w[i];
+      if (i == gold) gold_score = score;
+      else if (score > best_wrong_score) best_wrong_score = score, v.best_wrong = i;
+    }
+    for (uint32_t i : r.touched) {
+      acc[i] = 0;
+      r.touched_flag[i] = 0;
+    }
+    v.update = v.best_wrong != kNone && gold_score - best_wrong_score < options_.refine_margin;
+    return v;
+  };
+
+  // Mini-batches: the examples of a batch are scored in parallel against
+  // the weights as they were at its start, then their updates are applied
+  // in order. The batch size depends on the pack alone, so the model is the
+  // same on any number of threads; within a batch an example does not see
+  // the others' updates.
+  BatchPool pool(options_.build_threads);
+  std::vector<Scratch> scratch(pool.size());
+  for (Scratch& r : scratch) {
+    r.acc.assign(intents, 0.0f);
+    r.touched_flag.assign(intents, 0);
+  }
+  const size_t batch = options_.refine_batch ? options_.refine_batch : n_ex < 16384 ? 1 : 64;
+  std::vector<Verdict> verdicts(batch);
+  for (int epoch = 0; epoch < options_.refine_epochs; ++epoch) {
+    for (size_t b0 = 0; b0 < order.size(); b0 += batch) {
+      const size_t n = std::min(batch, order.size() - b0);
+      pool.Run(n, [&](size_t j, unsigned worker) { verdicts[j] = judge(order[b0 + j], scratch[worker]); });
+      for (size_t j = 0; j < n; ++j) {
+        const uint32_t e = order[b0 + j];
+        const Verdict& v = verdicts[j];
+        if (v.update) {
+          const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
+          for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
+            const float w = weight_values_[ex_wk_[k] & ~kOwn];
+            update(ex_ids_[k], gold, rate * w);
+            update(ex_ids_[k], v.best_wrong, -rate * w);
           }
+          bias_w[gold] += rate;
+          bias_u[gold] += c * rate;
+          bias_w[v.best_wrong] -= rate;
+          bias_u[v.best_wrong] -= c * rate;
         }
-        acc[gold] += static_cast<float>(loo[k]) / kLooScale;
-        for (const Delta& d : delta[id]) {
-          touch(d.intent);
-          acc[d.intent] += w * d.w;
-        }
+        c += 1;
       }
-      // Large packs: the candidates (as Score picks them, plus the right
-      // intent), completed with the common features.
-      const std::vector<uint32_t>* scan = &touched;
-      if (!dense_mode_) {
-        const bool no_rare = touched.size() == 1;
-        if (no_rare) {
-          for (uint32_t i = 0; i < intents; ++i) touch(i);
-        }
-        cands.assign(touched.begin(), touched.end());
-        if (!no_rare && cands.size() > want) {
-          std::nth_element(cands.begin(), cands.begin() + static_cast<std::ptrdiff_t>(want), cands.end(),
-                           [&](uint32_t a, uint32_t b) { return acc[a] != acc[b] ? acc[a] > acc[b] : a < b; });
-          cands.resize(want);
-          if (std::find(cands.begin(), cands.end(), gold) == cands.end()) cands.push_back(gold);
-          std::sort(cands.begin(), cands.end());  // as in Score: rows read in address order
-        }
-        for (const auto& [row, w] : commons) {
-          const float* __restrict r = &dense_[static_cast<size_t>(row) * intents];
-          for (uint32_t i : cands) acc[i] += w * r[i];
-        }
-        scan = &cands;
-      }
-      const float gold_base =
-          static_cast<float>(std::log(alpha / (std::max(0.0, mass[gold] - own_mass[e]) + alpha * vocab)));
-      uint32_t best_wrong = kNone;
-      float best_wrong_score = -1e30f, gold_score = 0;
-      for (uint32_t i : *scan) {
-        const float score = prior_[i] + known * (i == gold ? gold_base : base_[i]) + acc[i] + bias_w[i];
-        if (i == gold) gold_score = score;
-        else if (score > best_wrong_score) best_wrong_score = score, best_wrong = i;
-      }
-      for (uint32_t i : touched) {
-        acc[i] = 0;
-        touched_flag[i] = 0;
-      }
-      if (best_wrong != kNone && gold_score - best_wrong_score < options_.refine_margin) {
-        for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
-          const float w = weight_values_[ex_wk_[k] & ~kOwn];
-          update(ex_ids_[k], gold, rate * w);
-          update(ex_ids_[k], best_wrong, -rate * w);
-        }
-        bias_w[gold] += rate;
-        bias_u[gold] += c * rate;
-        bias_w[best_wrong] -= rate;
-        bias_u[best_wrong] -= c * rate;
-      }
-      c += 1;
     }
   }
   // Average: dense rows in place; sparse features get NB plus their

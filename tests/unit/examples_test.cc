@@ -180,3 +180,31 @@ TEST_CASE("examples: unknown words give no candidates") {
     CHECK(Score(m, "").empty());
   }
 }
+
+TEST_CASE("examples: training gives the same model on one thread or several") {
+  for (ExampleMatcherOptions o : {ExampleMatcherOptions{}, Candidates()}) {
+    o.refine_batch = 8;  // several batches on this small set
+    o.build_threads = 1;
+    ExampleMatcher one = Train(o);
+    o.build_threads = 3;
+    ExampleMatcher three = Train(o);
+    for (const Example& e : Messages()) {
+      CAPTURE(e.text);
+      auto a = Score(one, e.text), b = Score(three, e.text);
+      REQUIRE(a.size() == b.size());
+      for (size_t i = 0; i < a.size(); ++i) {
+        CHECK(a[i].intent == b[i].intent);
+        CHECK(a[i].score == b[i].score);
+      }
+    }
+  }
+}
+
+TEST_CASE("examples: a batch of one trains example after example") {
+  // Batches only delay updates: with refine_batch 1 each example is scored
+  // with every earlier update applied, and the model still learns the set.
+  ExampleMatcherOptions o;
+  o.refine_batch = 1;
+  ExampleMatcher m = Train(o);
+  CHECK(Top1(m, Examples()) >= 0.95);
+}
