@@ -7,6 +7,7 @@
 #endif
 
 #include "pack/loader.h"
+#include "util/batch_pool.h"
 #include "util/hash.h"
 #include "util/json_writer.h"
 
@@ -85,7 +86,6 @@ Status Engine::Build(const EngineOptions& options) {
   }
   examples_.Reserve(example_count);
   example_refs_.reserve(example_count);
-  text::Normalized n;
   uint64_t fp = Fnv(hash::kFnvOffset, pack_.name);
   fp = Fnv(fp, pack_.version);
   for (size_t ii = 0; ii < pack_.intents.size(); ++ii) {
@@ -93,24 +93,40 @@ Status Engine::Build(const EngineOptions& options) {
     fp = Fnv(fp, in.id);
     for (int l = 1; l < text::kLangCount; ++l) {
       for (const pack::Text& ex : in.examples[static_cast<size_t>(l)]) {
-        // Pack texts are bounded by the pack limits, not by the message cap.
-        text::NormalizeOptions po;
-        po.forced = static_cast<Lang>(l);
-        po.allowed = pack_.LanguageSet();
-        po.max_code_points = options.limits.max_text_bytes;
-        text::Normalize(ex.text, po, &n);
-        const int32_t idx = static_cast<int32_t>(example_refs_.size());
         example_refs_.push_back({static_cast<int32_t>(ii), static_cast<Lang>(l), &ex});
-        rules_.AddExactExample(n.BareKey(), idx);
-        examples_.Add(n, static_cast<int32_t>(ii));
-        for (const text::Token& t : n.tokens) {
-          auto [it, fresh] = vocab_.emplace(std::string(n.KeyOf(t)), 0);
-          it->second |= text::LangBit(static_cast<Lang>(l));
-        }
       }
     }
   }
-  examples_.Finish(pack_.intents.size());
+  // Examples are normalized a chunk at a time on every build thread (the
+  // text layer is thread-safe and its output does not depend on the
+  // thread), then added in pack order, so the model is the same.
+  BatchPool pool(options.build_threads);
+  constexpr size_t kChunk = 512;
+  std::vector<text::Normalized> normalized(std::min(kChunk, example_refs_.size()));
+  for (size_t c0 = 0; c0 < example_refs_.size(); c0 += kChunk) {
+    const size_t count = std::min(kChunk, example_refs_.size() - c0);
+    pool.Run(count, [&](size_t j, unsigned) {
+      const ExampleRef& ref = example_refs_[c0 + j];
+      // Pack texts are bounded by the pack limits, not by the message cap.
+      text::NormalizeOptions po;
+      po.forced = ref.lang;
+      po.allowed = pack_.LanguageSet();
+      po.max_code_points = options.limits.max_text_bytes;
+      text::Normalize(ref.text->text, po, &normalized[j]);
+    });
+    for (size_t j = 0; j < count; ++j) {
+      const text::Normalized& n = normalized[j];
+      const ExampleRef& ref = example_refs_[c0 + j];
+      rules_.AddExactExample(n.BareKey(), static_cast<int32_t>(c0 + j));
+      examples_.Add(n, ref.intent);
+      for (const text::Token& t : n.tokens) {
+        auto [it, fresh] = vocab_.emplace(std::string(n.KeyOf(t)), 0);
+        it->second |= text::LangBit(ref.lang);
+      }
+    }
+  }
+  std::vector<text::Normalized>().swap(normalized);
+  examples_.Finish(pack_.intents.size(), &pool);
   fingerprint_ = fp;
   return Status::Ok();
 }

@@ -29,6 +29,10 @@ struct EngineOptions {
   match::RuleMatcher::Options rules;
   match::ExampleMatcherOptions examples;
   size_t max_message_code_points = 2048;  // longer messages are matched on their start
+  // Threads that build the engine (normalizing examples, training the
+  // example matcher); 0: one per CPU, at most 4. The engine built is the
+  // same for any number.
+  unsigned build_threads = 0;
 };
 
 // An example of the pack, for exact matches and explanations.

@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
     else if (k == "cands") o.examples.candidates = static_cast<uint32_t>(v);
     else if (k == "tokcache") o.examples.candidate_token_cache_bytes = static_cast<size_t>(v);
     else if (k == "batch") o.examples.refine_batch = static_cast<uint32_t>(v);
-    else if (k == "threads") o.examples.build_threads = static_cast<unsigned>(v);
+    else if (k == "threads") o.build_threads = static_cast<unsigned>(v);
     else if (k == "rare") o.examples.refine_rare_in_large_packs = v > 0;
     else if (k == "rowdiv") o.examples.candidate_row_divisor = static_cast<uint32_t>(v);
     else {

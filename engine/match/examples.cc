@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "util/batch_pool.h"
-
 namespace zari::match {
 namespace {
 
@@ -132,7 +130,7 @@ void ExampleMatcher::Add(const text::Normalized& n, int32_t intent) {
   example_words_.insert(example_words_.end(), words.begin(), words.end());
 }
 
-void ExampleMatcher::Finish(size_t intents) {
+void ExampleMatcher::Finish(size_t intents, BatchPool* pool) {
   intents_ = static_cast<uint32_t>(intents);
   dense_mode_ = intents_ <= options_.dense_max_intents;
   example_words_begin_.push_back(static_cast<uint32_t>(example_words_.size()));
@@ -239,7 +237,7 @@ void ExampleMatcher::Finish(size_t intents) {
                                    std::log((docs[c] + 1.0) / (total_docs + static_cast<double>(intents))));
   }
   BuildLayout(counts);
-  if (options_.refine_epochs > 0 && intents > 1) Refine(counts, mass);
+  if (options_.refine_epochs > 0 && intents > 1) Refine(counts, mass, pool);
   std::vector<uint32_t>().swap(ex_ids_);
   std::vector<uint8_t>().swap(ex_wk_);
   std::vector<uint32_t>().swap(ex_begin_);
@@ -490,7 +488,7 @@ bool ExampleMatcher::Present(uint32_t id, uint32_t intent) const {
   return it != e && (*it & ~kPresent) == intent && (*it & kPresent) != 0;
 }
 
-void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass) {
+void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, BatchPool* pool) {
   const uint32_t intents = intents_;
   const double alpha = options_.alpha;
   const double vocab = static_cast<double>(feature_hash_.size());
@@ -666,8 +664,9 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass) 
   // in order. The batch size depends on the pack alone, so the model is the
   // same on any number of threads; within a batch an example does not see
   // the others' updates.
-  BatchPool pool(options_.build_threads);
-  std::vector<Scratch> scratch(pool.size());
+  BatchPool alone(1);
+  if (!pool) pool = &alone;
+  std::vector<Scratch> scratch(pool->size());
   for (Scratch& r : scratch) {
     r.acc.assign(intents, 0.0f);
     r.touched_flag.assign(intents, 0);
@@ -677,7 +676,7 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass) 
   for (int epoch = 0; epoch < options_.refine_epochs; ++epoch) {
     for (size_t b0 = 0; b0 < order.size(); b0 += batch) {
       const size_t n = std::min(batch, order.size() - b0);
-      pool.Run(n, [&](size_t j, unsigned worker) { verdicts[j] = judge(order[b0 + j], scratch[worker]); });
+      pool->Run(n, [&](size_t j, unsigned worker) { verdicts[j] = judge(order[b0 + j], scratch[worker]); });
       for (size_t j = 0; j < n; ++j) {
         const uint32_t e = order[b0 + j];
         const Verdict& v = verdicts[j];

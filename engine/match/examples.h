@@ -27,6 +27,7 @@
 #include "match/candidate.h"
 #include "match/features.h"
 #include "text/normalize.h"
+#include "util/batch_pool.h"
 #include "util/huge_pages.h"
 
 namespace zari::match {
@@ -50,7 +51,6 @@ struct ExampleMatcherOptions {
   // 34,542 examples: top-1 0.8385 instead of 0.8396; 16 gave 0.8408, 256
   // 0.8382: the order of updates, not a trend).
   uint32_t refine_batch = 0;
-  unsigned build_threads = 0;   // 0: one per CPU, at most 4 (util/batch_pool.h)
   // Packs with at most this many intents score every intent (dense rows and a
   // per-token cache). Larger packs score candidates: the intents the
   // message's rarer features point to, best `candidates` of them, completed
@@ -90,8 +90,9 @@ class ExampleMatcher {
   void Reserve(size_t examples);
   // Adds one example (already normalized) of `intent`. Call before Finish().
   void Add(const text::Normalized& n, int32_t intent);
-  // Builds the model. `intents` = number of intents in the pack.
-  void Finish(size_t intents);
+  // Builds the model. `intents` = number of intents in the pack. With a
+  // pool, refinement also runs on its threads (same model either way).
+  void Finish(size_t intents, BatchPool* pool = nullptr);
 
   // Appends up to `k` candidates, best first, with calibrated scores.
   void Score(const text::Normalized& n, size_t k, std::vector<Candidate>* out) const;
@@ -134,7 +135,7 @@ class ExampleMatcher {
   void BuildLayout(const Csr& counts);
   // Fills the sparse weights: NB values plus averaged corrections (if any).
   void BuildSparse(const Csr& counts, const std::vector<std::vector<Delta>>* deltas, float c);
-  void Refine(const Csr& counts, const std::vector<double>& mass);
+  void Refine(const Csr& counts, const std::vector<double>& mass, BatchPool* pool);
   bool Present(uint32_t id, uint32_t intent) const;
 
   ExampleMatcherOptions options_;
