@@ -600,6 +600,19 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
       for (uint32_t i = 0; i < intents; ++i) touch(i);
     }
     touch(gold);
+    // The rows are scattered over megabytes: ask for all of them first, so
+    // their cache misses overlap (as in Score).
+    for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
+      const uint32_t id = ex_ids_[k];
+      if (row_[id] != kNone) {
+        if (!dense_mode_) continue;  // read for the candidates only
+        const char* row = reinterpret_cast<const char*>(&dense_[static_cast<size_t>(row_[id]) * intents]);
+        for (size_t b = 0; b < intents * sizeof(float); b += 64) __builtin_prefetch(row + b);
+      } else {
+        __builtin_prefetch(&post_intent_[begin_[id]]);
+        __builtin_prefetch(&post_weight_[begin_[id]]);
+      }
+    }
     for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
       if (ex_wk_[k] & kOwn) continue;
       const uint32_t id = ex_ids_[k];
