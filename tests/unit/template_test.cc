@@ -297,3 +297,16 @@ TEST_CASE("token programs stay linear on templates and messages built to explode
   CHECK(d.failed == 0);
   CHECK(d.matched == 5);  // all but the phones find their `b`
 }
+
+TEST_CASE("a template's program has a bounded size") {
+  // `*` is the densest syntax (three steps a byte): a template at the pack's
+  // text limit stays far below the bound, a much longer one is rejected.
+  auto within = CompileTemplate(std::string(4095, '*') + "a", Lang::kEn);
+  REQUIRE(within.ok());
+  CHECK(within->program.steps().size() < 12300);
+  std::string stars;
+  for (int i = 0; i < 22000; ++i) stars += "* ";
+  auto over = CompileTemplate(stars + "a", Lang::kEn);
+  REQUIRE_FALSE(over.ok());
+  CHECK(over.status().message().find("too long") != std::string::npos);
+}
