@@ -45,12 +45,9 @@ Status RuleMatcher::Build(const pack::Pack& pack, const Options& options) {
         if (r.slots.size() > kMaxSlots) {
           return Status(Code::kPack, t.pos.ToString() + ": template has more than 8 slots");
         }
-        r.re = std::make_unique<RE2>(compiled->regex, o);
-        if (!r.re->ok()) {
-          return Status(Code::kLimit, t.pos.ToString() + ": template '" + t.text + "' is too complex: " + r.re->error());
-        }
         key_rules[static_cast<size_t>(l)].push_back(static_cast<int32_t>(rules_.size()));
         r.needs = std::move(compiled->needs);
+        r.program = std::move(compiled->program);
         rules_.push_back(std::move(r));
       }
     }
@@ -88,20 +85,17 @@ Status RuleMatcher::Build(const pack::Pack& pack, const Options& options) {
   }
   for (int l = 1; l < text::kLangCount; ++l) {
     if (!(langs_ & text::LangBit(static_cast<Lang>(l)))) continue;
-    std::vector<int32_t> unindexed;
-    IndexTemplates(key_rules[static_cast<size_t>(l)], &sets_[static_cast<size_t>(l)], &unindexed);
-    indexed_ |= !sets_[static_cast<size_t>(l)].entries.empty();
-    Status s = Compile(&sets_[static_cast<size_t>(l)].key, unindexed, o, "templates", static_cast<Lang>(l));
-    if (!s.ok()) return s;
-    s = Compile(&sets_[static_cast<size_t>(l)].surface, surface_rules[static_cast<size_t>(l)], o, "regexes",
-                static_cast<Lang>(l));
+    LangSets& ls = sets_[static_cast<size_t>(l)];
+    IndexTemplates(key_rules[static_cast<size_t>(l)], &ls);
+    indexed_ |= !ls.entries.empty();
+    Status s = Compile(&ls.surface, surface_rules[static_cast<size_t>(l)], o, static_cast<Lang>(l));
     if (!s.ok()) return s;
   }
   return Status::Ok();
 }
 
-void RuleMatcher::IndexTemplates(const std::vector<int32_t>& rules, LangSets* ls,
-                                 std::vector<int32_t>* unindexed) const {
+void RuleMatcher::IndexTemplates(const std::vector<int32_t>& rules, LangSets* ls) const {
+  std::vector<int32_t>* unindexed = &ls->unindexed;
   // How many templates name each need: a template is indexed under the group
   // whose alternatives the fewest templates share, so common words ("my",
   // "how") point to few templates.
@@ -181,8 +175,7 @@ void RuleMatcher::IndexTemplates(const std::vector<int32_t>& rules, LangSets* ls
   ls->prefix_lengths.erase(std::unique(ls->prefix_lengths.begin(), ls->prefix_lengths.end()), ls->prefix_lengths.end());
 }
 
-Status RuleMatcher::Compile(Set* s, const std::vector<int32_t>& rules, const RE2::Options& o,
-                            const char* what, Lang lang) {
+Status RuleMatcher::Compile(Set* s, const std::vector<int32_t>& rules, const RE2::Options& o, Lang lang) {
   if (rules.empty()) return Status::Ok();
   RE2::Options so = o;
   so.set_never_capture(true);
@@ -196,7 +189,7 @@ Status RuleMatcher::Compile(Set* s, const std::vector<int32_t>& rules, const RE2
     s->rules.push_back(r);
   }
   if (!s->set->Compile()) {
-    return Status(Code::kLimit, std::string("the ") + what + " of language " + std::string(text::LangCode(lang)) +
+    return Status(Code::kLimit, "the regexes of language " + std::string(text::LangCode(lang)) +
                                     " exceed RE2's memory budget; simplify them or raise the limit");
   }
   return Status::Ok();
@@ -225,7 +218,7 @@ const RuleMatcher::NeedIndex::Slot* RuleMatcher::NeedIndex::Find(uint64_t hash) 
 }
 
 void RuleMatcher::Match(const text::Normalized& n, std::vector<RuleHit>* hits) const {
-  // The tokens' hashes, once for every language tried.
+  // The tokens' hashes and the key's tokens, once for every language tried.
   thread_local TokenHashes tokens;
   tokens.hashes.clear();
   tokens.mask = 0;
@@ -233,6 +226,7 @@ void RuleMatcher::Match(const text::Normalized& n, std::vector<RuleHit>* hits) c
     tokens.hashes.push_back(pack::TokenHash(n.KeyOf(n.tokens[i])));
     tokens.mask |= NeedBit(tokens.hashes.back());
   }
+  tokens.key.Split(n.key);
   const size_t before = hits->size();
   if (n.lang != Lang::kUnknown) MatchLang(n, tokens, n.lang, hits);
   if (hits->size() > before) return;
@@ -260,12 +254,13 @@ bool RuleMatcher::NeedsHold(const Rule& r, const text::Normalized& n, const Toke
   return true;
 }
 
-void RuleMatcher::AddHit(const text::Normalized& n, int32_t rule, std::vector<RuleHit>* hits) const {
+void RuleMatcher::AddHit(const text::Normalized& n, const pack::KeyTokens& key, int32_t rule,
+                         std::vector<RuleHit>* hits) const {
   const Rule& r = rules_[static_cast<size_t>(rule)];
   RuleHit hit;
   hit.rule = rule;
   hit.intent = r.intent;
-  if (!Span(n, r, &hit)) return;
+  if (!Span(n, key, r, &hit)) return;
   // Keep one hit per intent: the most specific rule (the first on a tie).
   auto it = std::find_if(hits->begin(), hits->end(), [&](const RuleHit& h) { return h.intent == r.intent; });
   if (it == hits->end()) {
@@ -310,8 +305,11 @@ void RuleMatcher::MatchLang(const text::Normalized& n, const TokenHashes& tokens
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   for (int32_t rule : candidates) {
-    if (NeedsHold(rules_[static_cast<size_t>(rule)], n, tokens)) AddHit(n, rule, hits);
+    if (NeedsHold(rules_[static_cast<size_t>(rule)], n, tokens)) AddHit(n, tokens.key, rule, hits);
   }
+  // Templates that need no word run on every message, after the indexed ones
+  // and in rule order (of an intent's equally specific hits the first wins).
+  for (int32_t rule : ls.unindexed) AddHit(n, tokens.key, rule, hits);
 
   auto run = [&](const Set& s, std::string_view text) {
     if (!s.set) return;
@@ -331,16 +329,24 @@ void RuleMatcher::MatchLang(const text::Normalized& n, const TokenHashes& tokens
       }
     }
     std::sort(matched.begin(), matched.end());
-    for (int m : matched) AddHit(n, s.rules[static_cast<size_t>(m)], hits);
+    for (int m : matched) AddHit(n, tokens.key, s.rules[static_cast<size_t>(m)], hits);
   };
-  run(ls.key, n.key);
   run(ls.surface, n.surface);
 }
 
-bool RuleMatcher::Span(const text::Normalized& n, const Rule& r, RuleHit* hit) const {
+bool RuleMatcher::Run(const Rule& r, std::string_view text, const pack::KeyTokens& key, std::string_view* groups,
+                      int ngroups) {
+  if (!r.is_regex) return r.program.Match(key, groups, ngroups);
+  re2::StringPiece pieces[kMaxSlots + 1];
+  if (!r.re->Match(text, 0, text.size(), RE2::UNANCHORED, pieces, ngroups)) return false;
+  for (int i = 0; i < ngroups; ++i) groups[i] = pieces[i];
+  return true;
+}
+
+bool RuleMatcher::Span(const text::Normalized& n, const pack::KeyTokens& key, const Rule& r, RuleHit* hit) const {
   std::string_view text = r.is_regex ? std::string_view(n.surface) : std::string_view(n.key);
-  re2::StringPiece m;
-  if (!r.re->Match(text, 0, text.size(), RE2::UNANCHORED, &m, 1)) return false;
+  std::string_view m;
+  if (!Run(r, text, key, &m, 1)) return false;
   size_t begin = static_cast<size_t>(m.data() - text.data());
   size_t end = begin + m.size();
   uint16_t tb = 0, te = 0;
@@ -362,11 +368,13 @@ void RuleMatcher::Slots(const text::Normalized& n, const RuleHit& hit, std::vect
   const Rule& r = rules_[static_cast<size_t>(hit.rule)];
   if (r.slots.empty()) return;
   std::string_view text = r.is_regex ? std::string_view(n.surface) : std::string_view(n.key);
-  re2::StringPiece groups[kMaxSlots + 1];
+  thread_local pack::KeyTokens key;
+  if (!r.is_regex) key.Split(n.key);
+  std::string_view groups[kMaxSlots + 1];
   const int ngroups = static_cast<int>(r.slots.size()) + 1;
-  if (!r.re->Match(text, 0, text.size(), RE2::UNANCHORED, groups, ngroups)) return;
+  if (!Run(r, text, key, groups, ngroups)) return;
   for (size_t i = 0; i < r.slots.size(); ++i) {
-    const re2::StringPiece& g = groups[i + 1];
+    const std::string_view g = groups[i + 1];
     if (g.data() == nullptr || r.slots[i].name.empty()) continue;
     std::string value;
     if (r.is_regex || r.slots[i].type != pack::SlotType::kText) {

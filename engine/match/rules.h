@@ -6,9 +6,11 @@
 // message runs only the templates its tokens point to. One RE2::Set over all
 // of a language's templates would cost time in proportion to the templates
 // (its DFA meets new states on almost every new message: thousands of
-// partially matched templates) and memory for its DFA cache. Templates with
-// no required word, and raw regexes, are matched in one RE2::Set each per
-// language; only their hits are re-run to find the matched span and slots.
+// partially matched templates) and memory for its DFA cache. A template is
+// run as its token program (pack::TokenProgram: the same result as its regex,
+// without an RE2 object and a cold DFA per template); templates with no
+// required word are run on every message. Raw regexes are matched in one
+// RE2::Set per language; only its hits are re-run for the span and slots.
 // Exact matches of an intent's examples and DTMF digits also count as rules.
 #ifndef ZARI_ENGINE_MATCH_RULES_H_
 #define ZARI_ENGINE_MATCH_RULES_H_
@@ -40,7 +42,8 @@ struct Rule {
   int specificity = 0;
   std::vector<pack::SlotSpec> slots;
   std::vector<std::vector<pack::TokenNeed>> needs;  // templates: see pack::CompiledTemplate
-  std::unique_ptr<RE2> re;  // for the span and captures of a hit
+  pack::TokenProgram program;  // templates
+  std::unique_ptr<RE2> re;     // regexes, for the span and captures of a hit
 };
 
 struct RuleHit {
@@ -64,7 +67,7 @@ using StringMap = std::unordered_map<std::string, int32_t, StringHash, std::equa
 class RuleMatcher {
  public:
   struct Options {
-    int64_t re2_max_mem = 256 << 20;  // per RE2::Set; Georgian is 3 bytes a letter
+    int64_t re2_max_mem = 256 << 20;  // per RE2::Set of raw regexes; Georgian is 3 bytes a letter
   };
 
   // Compiles every template and regex of the pack. Errors carry file:line:col.
@@ -93,10 +96,11 @@ class RuleMatcher {
  private:
   // A message's key tokens as the prefilter sees them: their hashes
   // (pack::TokenHash) and those hashes' bits in one mask (empty when the
-  // pack has no indexed templates).
+  // pack has no indexed templates); and the key as token programs see it.
   struct TokenHashes {
     std::vector<uint64_t> hashes;
     uint64_t mask = 0;
+    pack::KeyTokens key;
   };
   struct Set {
     std::unique_ptr<RE2::Set> set;
@@ -131,21 +135,24 @@ class RuleMatcher {
     NeedIndex prefixes;  // templates needing a token's beginning
     std::vector<uint32_t> prefix_lengths;  // bytes, ascending, distinct
     std::vector<IndexEntry> entries;       // grouped by need token
-    Set key;      // templates that need no word
+    std::vector<int32_t> unindexed;        // templates that need no word, ascending
     Set surface;  // raw regexes (own language and `any`)
   };
 
   // Indexes `rules` (templates of one language) by their rarest need; the
-  // ones that need no word go to *unindexed.
-  void IndexTemplates(const std::vector<int32_t>& rules, LangSets* ls, std::vector<int32_t>* unindexed) const;
+  // ones that need no word go to ls->unindexed.
+  void IndexTemplates(const std::vector<int32_t>& rules, LangSets* ls) const;
   // Whether the message has a token for every need of a template.
   static bool NeedsHold(const Rule& r, const text::Normalized& n, const TokenHashes& tokens);
-  Status Compile(Set* s, const std::vector<int32_t>& rules, const RE2::Options& o, const char* what,
-                 text::Lang lang);
+  Status Compile(Set* s, const std::vector<int32_t>& rules, const RE2::Options& o, text::Lang lang);
   void MatchLang(const text::Normalized& n, const TokenHashes& tokens, text::Lang lang,
                  std::vector<RuleHit>* hits) const;
-  void AddHit(const text::Normalized& n, int32_t rule, std::vector<RuleHit>* hits) const;
-  bool Span(const text::Normalized& n, const Rule& r, RuleHit* hit) const;
+  void AddHit(const text::Normalized& n, const pack::KeyTokens& key, int32_t rule, std::vector<RuleHit>* hits) const;
+  // Runs one rule like RE2::Match(UNANCHORED): a template's program over
+  // `key`, a regex over `text` (the surface); groups[0] is the match.
+  static bool Run(const Rule& r, std::string_view text, const pack::KeyTokens& key, std::string_view* groups,
+                  int ngroups);
+  bool Span(const text::Normalized& n, const pack::KeyTokens& key, const Rule& r, RuleHit* hit) const;
 
   std::vector<Rule> rules_;
   std::array<LangSets, text::kLangCount> sets_;

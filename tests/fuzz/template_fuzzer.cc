@@ -1,12 +1,14 @@
 // Any template text compiles to a valid RE2 pattern or is rejected with a
-// message; and a template never matches a message that lacks one of its
-// needs (the rule matcher's word prefilter relies on it). Input: the
-// template, then optionally '\n' and a message.
+// message; its token program gives what that regex gives (match, span,
+// slots) on the message's key; and a template never matches a message that
+// lacks one of its needs (the rule matcher's word prefilter relies on it).
+// Input: the template, then optionally '\n' and a message.
 #include <re2/re2.h>
 
 #include <algorithm>
 #include <string>
 
+#include "../template_oracle.h"
 #include "fuzz_common.h"
 #include "pack/template.h"
 #include "text/normalize.h"
@@ -32,7 +34,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     no.forced = lang;
     zari::text::Normalized n;
     zari::text::Normalize(message, no, &n);
-    if (!RE2::PartialMatch(n.key, re)) continue;
+    bool matched = false;
+    const std::string diff = zari::testing::CompareWithRegex(*t, re, n.key, &matched);
+    if (!diff.empty()) std::fprintf(stderr, "template '%s' on key '%s': %s\n", src.c_str(), n.key.c_str(), diff.c_str());
+    ZARI_FUZZ_CHECK(diff.empty(), "the token program matches like the template's regex");
+    if (!matched) continue;
     for (const auto& group : t->needs) {
       const bool held = std::any_of(group.begin(), group.end(), [&](const zari::pack::TokenNeed& need) {
         return std::any_of(n.tokens.begin(), n.tokens.end(), [&](const zari::text::Token& tok) {

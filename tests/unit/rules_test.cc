@@ -1,11 +1,13 @@
 // Templates (pack/template.h) and the rule matcher's word prefilter
-// (match/rules.h): the prefilter must never hide a template that matches.
+// (match/rules.h): the prefilter must never hide a template that matches,
+// and the matcher's token programs must find what the templates' regexes do.
 #include <doctest/doctest.h>
 
 #include <re2/re2.h>
 
 #include <algorithm>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -36,16 +38,32 @@ std::string Needs(const char* source, Lang lang) {
   return out;
 }
 
+// Each template's regex (the definition its token program follows), by rule
+// index; null for raw regexes, which the matcher runs with RE2 itself.
+std::vector<std::unique_ptr<RE2>> TemplateRegexes(const zari::match::RuleMatcher& rules) {
+  std::vector<std::unique_ptr<RE2>> out(rules.rule_count());
+  for (size_t i = 0; i < rules.rule_count(); ++i) {
+    const auto& r = rules.rule(static_cast<int32_t>(i));
+    if (r.is_regex) continue;
+    auto t = CompileTemplate(r.source, r.lang);
+    REQUIRE(t.ok());
+    out[i] = std::make_unique<RE2>(t->regex);
+    REQUIRE(out[i]->ok());
+  }
+  return out;
+}
+
 // Intents whose rules match the message, by running every template (over
-// the key) and regex (over the surface) of the pack: the message's language
-// first, the others only when it has none (the rule matcher's order).
-std::set<int32_t> BruteForce(const zari::match::RuleMatcher& rules, const zari::text::Normalized& n) {
+// the key) and regex (over the surface) of the pack with RE2: the message's
+// language first, the others only when it has none (the rule matcher's order).
+std::set<int32_t> BruteForce(const zari::match::RuleMatcher& rules, const std::vector<std::unique_ptr<RE2>>& regexes,
+                             const zari::text::Normalized& n) {
   std::set<int32_t> out;
   auto run = [&](Lang lang) {
     for (size_t i = 0; i < rules.rule_count(); ++i) {
       const auto& r = rules.rule(static_cast<int32_t>(i));
       if (r.is_regex ? r.lang != lang && r.lang != Lang::kUnknown : r.lang != lang) continue;
-      if (RE2::PartialMatch(r.is_regex ? n.surface : n.key, *r.re)) out.insert(r.intent);
+      if (RE2::PartialMatch(r.is_regex ? n.surface : n.key, r.is_regex ? *r.re : *regexes[i])) out.insert(r.intent);
     }
   };
   if (n.lang != Lang::kUnknown) run(n.lang);
@@ -78,6 +96,7 @@ TEST_CASE("the word prefilter finds every template that matches (sample pack, ex
   REQUIRE(pack.ok());
   zari::match::RuleMatcher rules;
   REQUIRE(rules.Build(pack.value(), {}).ok());
+  const auto regexes = TemplateRegexes(rules);
   // Messages: every example, its words backwards, and neighbours joined (so
   // templates meet words in other orders and company), in every language.
   std::vector<std::string> messages;
@@ -118,7 +137,7 @@ TEST_CASE("the word prefilter finds every template that matches (sample pack, ex
       rules.Match(n, &hits);
       std::set<int32_t> got;
       for (const auto& h : hits) got.insert(h.intent);
-      const std::set<int32_t> want = BruteForce(rules, n);
+      const std::set<int32_t> want = BruteForce(rules, regexes, n);
       CAPTURE(m);
       CAPTURE(n.key);
       CHECK(got == want);

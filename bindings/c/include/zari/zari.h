@@ -175,7 +175,7 @@ typedef enum zari_limit {
   ZARI_LIMIT_YAML_NODES = 4,           /**< YAML nodes visited, aliases counted each time (default 8 Mi) */
   ZARI_LIMIT_INTENTS = 5,              /**< intents in a pack (default 100000) */
   ZARI_LIMIT_TEXT_BYTES = 6,           /**< one template, regex, example or answer (default 4096) */
-  ZARI_LIMIT_RE2_MEMORY = 7,           /**< RE2 memory per language and rule kind (default 256 MiB) */
+  ZARI_LIMIT_RE2_MEMORY = 7,           /**< RE2 memory for the raw regexes of a language (default 256 MiB) */
   ZARI_LIMIT_MESSAGE_CODE_POINTS = 8   /**< a message is matched on its first N code points (default 2048) */
 } zari_limit;
 
