@@ -173,9 +173,17 @@ class Compiler {
       if (c == '\0' || c == '|' || c == ')' || c == ']' || (c == '$' && closer == 0)) break;
       if (c == closer) break;
       if (c == '(' || c == '[') {
+        // The compiler recurses per bracket: a bound keeps a hostile
+        // template from exhausting the stack.
+        if (depth_ >= kMaxNesting) {
+          Error("brackets nested more than " + std::to_string(kMaxNesting) + " deep");
+          break;
+        }
         ++pos_;
         char close = c == '(' ? ')' : ']';
+        ++depth_;
         Fragment inner = Alternatives(close);
+        --depth_;
         if (Peek() != close) {
           Error(std::string("missing '") + close + "' for the '" + c + "'");
           break;
@@ -332,6 +340,8 @@ class Compiler {
     }
   }
 
+  static constexpr int kMaxNesting = 32;
+  int depth_ = 0;
   std::string_view src_;
   Lang lang_;
   int latin_as_georgian_;

@@ -310,3 +310,21 @@ TEST_CASE("a template's program has a bounded size") {
   REQUIRE_FALSE(over.ok());
   CHECK(over.status().message().find("too long") != std::string::npos);
 }
+
+TEST_CASE("brackets nest at most 32 deep") {
+  // The compiler recurses per bracket: 2,000 nested '[' used to overflow the
+  // stack of a fuzzing build (found by the template fuzzer).
+  auto nested = [](int depth) {  // (((word) b) b) ...: every level required
+    std::string t(static_cast<size_t>(depth), '(');
+    t += "word";
+    for (int i = 0; i < depth; ++i) t += ") b";
+    return t;
+  };
+  auto ok = CompileTemplate(nested(32), Lang::kEn);
+  CHECK(ok.ok());
+  auto deep = CompileTemplate(nested(33), Lang::kEn);
+  REQUIRE_FALSE(deep.ok());
+  CHECK(deep.status().message().find("nested more than 32 deep") != std::string::npos);
+  auto hostile = CompileTemplate(std::string(2150, '[') + "a" + std::string(2150, ']'), Lang::kEn);
+  CHECK_FALSE(hostile.ok());
+}
