@@ -23,6 +23,19 @@ struct ScoreScratch {
   std::vector<Feature> features;
   std::vector<std::pair<uint32_t, float>> commons;  // dense rows to add for candidates (large packs)
   std::vector<uint32_t> token_commons;              // cached tokens' common rows, the same
+  // The rows a message's candidates are completed from, resolved.
+  struct TokenRow {
+    const uint8_t* q;  // (int8 weight, uint8 seen) per intent
+    ExampleMatcher::RowScale scale;
+  };
+  struct FeatureRow {
+    const int8_t* q;
+    const uint64_t* present;
+    float scale;  // feature weight × row scale
+    float w;      // feature weight (coverage)
+  };
+  std::vector<TokenRow> token_rows;
+  std::vector<FeatureRow> feature_rows;
   std::vector<uint32_t> cands;
   std::vector<float> seen;
   std::vector<float> acc;
@@ -880,23 +893,30 @@ void ExampleMatcher::Score(const text::Normalized& n, size_t k, std::vector<Cand
       std::sort(s.cands.begin(), s.cands.end());
     }
     // Complete their scores with the common features: the cached tokens'
-    // rows, then the other common features one by one.
+    // rows and the other common features' rows. Candidate by candidate, so
+    // a candidate's sums stay in registers and its reads from the rows are
+    // independent of each other (their cache misses overlap).
+    s.token_rows.clear();
     for (uint32_t row : s.token_commons) {
-      const uint8_t* __restrict r = &token_common_q_[static_cast<size_t>(row) * 2 * intents];
-      const float ws = token_common_scale_[row].w, ss = token_common_scale_[row].seen;
-      for (uint32_t c : s.cands) {
-        acc[c] += ws * static_cast<float>(static_cast<int8_t>(r[2 * c]));
-        seen[c] += ss * static_cast<float>(r[2 * c + 1]);
-      }
+      s.token_rows.push_back({&token_common_q_[static_cast<size_t>(row) * 2 * intents], token_common_scale_[row]});
     }
+    s.feature_rows.clear();
     for (const auto& [row, w] : s.commons) {
-      const int8_t* __restrict r = &dense_q_[static_cast<size_t>(row) * intents];
-      const float ws = w * row_scale_[row];
-      const uint64_t* present = &dense_present_[static_cast<size_t>(row) * words_per_row_];
-      for (uint32_t c : s.cands) {
-        acc[c] += ws * static_cast<float>(r[c]);
-        if ((present[c / 64] >> (c % 64)) & 1) seen[c] += w;
+      s.feature_rows.push_back({&dense_q_[static_cast<size_t>(row) * intents],
+                                &dense_present_[static_cast<size_t>(row) * words_per_row_], w * row_scale_[row], w});
+    }
+    for (uint32_t c : s.cands) {
+      float a = 0, sn = 0;
+      for (const ScoreScratch::TokenRow& t : s.token_rows) {
+        a += t.scale.w * static_cast<float>(static_cast<int8_t>(t.q[2 * c]));
+        sn += t.scale.seen * static_cast<float>(t.q[2 * c + 1]);
       }
+      for (const ScoreScratch::FeatureRow& row : s.feature_rows) {
+        a += row.scale * static_cast<float>(row.q[c]);
+        sn += row.w * static_cast<float>((row.present[c / 64] >> (c % 64)) & 1);
+      }
+      acc[c] += a;
+      seen[c] += sn;
     }
   }
   // Log-likelihoods, then (second pass) the softmax normalizer and the best

@@ -83,6 +83,11 @@ class ExampleMatcher {
     uint32_t id;
     float w;
   };
+  // Scales of a cached token's 8-bit common row: its weights and its seen
+  // weights.
+  struct RowScale {
+    float w, seen;
+  };
 
   explicit ExampleMatcher(const ExampleMatcherOptions& options = {}) : options_(options) {}
 
@@ -226,9 +231,7 @@ class ExampleMatcher {
   // Common rows: per intent an int8 weight and a uint8 seen weight, side by
   // side (one cache line per candidate), with their scales.
   HugeVector<uint8_t> token_common_q_;
-  struct RowScale {
-    float w, seen;
-  };
+
   std::vector<RowScale> token_common_scale_;
 
   // Examples for explanations: intent and sorted word-feature hashes.
