@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <map>
 
 namespace zari::match {
@@ -91,6 +92,7 @@ Status RuleMatcher::Build(const pack::Pack& pack, const Options& options) {
     Status s = Compile(&ls.surface, surface_rules[static_cast<size_t>(l)], o, static_cast<Lang>(l));
     if (!s.ok()) return s;
   }
+  FlattenNeeds();
   return Status::Ok();
 }
 
@@ -237,21 +239,46 @@ void RuleMatcher::Match(const text::Normalized& n, std::vector<RuleHit>* hits) c
   }
 }
 
-bool RuleMatcher::NeedsHold(const Rule& r, const text::Normalized& n, const TokenHashes& tokens) {
+bool RuleMatcher::NeedsHold(int32_t rule, const text::Normalized& n, const TokenHashes& tokens) const {
   const std::vector<uint64_t>& hashes = tokens.hashes;
-  for (const auto& group : r.needs) {
-    auto held = [&](const pack::TokenNeed& need) {
-      for (size_t i = 0; i < hashes.size(); ++i) {
-        if (need.prefix ? n.KeyOf(n.tokens[i]).starts_with(need.token)
-                        : hashes[i] == need.hash && n.KeyOf(n.tokens[i]) == need.token) {
-          return true;
-        }
-      }
-      return false;
-    };
-    if (std::none_of(group.begin(), group.end(), held)) return false;
+  auto holds = [&](const FlatNeed& need) {
+    if (!need.prefix) return std::find(hashes.begin(), hashes.end(), need.hash) != hashes.end();
+    const char* text = need_text_.data() + need.text;
+    for (const text::Token& t : n.tokens) {
+      if (t.key_len >= need.len && std::memcmp(n.key.data() + t.key_begin, text, need.len) == 0) return true;
+    }
+    return false;
+  };
+  const FlatNeed* p = needs_.data() + need_begin_[static_cast<size_t>(rule)];
+  const FlatNeed* end = needs_.data() + need_begin_[static_cast<size_t>(rule) + 1];
+  while (p != end) {
+    bool held = false;
+    for (;; ++p) {
+      held = held || holds(*p);
+      if (p->closes_group) break;
+    }
+    ++p;
+    if (!held) return false;
   }
   return true;
+}
+
+void RuleMatcher::FlattenNeeds() {
+  need_begin_.assign(rules_.size() + 1, 0);
+  for (size_t r = 0; r < rules_.size(); ++r) {
+    need_begin_[r] = static_cast<uint32_t>(needs_.size());
+    for (const auto& group : rules_[r].needs) {
+      for (size_t i = 0; i < group.size(); ++i) {
+        const pack::TokenNeed& t = group[i];
+        FlatNeed f{t.hash, static_cast<uint32_t>(need_text_.size()), static_cast<uint16_t>(t.token.size()),
+                   static_cast<uint8_t>(t.prefix), static_cast<uint8_t>(i + 1 == group.size())};
+        if (t.prefix) need_text_ += t.token;
+        needs_.push_back(f);
+      }
+    }
+    std::vector<std::vector<pack::TokenNeed>>().swap(rules_[r].needs);
+  }
+  need_begin_[rules_.size()] = static_cast<uint32_t>(needs_.size());
 }
 
 void RuleMatcher::AddHit(const text::Normalized& n, const pack::KeyTokens& key, int32_t rule,
@@ -305,7 +332,7 @@ void RuleMatcher::MatchLang(const text::Normalized& n, const TokenHashes& tokens
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   for (int32_t rule : candidates) {
-    if (NeedsHold(rules_[static_cast<size_t>(rule)], n, tokens)) AddHit(n, tokens.key, rule, hits);
+    if (NeedsHold(rule, n, tokens)) AddHit(n, tokens.key, rule, hits);
   }
   // Templates that need no word run on every message, after the indexed ones
   // and in rule order (of an intent's equally specific hits the first wins).

@@ -41,7 +41,7 @@ struct Rule {
   pack::SourcePos pos;
   int specificity = 0;
   std::vector<pack::SlotSpec> slots;
-  std::vector<std::vector<pack::TokenNeed>> needs;  // templates: see pack::CompiledTemplate
+  std::vector<std::vector<pack::TokenNeed>> needs;  // templates, while building: see pack::CompiledTemplate
   pack::TokenProgram program;  // templates
   std::unique_ptr<RE2> re;     // regexes, for the span and captures of a hit
 };
@@ -142,8 +142,11 @@ class RuleMatcher {
   // Indexes `rules` (templates of one language) by their rarest need; the
   // ones that need no word go to ls->unindexed.
   void IndexTemplates(const std::vector<int32_t>& rules, LangSets* ls) const;
-  // Whether the message has a token for every need of a template.
-  static bool NeedsHold(const Rule& r, const text::Normalized& n, const TokenHashes& tokens);
+  // Whether the message may have a token for every need of a template: a
+  // filter (a whole word is compared by hash), the token program decides.
+  bool NeedsHold(int32_t rule, const text::Normalized& n, const TokenHashes& tokens) const;
+  // Lays out every template's needs flat (FlatNeed) and frees Rule::needs.
+  void FlattenNeeds();
   Status Compile(Set* s, const std::vector<int32_t>& rules, const RE2::Options& o, text::Lang lang);
   void MatchLang(const text::Normalized& n, const TokenHashes& tokens, text::Lang lang,
                  std::vector<RuleHit>* hits) const;
@@ -155,6 +158,22 @@ class RuleMatcher {
   bool Span(const text::Normalized& n, const pack::KeyTokens& key, const Rule& r, RuleHit* hit) const;
 
   std::vector<Rule> rules_;
+  // Every template's needs, flat, for NeedsHold: a template's needs are one
+  // run of this array (and its prefixes' bytes one run of need_text_), not
+  // vectors of vectors of strings scattered over the heap, so checking a
+  // candidate costs a cache miss or two. Rule r's needs are
+  // [need_begin_[r], need_begin_[r + 1]); the last alternative of a group
+  // closes it.
+  struct FlatNeed {
+    uint64_t hash;          // a whole word: its pack::TokenHash
+    uint32_t text;          // a prefix: its bytes at need_text_[text, text + len)
+    uint16_t len;
+    uint8_t prefix;
+    uint8_t closes_group;
+  };
+  std::vector<FlatNeed> needs_;
+  std::vector<uint32_t> need_begin_;
+  std::string need_text_;
   std::array<LangSets, text::kLangCount> sets_;
   text::LangSet langs_ = 0;
   bool indexed_ = false;  // some language has templates in the word index
