@@ -34,6 +34,17 @@ for p in telecom:"$pack" route:"$src/tests/cli/classify/route.yaml"; do
   check "classify output unchanged with 2 threads (${p%%:*})" cmp "$tmp/fixed2.jsonl" "$src/tests/cli/classify/${p%%:*}.jsonl"
 done
 
+# classify reads its input in blocks: lines longer than a block, lines cut by
+# a block's end and a last line without a newline are read whole.
+python3 -c "import sys; sys.stdout.write('x' * (3 << 20) + '\\nbalance\\r\\n' + 'ბ' * 400000 + '\\nlast')" > "$tmp/blocks.txt"
+"$zari" classify --pack "$pack" < "$tmp/blocks.txt" > "$tmp/blocks.jsonl"
+check "classify lines across blocks" python3 - "$tmp/blocks.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert [len(r["text"]) for r in rows] == [3 << 20, 7, 400000, 4], [len(r["text"]) for r in rows]
+assert rows[1]["text"] == "balance" and rows[3]["text"] == "last"
+PY
+
 # ask --json: the reply JSON of DESIGN §10a.
 "$zari" ask --pack "$pack" --json --now 2026-11-25T11:00 "ბალანსი" > "$tmp/ask.json"
 check "ask --json fields" python3 - "$tmp/ask.json" <<'PY'
