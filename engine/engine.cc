@@ -218,7 +218,7 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
     c.evidence.kind = EvidenceKind::kDtmf;
     cands.push_back(c);
   }
-  int32_t exact = exact_examples ? rules_.ExactExample(n) : -1;
+  int32_t exact = exact_examples ? rules_.ExactExample(n, rules_.PrefetchExactExample(n)) : -1;
   if (exact >= 0) {
     Candidate c;
     c.intent = example_refs_[static_cast<size_t>(exact)].intent;
