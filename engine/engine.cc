@@ -203,10 +203,18 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
   out->script = n.script;
   out->candidate_count = 0;
   out->option_count = 0;
-  thread_local std::vector<Candidate> cands;
+  thread_local std::vector<Candidate> cands, scored;
   thread_local std::vector<match::RuleHit> hits;
   cands.clear();
+  scored.clear();
   hits.clear();
+
+  // The matchers run first and the exact-example lookup last: its table is
+  // large enough that the read misses the cache, and started here it is
+  // done by then.
+  const uint64_t exact_hash = exact_examples ? rules_.PrefetchExactExample(n) : 0;
+  rules_.Match(n, &hits);
+  examples_.Score(n, kMaxCandidates, &scored);
 
   // Rules: DTMF, exact examples, templates and regexes all score 1.
   int32_t dtmf = rules_.Dtmf(raw);
@@ -218,7 +226,7 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
     c.evidence.kind = EvidenceKind::kDtmf;
     cands.push_back(c);
   }
-  int32_t exact = exact_examples ? rules_.ExactExample(n, rules_.PrefetchExactExample(n)) : -1;
+  int32_t exact = exact_examples ? rules_.ExactExample(n, exact_hash) : -1;
   if (exact >= 0) {
     Candidate c;
     c.intent = example_refs_[static_cast<size_t>(exact)].intent;
@@ -229,7 +237,6 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
       cands.push_back(c);
     }
   }
-  rules_.Match(n, &hits);
   for (const match::RuleHit& h : hits) {
     if (std::any_of(cands.begin(), cands.end(), [&](const Candidate& x) { return x.intent == h.intent; })) continue;
     Candidate c;
@@ -254,19 +261,16 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
     return a.intent < b.intent;
   });
 
-  // Examples: calibrated scores for the rest of the list.
-  examples_.Score(n, kMaxCandidates, &cands);
-  for (size_t i = rule_count; i < cands.size(); ++i) {
-    cands[i].evidence.kind = EvidenceKind::kExamples;
-  }
-  // Drop example candidates for intents a rule already found.
-  auto end = std::remove_if(cands.begin() + static_cast<std::ptrdiff_t>(rule_count), cands.end(), [&](const Candidate& c) {
-    for (size_t k = 0; k < rule_count; ++k) {
-      if (cands[k].intent == c.intent) return true;
+  // Examples: calibrated scores for the rest of the list, but for intents a
+  // rule already found.
+  for (Candidate c : scored) {
+    if (std::any_of(cands.begin(), cands.begin() + static_cast<std::ptrdiff_t>(rule_count),
+                    [&](const Candidate& x) { return x.intent == c.intent; })) {
+      continue;
     }
-    return false;
-  });
-  cands.erase(end, cands.end());
+    c.evidence.kind = EvidenceKind::kExamples;
+    cands.push_back(c);
+  }
 
   const size_t count = std::min(cands.size(), kMaxCandidates);
   for (size_t i = 0; i < count; ++i) out->candidates[i] = cands[i];
