@@ -236,18 +236,22 @@ int ScoreLatinToken(std::u32string_view tok, float out[3]) {
 
 LangGuess DetectLanguage(const LangIdToken* tokens, size_t count, LangSet allowed) {
   LangGuess guess;
-  int georgian = 0, latin = 0, cyrillic = 0;
-  bool az_cyrillic = false;
+  // Letters by script: one table load, and a count per script class
+  // without a branch per letter.
+  const CharTable table;
+  int by_script[4] = {0, 0, 0, 0};
   for (size_t i = 0; i < count; ++i) {
+    for (char32_t c : tokens[i].text) ++by_script[static_cast<int>(table.ScriptOf(c))];
+  }
+  const int georgian = by_script[static_cast<int>(ScriptClass::kGeorgian)];
+  const int latin = by_script[static_cast<int>(ScriptClass::kLatin)];
+  const int cyrillic = by_script[static_cast<int>(ScriptClass::kCyrillic)];
+  bool az_cyrillic = false;
+  for (size_t i = 0; i < count && cyrillic > 0 && !az_cyrillic; ++i) {
     for (char32_t c : tokens[i].text) {
-      switch (ScriptOf(c)) {
-        case ScriptClass::kGeorgian: ++georgian; break;
-        case ScriptClass::kLatin: ++latin; break;
-        case ScriptClass::kCyrillic:
-          ++cyrillic;
-          az_cyrillic |= azerbaijani::IsAzCyrillicLetter(c);
-          break;
-        default: break;
+      if (table.ScriptOf(c) == ScriptClass::kCyrillic && azerbaijani::IsAzCyrillicLetter(c)) {
+        az_cyrillic = true;
+        break;
       }
     }
   }

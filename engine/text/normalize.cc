@@ -427,6 +427,14 @@ void RemoveApostrophes(std::u32string* word) {
   word->resize(w);
 }
 
+// *word = tok with each code point mapped by f: one copy, then in place (a
+// push_back per letter checked the capacity and wrote a terminator each time).
+template <typename F>
+void MapInto(std::u32string_view tok, std::u32string* word, F f) {
+  word->assign(tok);
+  for (char32_t& c : *word) c = f(c);
+}
+
 // Whether a word yields at least one letter in the form it is read as.
 bool LatinWordSurvives(std::u32string_view w) {
   for (char32_t c : w) {
@@ -635,9 +643,8 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
     word.clear();
     switch (t.script) {
       case ScriptClass::kGeorgian:
-        for (char32_t c : tok) {
-          if (c != '\'') word.push_back(georgian::Fold(c));
-        }
+        MapInto(tok, &word, [](char32_t c) { return georgian::Fold(c); });
+        RemoveApostrophes(&word);
         SqueezeRepeats(&word, 1);
         emit.Georgian(word);
         break;
@@ -654,7 +661,7 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
           // A Latin word (brand, loanword) in Georgian text: its surface stays
           // Latin, its key and stems are those of its chat-Georgian reading,
           // which is what the same word becomes in a Latin-typed message.
-          for (char32_t c : tok) word.push_back(latin::ToLower(c, false));
+          MapInto(tok, &word, [](char32_t c) { return latin::ToLower(c, false); });
           if (t.compose) ComposeIfMarks(&word);
           // Apostrophes go before squeezing: "u'u" is the run "uu" when the
           // surface is read again.
@@ -667,11 +674,10 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
           emit.LatinInGeorgian(word, s.word2);
           break;
         }
-        for (char32_t c : tok) {
-          char32_t l = latin::ToLower(c, turkic);
-          if (turkic && l == U'ä') l = U'ə';
-          word.push_back(l);
-        }
+        MapInto(tok, &word, [turkic](char32_t c) {
+          const char32_t l = latin::ToLower(c, turkic);
+          return turkic && l == U'ä' ? U'ə' : l;
+        });
         if (t.compose) ComposeIfMarks(&word);
         if (lang == Lang::kEn) {
           SqueezeRepeats(&word, 2);
@@ -698,14 +704,14 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
           SqueezeRepeats(&word, 1);
           emit.Latin(word, lang);
         } else {
-          for (char32_t c : tok) word.push_back(latin::ToLower(c, false));
+          MapInto(tok, &word, [](char32_t c) { return latin::ToLower(c, false); });
           RemoveApostrophes(&word);
           if (t.compose) ComposeIfMarks(&word);
           emit.Verbatim(word, false);
         }
         break;
       case ScriptClass::kOther:
-        for (char32_t c : tok) word.push_back(latin::ToLower(c, false));
+        MapInto(tok, &word, [](char32_t c) { return latin::ToLower(c, false); });
         RemoveApostrophes(&word);
         if (t.compose) ComposeIfMarks(&word);
         emit.Verbatim(word, t.has_digit);
