@@ -225,13 +225,20 @@ void SplitTokens(const CharTable& table, Scratch* s) {
       ++r;
     }
     if (r >= n) break;
-    size_t chunk_end = r;
-    bool has_digit = false;
-    while (chunk_end < n && out[chunk_end] != ' ' && out[chunk_end] != U'\x01') {
-      has_digit |= IsAsciiDigit(out[chunk_end]);
-      ++chunk_end;
-    }
-    // Emit sub-tokens of the chunk [r, chunk_end). A token is either a word
+    // The chunk runs from r to the next separator, found as it is read (a
+    // scan ahead was a seventh of the tokenizer). Whether it has a digit is
+    // asked only at * # +: digits read so far, or ahead (where nothing was
+    // compacted over yet). A separator is no Latin letter, so looking past
+    // the chunk's end for one changes nothing.
+    bool digit_read = false;
+    auto has_digit = [&](size_t i) {
+      if (digit_read) return true;
+      for (size_t j = i + 1; j < n && out[j] != ' ' && out[j] != U'\x01'; ++j) {
+        if (IsAsciiDigit(out[j])) return true;
+      }
+      return false;
+    };
+    // Emit sub-tokens of the chunk. A token is either a word
     // (letters of one script, with marks and inner apostrophes) or a number
     // (digits with * # + . inside): never both, so a surface normalizes again
     // into the same tokens.
@@ -264,7 +271,8 @@ void SplitTokens(const CharTable& table, Scratch* s) {
       tok_script = ScriptClass::kOther;
       tok_letters = tok_number = tok_digits = tok_compose = false;
     };
-    for (size_t i = r; i < chunk_end; ++i) {
+    size_t i = r;
+    for (; i < n; ++i) {
       char32_t c = out[i];
       const uint8_t bits = table.Bits(c);
       const CharClass k = CharTable::Class(bits);
@@ -275,7 +283,7 @@ void SplitTokens(const CharTable& table, Scratch* s) {
         ScriptClass sc = CharTable::Script(bits);
         if (sc == ScriptClass::kCyrillic && (c == U'ә' || c == U'Ә') &&
             (tok_script == ScriptClass::kLatin ||
-             (i + 1 < chunk_end && table.ScriptOf(out[i + 1]) == ScriptClass::kLatin))) {
+             (i + 1 < n && table.ScriptOf(out[i + 1]) == ScriptClass::kLatin))) {
           // Cyrillic schwa typed inside a Latin Azerbaijani word.
           c = c == U'ә' ? U'ə' : U'Ə';
           sc = ScriptClass::kLatin;
@@ -299,10 +307,12 @@ void SplitTokens(const CharTable& table, Scratch* s) {
         if (tok_letters) flush();  // sim2 → sim 2
         out[w++] = c;
         tok_number = tok_digits = true;
+        digit_read = true;
         continue;
       }
+      if (c == ' ' || c == U'\x01') break;  // the chunk's end
       const char32_t prev = i > r ? out[i - 1] : 0;
-      const char32_t next = i + 1 < chunk_end ? out[i + 1] : 0;
+      const char32_t next = i + 1 < n && out[i + 1] != ' ' && out[i + 1] != U'\x01' ? out[i + 1] : 0;
       if (c == '\'') {
         // Inside a word only: Bakı'da, can't, ts'q'ali.
         if (tok_letters && table.ClassOf(prev) == CharClass::kLetter && next &&
@@ -344,7 +354,7 @@ void SplitTokens(const CharTable& table, Scratch* s) {
         continue;
       }
       // * # +
-      if (has_digit) {
+      if (has_digit(i)) {
         // USSD codes and phone numbers: *100#, +995. Kept in a number.
         if (tok_letters) flush();
         out[w++] = c;
@@ -354,7 +364,7 @@ void SplitTokens(const CharTable& table, Scratch* s) {
       }
     }
     flush();
-    r = chunk_end;
+    r = i;
   }
   cps.resize(w);
 }
@@ -420,9 +430,11 @@ void CleanJoiners(std::u32string* word) {
 }
 
 void RemoveApostrophes(std::u32string* word) {
-  size_t w = 0;
-  for (char32_t c : *word) {
-    if (c != '\'') (*word)[w++] = c;
+  // Most words have none: find the first before rewriting.
+  size_t w = word->find(U'\'');
+  if (w == std::u32string::npos) return;
+  for (size_t r = w + 1; r < word->size(); ++r) {
+    if ((*word)[r] != '\'') (*word)[w++] = (*word)[r];
   }
   word->resize(w);
 }
