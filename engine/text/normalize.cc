@@ -178,6 +178,30 @@ void MapPrepared(std::string_view text, const CharTable& table, Scratch* s) {
   cps.resize(n);
 }
 
+// The code point MapRaw writes for an ASCII character, looked up (most of
+// English and Azerbaijani is ASCII), or kAsciiSlow where it writes none or
+// the character is not NFKC-stable: the general path decides those. Built
+// once from the character table and MapCodePoint, so it cannot disagree.
+constexpr char32_t kAsciiSlow = 0xFFFFFFFF;
+struct AsciiMap {
+  char32_t to[128];
+};
+
+const AsciiMap& GetAsciiMap(const CharTable& table) {
+  static const AsciiMap map = [&] {
+    AsciiMap m;
+    for (char32_t c = 0; c < 128; ++c) {
+      const uint8_t bits = table.Bits(c);
+      char32_t written[1];
+      size_t n = 0;
+      MapCodePoint(bits, c, written, &n);
+      m.to[c] = CharTable::NfkcStable(bits) && n == 1 ? written[0] : kAsciiSlow;
+    }
+    return m;
+  }();
+  return map;
+}
+
 // Prepare() and MapPrepared() in one pass over the raw input, for text NFKC
 // leaves alone (nearly all of it: every code point NFKC-stable, once
 // ignorables are dropped and apostrophe look-alikes replaced). The result is
@@ -187,11 +211,18 @@ bool MapRaw(std::string_view in, size_t max_cps, const CharTable& table, Scratch
   std::u32string& cps = s->cps;
   cps.resize(std::min(in.size(), max_cps));
   char32_t* const out = cps.data();
+  const AsciiMap& ascii = GetAsciiMap(table);
   size_t n = 0, count = 0;
   for (size_t i = 0; i < in.size();) {
     if (++count > max_cps) {
       *truncated = true;
       break;
+    }
+    const auto b = static_cast<unsigned char>(in[i]);
+    if (b < 0x80 && ascii.to[b] != kAsciiSlow) {
+      out[n++] = ascii.to[b];
+      ++i;
+      continue;
     }
     const char32_t c = DecodeUtf8(in, &i);  // invalid bytes: U+FFFD, as Prepare()
     if (c == 0x2116) {                      // № would become "No" under NFKC
