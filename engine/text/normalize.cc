@@ -218,13 +218,11 @@ bool MapRaw(std::string_view in, size_t max_cps, const CharTable& table, Scratch
       *truncated = true;
       break;
     }
-    const auto b = static_cast<unsigned char>(in[i]);
-    if (b < 0x80 && ascii.to[b] != kAsciiSlow) {
-      out[n++] = ascii.to[b];
-      ++i;
+    const char32_t c = DecodeUtf8(in, &i);  // invalid bytes: U+FFFD, as Prepare()
+    if (c < 0x80 && ascii.to[c] != kAsciiSlow) {
+      out[n++] = ascii.to[c];
       continue;
     }
-    const char32_t c = DecodeUtf8(in, &i);  // invalid bytes: U+FFFD, as Prepare()
     if (c == 0x2116) {                      // № would become "No" under NFKC
       out[n++] = '#';
       continue;
