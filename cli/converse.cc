@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -84,23 +86,31 @@ int RunClassify(const ConverseOptions& o) {
   const Engine& engine = *loaded.value();
   const int threads = std::max(1, o.threads);
   std::ios::sync_with_stdio(false);
-  // Blocks of lines, classified in parallel slices, written in input order.
-  constexpr size_t kBlock = 16384;
-  std::vector<std::string> lines;
+  // Input is read in large blocks and split into lines in place (no string
+  // per line); the lines of a block are classified in parallel slices and
+  // written in input order. A line cut by the block's end waits for the next.
+  constexpr size_t kBlock = size_t{1} << 20;
+  std::string input;
+  std::vector<std::string_view> lines;
   std::vector<std::string> outputs(static_cast<size_t>(threads));
-  std::string line;
   bool eof = false;
   while (!eof) {
+    const size_t kept = input.size();
+    input.resize(kept + kBlock);
+    const size_t got = std::fread(input.data() + kept, 1, kBlock, stdin);
+    input.resize(kept + got);
+    eof = got < kBlock;  // end of input, or an error (reported below)
     lines.clear();
-    while (lines.size() < kBlock) {
-      if (!std::getline(std::cin, line)) {
-        eof = true;
-        break;
-      }
-      if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t next = 0;  // the first byte of the next line
+    while (next < input.size()) {
+      const void* nl = std::memchr(input.data() + next, '\n', input.size() - next);
+      if (!nl && !eof) break;
+      const size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - input.data()) : input.size();
+      std::string_view line(input.data() + next, end - next);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       lines.push_back(line);
+      next = end + 1;
     }
-    if (lines.empty()) break;
     auto work = [&](size_t t) {
       const size_t per = (lines.size() + static_cast<size_t>(threads) - 1) / static_cast<size_t>(threads);
       const size_t begin = std::min(lines.size(), t * per), end = std::min(lines.size(), begin + per);
@@ -123,7 +133,9 @@ int RunClassify(const ConverseOptions& o) {
       for (auto& th : pool) th.join();
     }
     for (const auto& out : outputs) std::cout << out;
+    input.erase(0, std::min(next, input.size()));
   }
+  if (std::ferror(stdin)) return Error("cannot read the input");
   std::cout.flush();
   return std::cout ? 0 : Error("cannot write the output");
 }

@@ -73,6 +73,20 @@ Status Engine::Build(const EngineOptions& options) {
   if (pack_.suggest_threshold >= 0) suggest_threshold_ = pack_.suggest_threshold;
   if (suggest_threshold_ > answer_threshold_) suggest_threshold_ = answer_threshold_;
 
+  id_json_.clear();
+  route_json_.clear();
+  for (const pack::Intent& in : pack_.intents) {
+    id_json_.emplace_back();
+    json::AppendString(&id_json_.back(), in.id);
+    route_json_.emplace_back();
+    if (in.route.empty()) {
+      route_json_.back() = "null";
+    } else {
+      json::AppendString(&route_json_.back(), in.route);
+    }
+    max_json_value_ = std::max({max_json_value_, id_json_.back().size(), route_json_.back().size()});
+  }
+
   escalation_.assign(pack_.intents.size(), 0);
   for (const pack::Text& t : pack_.escalation_intents) {
     int32_t i = FindIntent(t.text);
@@ -215,10 +229,18 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
   out->script = n.script;
   out->candidate_count = 0;
   out->option_count = 0;
-  thread_local std::vector<Candidate> cands;
+  thread_local std::vector<Candidate> cands, scored;
   thread_local std::vector<match::RuleHit> hits;
   cands.clear();
+  scored.clear();
   hits.clear();
+
+  // The matchers run first and the exact-example lookup last: its table is
+  // large enough that the read misses the cache, and started here it is
+  // done by then.
+  const uint64_t exact_hash = exact_examples ? rules_.PrefetchExactExample(n) : 0;
+  rules_.Match(n, &hits);
+  examples_.Score(n, kMaxCandidates, &scored);
 
   // Rules: DTMF, exact examples, templates and regexes all score 1.
   int32_t dtmf = rules_.Dtmf(raw);
@@ -230,7 +252,7 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
     c.evidence.kind = EvidenceKind::kDtmf;
     cands.push_back(c);
   }
-  int32_t exact = exact_examples ? rules_.ExactExample(n) : -1;
+  int32_t exact = exact_examples ? rules_.ExactExample(n, exact_hash) : -1;
   if (exact >= 0) {
     Candidate c;
     c.intent = example_refs_[static_cast<size_t>(exact)].intent;
@@ -241,7 +263,6 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
       cands.push_back(c);
     }
   }
-  rules_.Match(n, &hits);
   for (const match::RuleHit& h : hits) {
     if (std::any_of(cands.begin(), cands.end(), [&](const Candidate& x) { return x.intent == h.intent; })) continue;
     Candidate c;
@@ -266,19 +287,16 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
     return a.intent < b.intent;
   });
 
-  // Examples: calibrated scores for the rest of the list.
-  examples_.Score(n, kMaxCandidates, &cands);
-  for (size_t i = rule_count; i < cands.size(); ++i) {
-    cands[i].evidence.kind = EvidenceKind::kExamples;
-  }
-  // Drop example candidates for intents a rule already found.
-  auto end = std::remove_if(cands.begin() + static_cast<std::ptrdiff_t>(rule_count), cands.end(), [&](const Candidate& c) {
-    for (size_t k = 0; k < rule_count; ++k) {
-      if (cands[k].intent == c.intent) return true;
+  // Examples: calibrated scores for the rest of the list, but for intents a
+  // rule already found.
+  for (Candidate c : scored) {
+    if (std::any_of(cands.begin(), cands.begin() + static_cast<std::ptrdiff_t>(rule_count),
+                    [&](const Candidate& x) { return x.intent == c.intent; })) {
+      continue;
     }
-    return false;
-  });
-  cands.erase(end, cands.end());
+    c.evidence.kind = EvidenceKind::kExamples;
+    cands.push_back(c);
+  }
 
   const size_t count = std::min(cands.size(), kMaxCandidates);
   for (size_t i = 0; i < count; ++i) out->candidates[i] = cands[i];
@@ -350,50 +368,52 @@ void Engine::Classify(std::string_view text, Lang forced, Reply* out) const {
   Decide(n, text, out);
 }
 
-namespace {
-
-void AppendCandidates(const Engine& e, const Reply& r, json::Writer* w) {
-  w->Key("candidates").BeginArray();
+// The candidates array: [{"intent":…,"score":…,"via":…}, …].
+void Engine::AppendCandidates(const Reply& r, std::string* out) const {
+  json::Buffer b(out, 2 + r.candidate_count * (max_json_value_ + json::kMaxNumberBytes + 48));
+  b.Literal("[");
   for (size_t i = 0; i < r.candidate_count; ++i) {
     const Candidate& c = r.candidates[i];
-    w->BeginObject();
-    w->Key("intent").String(e.intent(c.intent).id);
-    w->Key("score").Number(c.score);
-    w->Key("via").String(match::ViaName(c.via));
-    w->EndObject();
+    if (i > 0) b.Literal(",");
+    b.Literal("{\"intent\":");
+    b.Raw(id_json_[static_cast<size_t>(c.intent)]);
+    b.Literal(",\"score\":");
+    b.Number(c.score);
+    b.Literal(",\"via\":");
+    b.PlainString(match::ViaName(c.via));
+    b.Literal("}");
   }
-  w->EndArray();
+  b.Literal("]");
 }
 
-void AppendIntentFields(const Engine& e, const Reply& r, json::Writer* w) {
-  if (r.intent >= 0) {
-    w->Key("intent").String(e.intent(r.intent).id);
-  } else {
-    w->Key("intent").Null();
-  }
-  w->Key("confidence").Number(r.confidence);
+std::string_view Engine::IntentJson(int32_t intent) const {
+  return intent >= 0 ? std::string_view(id_json_[static_cast<size_t>(intent)]) : "null";
 }
 
-void AppendRoute(const Engine& e, const Reply& r, json::Writer* w) {
-  if (r.intent >= 0 && !e.intent(r.intent).route.empty()) {
-    w->Key("route").String(e.intent(r.intent).route);
-  } else {
-    w->Key("route").Null();
-  }
+std::string_view Engine::RouteJson(int32_t intent) const {
+  return intent >= 0 ? std::string_view(route_json_[static_cast<size_t>(intent)]) : "null";
 }
-
-}  // namespace
 
 void Engine::AppendClassifyJson(const Reply& r, std::string_view text, std::string* out) const {
-  json::Writer w(out);
-  w.BeginObject();
-  w.Key("text").String(text);
-  w.Key("language").String(text::LangCode(r.lang));
-  AppendIntentFields(*this, r, &w);
-  w.Key("action").String(ActionName(r.action));
-  AppendRoute(*this, r, &w);
-  AppendCandidates(*this, r, &w);
-  w.EndObject();
+  // A fixed shape: the keys are literals, ids and routes were escaped at load.
+  out->append("{\"text\":");
+  json::AppendString(out, text);
+  {
+    json::Buffer b(out, 2 * max_json_value_ + json::kMaxNumberBytes + 96);
+    b.Literal(",\"language\":");
+    b.PlainString(text::LangCode(r.lang));
+    b.Literal(",\"intent\":");
+    b.Raw(IntentJson(r.intent));
+    b.Literal(",\"confidence\":");
+    b.Number(r.confidence);
+    b.Literal(",\"action\":");
+    b.PlainString(ActionName(r.action));
+    b.Literal(",\"route\":");
+    b.Raw(RouteJson(r.intent));
+    b.Literal(",\"candidates\":");
+  }
+  AppendCandidates(r, out);
+  out->push_back('}');
 }
 
 void Engine::AppendReplyJson(const Reply& r, std::string* out) const {
@@ -401,21 +421,22 @@ void Engine::AppendReplyJson(const Reply& r, std::string* out) const {
   w.BeginObject();
   w.Key("reply").String(r.Text());
   w.Key("action").String(ActionName(r.action));
-  AppendIntentFields(*this, r, &w);
+  w.Key("intent").Raw(IntentJson(r.intent));
+  w.Key("confidence").Number(r.confidence);
   w.Key("language").String(text::LangCode(r.lang));
-  AppendRoute(*this, r, &w);
+  w.Key("route").Raw(RouteJson(r.intent));
   w.Key("slots").BeginObject();
   for (const match::Slot& s : r.slots) w.Key(s.name).String(s.value);
   w.EndObject();
   w.Key("options").BeginArray();
   for (size_t i = 0; i < r.option_count; ++i) {
     w.BeginObject();
-    w.Key("intent").String(intent(r.options[i]).id);
+    w.Key("intent").Raw(IntentJson(r.options[i]));
     w.Key("label").String(Title(r.options[i], r.lang));
     w.EndObject();
   }
   w.EndArray();
-  AppendCandidates(*this, r, &w);
+  AppendCandidates(r, w.Key("candidates").RawValue());
   if (r.handoff_reason != HandoffReason::kNone) w.Key("handoff_reason").String(HandoffReasonName(r.handoff_reason));
   w.Key("explanation");
   AppendExplanationJson(r, out);

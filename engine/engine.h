@@ -94,6 +94,10 @@ class Engine : public std::enable_shared_from_this<Engine> {
   Engine() = default;
   Status Build(const EngineOptions& options);
   void ComposeClarify(Reply* out) const;
+  void AppendCandidates(const Reply& r, std::string* out) const;
+  // An intent's id and route as JSON values (null for no intent or route).
+  std::string_view IntentJson(int32_t intent) const;
+  std::string_view RouteJson(int32_t intent) const;
 
   pack::Pack pack_;
   match::RuleMatcher rules_;
@@ -109,6 +113,10 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // language cue ("voicemail", "APN settings"), the language whose examples
   // know its words wins over the pack's default.
   match::StringMap vocab_;  // key → LangSet bits
+  // Per intent, its id and route as JSON values (quoted and escaped; a route
+  // may be null), written once here rather than escaped in every reply.
+  std::vector<std::string> id_json_, route_json_;
+  size_t max_json_value_ = 0;  // the longest of them
 };
 
 }  // namespace zari

@@ -443,7 +443,7 @@ void RuleMatcher::AddExactExample(std::string_view key, int32_t example) {
   if (key.empty()) return;
   if ((exact_count_ + 1) * 2 > exact_table_.size()) {
     // Grow to keep the load factor at or under 1/2.
-    std::vector<ExactSlot> old = std::move(exact_table_);
+    HugeVector<ExactSlot> old = std::move(exact_table_);
     exact_table_.assign(old.empty() ? 1024 : old.size() * 2, ExactSlot{0, 0, 0, -1});
     const size_t mask = exact_table_.size() - 1;
     for (const ExactSlot& s : old) {
@@ -461,10 +461,16 @@ void RuleMatcher::AddExactExample(std::string_view key, int32_t example) {
   ++exact_count_;
 }
 
-int32_t RuleMatcher::ExactExample(const text::Normalized& n) const {
+uint64_t RuleMatcher::PrefetchExactExample(const text::Normalized& n) const {
+  const uint64_t hash = std::hash<std::string_view>()(n.BareKey());
+  if (!exact_table_.empty()) __builtin_prefetch(&exact_table_[hash & (exact_table_.size() - 1)]);
+  return hash;
+}
+
+int32_t RuleMatcher::ExactExample(const text::Normalized& n, uint64_t hash) const {
   const std::string_view key = n.BareKey();
   if (key.empty() || exact_table_.empty()) return -1;
-  return FindExact(key, std::hash<std::string_view>()(key))->example;
+  return FindExact(key, hash)->example;
 }
 
 int32_t RuleMatcher::Dtmf(std::string_view raw) const {

@@ -29,6 +29,7 @@
 #include "pack/pack.h"
 #include "pack/template.h"
 #include "text/normalize.h"
+#include "util/huge_pages.h"
 #include "util/status.h"
 
 namespace zari::match {
@@ -79,8 +80,11 @@ class RuleMatcher {
 
   // Registers an example's exact key (the first example with a key wins).
   void AddExactExample(std::string_view key, int32_t example);
-  // Example index whose key equals the message's key, or -1.
-  int32_t ExactExample(const text::Normalized& n) const;
+  // Example index whose key equals the message's key, or -1, in two steps
+  // so that the table read (a cache miss in a large pack) can overlap other
+  // work: PrefetchExactExample starts it and returns the key's hash.
+  uint64_t PrefetchExactExample(const text::Normalized& n) const;
+  int32_t ExactExample(const text::Normalized& n, uint64_t hash) const;
 
   // Intent whose `dtmf` equals the message (keypad digits only), or -1.
   int32_t Dtmf(std::string_view raw_text) const;
@@ -184,7 +188,7 @@ class RuleMatcher {
     uint32_t key_begin, key_len;  // in exact_keys_
     int32_t example;              // -1: empty
   };
-  std::vector<ExactSlot> exact_table_;
+  HugeVector<ExactSlot> exact_table_;  // megabytes in large packs: huge pages spare a TLB miss
   std::string exact_keys_;
   size_t exact_count_ = 0;
   const ExactSlot* FindExact(std::string_view key, uint64_t hash) const;

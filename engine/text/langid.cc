@@ -8,6 +8,7 @@
 
 #include "text/azerbaijani.h"
 #include "text/latin.h"
+#include "util/two_way.h"
 
 namespace zari::text {
 namespace {
@@ -186,11 +187,10 @@ inline uint8_t Encode(char32_t c) {
 }
 
 // Chat repeats its words, so each thread keeps the scores of the tokens it
-// saw last: a direct-mapped table of kScoreSlots tokens of up to
-// kScoreMaxLen code points (176 KB, allocated on first use and never after; a
-// new token that hashes to a slot replaces the one there). A hit costs a
-// hash and a compare instead of ~4 lookups per letter in a table too large
-// for the L1 cache.
+// saw last: a two-way set-associative table (util/two_way.h) of kScoreSlots
+// tokens of up to kScoreMaxLen code points (176 KB, allocated on first use
+// and never after). A hit costs a hash and a compare or two instead of ~4
+// lookups per letter in a table too large for the L1 cache.
 constexpr size_t kScoreSlots = 4096;
 constexpr size_t kScoreMaxLen = 24;
 struct ScoreSlot {
@@ -216,11 +216,15 @@ int ScoreLatinToken(std::u32string_view tok, float out[3]) {
       key[k] = Encode(tok[k]);
       h = Fnv(h, key[k]);
     }
-    ScoreSlot& slot = ScoreCache()[(h ^ (h >> 15)) & (kScoreSlots - 1)];
-    if (slot.len == tok.size() && std::memcmp(slot.key, key, tok.size()) == 0) {
-      r = slot.score;
+    ScoreSlot* set = &ScoreCache()[((h ^ (h >> 15)) & (kScoreSlots / 2 - 1)) * 2];
+    const ScoreSlot* hit = two_way::Find(set, [&](const ScoreSlot& slot) {
+      return slot.len == tok.size() && std::memcmp(slot.key, key, tok.size()) == 0;
+    });
+    if (hit) {
+      r = hit->score;
     } else {
       r = ComputeTokenScore(tok);
+      ScoreSlot& slot = *two_way::Insert(set);
       slot.len = static_cast<uint8_t>(tok.size());
       std::memcpy(slot.key, key, tok.size());
       slot.score = r;
@@ -236,18 +240,22 @@ int ScoreLatinToken(std::u32string_view tok, float out[3]) {
 
 LangGuess DetectLanguage(const LangIdToken* tokens, size_t count, LangSet allowed) {
   LangGuess guess;
-  int georgian = 0, latin = 0, cyrillic = 0;
-  bool az_cyrillic = false;
+  // Letters by script: one table load, and a count per script class
+  // without a branch per letter.
+  const CharTable table;
+  int by_script[4] = {0, 0, 0, 0};
   for (size_t i = 0; i < count; ++i) {
+    for (char32_t c : tokens[i].text) ++by_script[static_cast<int>(table.ScriptOf(c))];
+  }
+  const int georgian = by_script[static_cast<int>(ScriptClass::kGeorgian)];
+  const int latin = by_script[static_cast<int>(ScriptClass::kLatin)];
+  const int cyrillic = by_script[static_cast<int>(ScriptClass::kCyrillic)];
+  bool az_cyrillic = false;
+  for (size_t i = 0; i < count && cyrillic > 0 && !az_cyrillic; ++i) {
     for (char32_t c : tokens[i].text) {
-      switch (ScriptOf(c)) {
-        case ScriptClass::kGeorgian: ++georgian; break;
-        case ScriptClass::kLatin: ++latin; break;
-        case ScriptClass::kCyrillic:
-          ++cyrillic;
-          az_cyrillic |= azerbaijani::IsAzCyrillicLetter(c);
-          break;
-        default: break;
+      if (table.ScriptOf(c) == ScriptClass::kCyrillic && azerbaijani::IsAzCyrillicLetter(c)) {
+        az_cyrillic = true;
+        break;
       }
     }
   }

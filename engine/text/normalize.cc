@@ -178,6 +178,30 @@ void MapPrepared(std::string_view text, const CharTable& table, Scratch* s) {
   cps.resize(n);
 }
 
+// The code point MapRaw writes for an ASCII character, looked up (most of
+// English and Azerbaijani is ASCII), or kAsciiSlow where it writes none or
+// the character is not NFKC-stable: the general path decides those. Built
+// once from the character table and MapCodePoint, so it cannot disagree.
+constexpr char32_t kAsciiSlow = 0xFFFFFFFF;
+struct AsciiMap {
+  char32_t to[128];
+};
+
+const AsciiMap& GetAsciiMap(const CharTable& table) {
+  static const AsciiMap map = [&] {
+    AsciiMap m;
+    for (char32_t c = 0; c < 128; ++c) {
+      const uint8_t bits = table.Bits(c);
+      char32_t written[1];
+      size_t n = 0;
+      MapCodePoint(bits, c, written, &n);
+      m.to[c] = CharTable::NfkcStable(bits) && n == 1 ? written[0] : kAsciiSlow;
+    }
+    return m;
+  }();
+  return map;
+}
+
 // Prepare() and MapPrepared() in one pass over the raw input, for text NFKC
 // leaves alone (nearly all of it: every code point NFKC-stable, once
 // ignorables are dropped and apostrophe look-alikes replaced). The result is
@@ -187,6 +211,7 @@ bool MapRaw(std::string_view in, size_t max_cps, const CharTable& table, Scratch
   std::u32string& cps = s->cps;
   cps.resize(std::min(in.size(), max_cps));
   char32_t* const out = cps.data();
+  const AsciiMap& ascii = GetAsciiMap(table);
   size_t n = 0, count = 0;
   for (size_t i = 0; i < in.size();) {
     if (++count > max_cps) {
@@ -194,6 +219,10 @@ bool MapRaw(std::string_view in, size_t max_cps, const CharTable& table, Scratch
       break;
     }
     const char32_t c = DecodeUtf8(in, &i);  // invalid bytes: U+FFFD, as Prepare()
+    if (c < 0x80 && ascii.to[c] != kAsciiSlow) {
+      out[n++] = ascii.to[c];
+      continue;
+    }
     if (c == 0x2116) {                      // № would become "No" under NFKC
       out[n++] = '#';
       continue;
@@ -225,13 +254,20 @@ void SplitTokens(const CharTable& table, Scratch* s) {
       ++r;
     }
     if (r >= n) break;
-    size_t chunk_end = r;
-    bool has_digit = false;
-    while (chunk_end < n && out[chunk_end] != ' ' && out[chunk_end] != U'\x01') {
-      has_digit |= IsAsciiDigit(out[chunk_end]);
-      ++chunk_end;
-    }
-    // Emit sub-tokens of the chunk [r, chunk_end). A token is either a word
+    // The chunk runs from r to the next separator, found as it is read (a
+    // scan ahead was a seventh of the tokenizer). Whether it has a digit is
+    // asked only at * # +: digits read so far, or ahead (where nothing was
+    // compacted over yet). A separator is no Latin letter, so looking past
+    // the chunk's end for one changes nothing.
+    bool digit_read = false;
+    auto has_digit = [&](size_t i) {
+      if (digit_read) return true;
+      for (size_t j = i + 1; j < n && out[j] != ' ' && out[j] != U'\x01'; ++j) {
+        if (IsAsciiDigit(out[j])) return true;
+      }
+      return false;
+    };
+    // Emit sub-tokens of the chunk. A token is either a word
     // (letters of one script, with marks and inner apostrophes) or a number
     // (digits with * # + . inside): never both, so a surface normalizes again
     // into the same tokens.
@@ -264,7 +300,8 @@ void SplitTokens(const CharTable& table, Scratch* s) {
       tok_script = ScriptClass::kOther;
       tok_letters = tok_number = tok_digits = tok_compose = false;
     };
-    for (size_t i = r; i < chunk_end; ++i) {
+    size_t i = r;
+    for (; i < n; ++i) {
       char32_t c = out[i];
       const uint8_t bits = table.Bits(c);
       const CharClass k = CharTable::Class(bits);
@@ -275,7 +312,7 @@ void SplitTokens(const CharTable& table, Scratch* s) {
         ScriptClass sc = CharTable::Script(bits);
         if (sc == ScriptClass::kCyrillic && (c == U'ә' || c == U'Ә') &&
             (tok_script == ScriptClass::kLatin ||
-             (i + 1 < chunk_end && table.ScriptOf(out[i + 1]) == ScriptClass::kLatin))) {
+             (i + 1 < n && table.ScriptOf(out[i + 1]) == ScriptClass::kLatin))) {
           // Cyrillic schwa typed inside a Latin Azerbaijani word.
           c = c == U'ә' ? U'ə' : U'Ə';
           sc = ScriptClass::kLatin;
@@ -299,10 +336,12 @@ void SplitTokens(const CharTable& table, Scratch* s) {
         if (tok_letters) flush();  // sim2 → sim 2
         out[w++] = c;
         tok_number = tok_digits = true;
+        digit_read = true;
         continue;
       }
+      if (c == ' ' || c == U'\x01') break;  // the chunk's end
       const char32_t prev = i > r ? out[i - 1] : 0;
-      const char32_t next = i + 1 < chunk_end ? out[i + 1] : 0;
+      const char32_t next = i + 1 < n && out[i + 1] != ' ' && out[i + 1] != U'\x01' ? out[i + 1] : 0;
       if (c == '\'') {
         // Inside a word only: Bakı'da, can't, ts'q'ali.
         if (tok_letters && table.ClassOf(prev) == CharClass::kLetter && next &&
@@ -344,7 +383,7 @@ void SplitTokens(const CharTable& table, Scratch* s) {
         continue;
       }
       // * # +
-      if (has_digit) {
+      if (has_digit(i)) {
         // USSD codes and phone numbers: *100#, +995. Kept in a number.
         if (tok_letters) flush();
         out[w++] = c;
@@ -354,7 +393,7 @@ void SplitTokens(const CharTable& table, Scratch* s) {
       }
     }
     flush();
-    r = chunk_end;
+    r = i;
   }
   cps.resize(w);
 }
@@ -420,11 +459,21 @@ void CleanJoiners(std::u32string* word) {
 }
 
 void RemoveApostrophes(std::u32string* word) {
-  size_t w = 0;
-  for (char32_t c : *word) {
-    if (c != '\'') (*word)[w++] = c;
+  // Most words have none: find the first before rewriting.
+  size_t w = word->find(U'\'');
+  if (w == std::u32string::npos) return;
+  for (size_t r = w + 1; r < word->size(); ++r) {
+    if ((*word)[r] != '\'') (*word)[w++] = (*word)[r];
   }
   word->resize(w);
+}
+
+// *word = tok with each code point mapped by f: one copy, then in place (a
+// push_back per letter checked the capacity and wrote a terminator each time).
+template <typename F>
+void MapInto(std::u32string_view tok, std::u32string* word, F f) {
+  word->assign(tok);
+  for (char32_t& c : *word) c = f(c);
 }
 
 // Whether a word yields at least one letter in the form it is read as.
@@ -635,9 +684,8 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
     word.clear();
     switch (t.script) {
       case ScriptClass::kGeorgian:
-        for (char32_t c : tok) {
-          if (c != '\'') word.push_back(georgian::Fold(c));
-        }
+        MapInto(tok, &word, [](char32_t c) { return georgian::Fold(c); });
+        RemoveApostrophes(&word);
         SqueezeRepeats(&word, 1);
         emit.Georgian(word);
         break;
@@ -654,7 +702,7 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
           // A Latin word (brand, loanword) in Georgian text: its surface stays
           // Latin, its key and stems are those of its chat-Georgian reading,
           // which is what the same word becomes in a Latin-typed message.
-          for (char32_t c : tok) word.push_back(latin::ToLower(c, false));
+          MapInto(tok, &word, [](char32_t c) { return latin::ToLower(c, false); });
           if (t.compose) ComposeIfMarks(&word);
           // Apostrophes go before squeezing: "u'u" is the run "uu" when the
           // surface is read again.
@@ -667,11 +715,10 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
           emit.LatinInGeorgian(word, s.word2);
           break;
         }
-        for (char32_t c : tok) {
-          char32_t l = latin::ToLower(c, turkic);
-          if (turkic && l == U'ä') l = U'ə';
-          word.push_back(l);
-        }
+        MapInto(tok, &word, [turkic](char32_t c) {
+          const char32_t l = latin::ToLower(c, turkic);
+          return turkic && l == U'ä' ? U'ə' : l;
+        });
         if (t.compose) ComposeIfMarks(&word);
         if (lang == Lang::kEn) {
           SqueezeRepeats(&word, 2);
@@ -698,14 +745,14 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
           SqueezeRepeats(&word, 1);
           emit.Latin(word, lang);
         } else {
-          for (char32_t c : tok) word.push_back(latin::ToLower(c, false));
+          MapInto(tok, &word, [](char32_t c) { return latin::ToLower(c, false); });
           RemoveApostrophes(&word);
           if (t.compose) ComposeIfMarks(&word);
           emit.Verbatim(word, false);
         }
         break;
       case ScriptClass::kOther:
-        for (char32_t c : tok) word.push_back(latin::ToLower(c, false));
+        MapInto(tok, &word, [](char32_t c) { return latin::ToLower(c, false); });
         RemoveApostrophes(&word);
         if (t.compose) ComposeIfMarks(&word);
         emit.Verbatim(word, t.has_digit);

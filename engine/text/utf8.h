@@ -45,6 +45,28 @@ inline char32_t DecodeUtf8(std::string_view s, size_t* i) {
   return kReplacementChar;
 }
 
+// Length of the well-formed multi-byte sequence (2–4 bytes) that starts at
+// s[i], or 0 where DecodeUtf8 would give U+FFFD for a bad byte: checks
+// without decoding, for text that is passed on as it is (JSON output).
+inline size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + i;
+  const size_t avail = s.size() - i;
+  auto cont = [&](size_t j) { return j < avail && (p[j] & 0xC0) == 0x80; };
+  const unsigned char c = p[0];
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0)) return 0;  // overlong, surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90)) return 0;  // overlong, beyond Unicode
+    return 4;
+  }
+  return 0;
+}
+
 // Appends the UTF-8 encoding of cp (assumed a valid scalar value).
 // (One append per code point: three push_back calls per Georgian letter
 // were a tenth of the pipeline's time.)

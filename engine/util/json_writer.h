@@ -64,26 +64,31 @@ inline void AppendString(std::string* out, std::string_view s) {
     }
     return;
   }
-  // The rest: plain runs are copied whole between the bytes that need
-  // something (escapes, invalid UTF-8); a valid multi-byte letter stays as is.
+  // The rest: runs of plain bytes and of valid multi-byte letters are copied
+  // whole between the bytes that need something (escapes, invalid UTF-8).
   out->push_back('"');
   size_t done = 0;
   auto flush = [&](size_t upto) { out->append(s.data() + done, upto - done); };
-  for (size_t i = plain; i < s.size(); i = PlainPrefix(s, i)) {
+  for (size_t i = plain; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      const size_t seq = i;
-      const char32_t cp = text::DecodeUtf8(s, &i);
-      if (cp == text::kReplacementChar && i - seq == 1) {
-        flush(seq);
-        text::AppendUtf8(out, text::kReplacementChar);
-        done = i;
+      // Letter after letter without a call per letter (Georgian is all
+      // three-byte letters).
+      if (const size_t len = text::Utf8SequenceLength(s, i)) {
+        i += len;
+        continue;
       }
+      flush(i);
+      text::AppendUtf8(out, text::kReplacementChar);
+      done = ++i;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      i = PlainPrefix(s, i + 1);
       continue;
     }
     flush(i);
-    ++i;
-    done = i;
+    done = ++i;
     switch (c) {
       case '"': out->append("\\\""); break;
       case '\\': out->append("\\\\"); break;
@@ -102,52 +107,105 @@ inline void AppendString(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
-// Appends a number with up to 4 decimals ("0.8125", "1"), as
-// std::to_chars(fixed, 4) writes it without trailing zeros: no locale, no
-// printf parsing (this is on the per-message path of classify).
-inline void AppendNumber(std::string* out, double v) {
-  char buf[32];
+// The most bytes WriteNumber writes.
+inline constexpr size_t kMaxNumberBytes = 32;
+
+// Writes a number with up to 4 decimals ("0.8125", "1") at p and returns its
+// end, as std::to_chars(fixed, 4) writes it without trailing zeros: no
+// locale, no printf parsing (this is on the per-message path of classify).
+inline char* WriteNumber(char* p, double v) {
   // Scores and confidences (0..1) without to_chars: v × 10^4 rounded half
   // to even, as to_chars rounds; a product that lands near a half is left
   // to to_chars (the product's own rounding could differ from the exact
   // decimal there).
   if (v >= 0 && v < 1e9) {
     const double scaled = v * 1e4;
-    const double whole = std::floor(scaled);
-    const double frac = scaled - whole;
+    const auto whole = static_cast<uint64_t>(scaled);  // floor: scaled is not negative
+    const double frac = scaled - static_cast<double>(whole);
     if (std::fabs(frac - 0.5) > 1e-6) {
-      auto units = static_cast<uint64_t>(whole) + (frac > 0.5 ? 1 : 0);
-      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, units / 10000);
-      if (ec == std::errc()) {
-        uint64_t f = units % 10000;
-        if (f != 0) {
-          int digits = 4;
-          while (f % 10 == 0) f /= 10, --digits;
-          *end++ = '.';
-          for (int d = digits - 1; d >= 0; --d) {
-            end[d] = static_cast<char>('0' + f % 10);
-            f /= 10;
-          }
-          end += digits;
-        }
-        out->append(buf, static_cast<size_t>(end - buf));
-        return;
+      const uint64_t units = whole + (frac > 0.5 ? 1 : 0);
+      const uint64_t integral = units / 10000;
+      char* end = p;
+      if (integral < 10) {
+        *end++ = static_cast<char>('0' + integral);
+      } else {
+        end = std::to_chars(p, p + kMaxNumberBytes, integral).ptr;  // below 10^9: fits
       }
+      uint64_t f = units % 10000;
+      if (f != 0) {
+        int digits = 4;
+        while (f % 10 == 0) f /= 10, --digits;
+        *end++ = '.';
+        for (int d = digits - 1; d >= 0; --d) {
+          end[d] = static_cast<char>('0' + f % 10);
+          f /= 10;
+        }
+        end += digits;
+      }
+      return end;
     }
   }
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 4);
+  auto [end, ec] = std::to_chars(p, p + kMaxNumberBytes, v, std::chars_format::fixed, 4);
   if (ec != std::errc()) {
-    out->push_back('0');
-    return;
+    *p = '0';
+    return p + 1;
   }
-  std::string_view s(buf, static_cast<size_t>(end - buf));
+  std::string_view s(p, static_cast<size_t>(end - p));
   if (s.find('.') != std::string_view::npos) {
     while (s.back() == '0') s.remove_suffix(1);
     if (s.back() == '.') s.remove_suffix(1);
   }
-  if (s == "-0") s = "0";
-  out->append(s);
+  if (s == "-0") {
+    *p = '0';
+    return p + 1;
+  }
+  return p + s.size();
 }
+
+// Appends a number as WriteNumber writes it.
+inline void AppendNumber(std::string* out, double v) {
+  char buf[kMaxNumberBytes];
+  out->append(buf, static_cast<size_t>(WriteNumber(buf, v) - buf));
+}
+
+// Writes into space reserved up front, for lines of a fixed shape on the
+// per-message path (`zari classify`): one resize instead of an append (with
+// its capacity check and copy call) per key and value. The caller reserves
+// enough for everything it writes; the destructor trims the rest.
+class Buffer {
+ public:
+  Buffer(std::string* out, size_t max_bytes) : out_(out) {
+    const size_t start = out->size();
+    out->resize(start + max_bytes);
+    p_ = out->data() + start;
+  }
+  ~Buffer() { out_->resize(static_cast<size_t>(p_ - out_->data())); }
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  // A literal: its length is known at compile time, so the copy is inlined.
+  template <size_t N>
+  void Literal(const char (&s)[N]) {
+    std::memcpy(p_, s, N - 1);
+    p_ += N - 1;
+  }
+  // Text that is already JSON (a pre-escaped string, a number, null).
+  void Raw(std::string_view s) {
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+  }
+  // A string that needs no escaping (names the engine defines).
+  void PlainString(std::string_view s) {
+    *p_++ = '"';
+    Raw(s);
+    *p_++ = '"';
+  }
+  void Number(double v) { p_ = WriteNumber(p_, v); }
+
+ private:
+  std::string* out_;
+  char* p_;
+};
 
 // Object/array builder that tracks commas.
 class Writer {
@@ -176,6 +234,9 @@ class Writer {
   Writer& Bool(bool b) { Sep(); out_->append(b ? "true" : "false"); return *this; }
   Writer& Null() { Sep(); out_->append("null"); return *this; }
   Writer& Raw(std::string_view json) { Sep(); out_->append(json); return *this; }
+  // For a value written by other means: the caller appends exactly one
+  // JSON value to the string returned.
+  std::string* RawValue() { Sep(); return out_; }
   // String or null.
   Writer& StringOrNull(const char* s) { return s ? String(s) : Null(); }
 

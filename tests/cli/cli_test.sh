@@ -19,6 +19,32 @@ assert all(set(c) == {"intent", "score", "via"} for r in rows for c in r["candid
 assert rows[0]["candidates"][0]["via"] == "rule"
 PY
 
+# classify: the exact bytes for a fixed input (JSON escaping, replacement of
+# invalid UTF-8, numbers, routes, every action), single- and multi-threaded.
+# A change that moves scores on purpose regenerates the expected files:
+#   source tests/cli/classify/input.sh; classify_input in.txt
+#   zari classify --pack intents/telecom < in.txt > tests/cli/classify/telecom.jsonl
+#   zari classify --pack tests/cli/classify/route.yaml < in.txt > tests/cli/classify/route.jsonl
+source "$src/tests/cli/classify/input.sh"
+classify_input "$tmp/fixed.txt"
+for p in telecom:"$pack" route:"$src/tests/cli/classify/route.yaml"; do
+  "$zari" classify --pack "${p#*:}" < "$tmp/fixed.txt" > "$tmp/fixed.jsonl"
+  check "classify output unchanged (${p%%:*})" cmp "$tmp/fixed.jsonl" "$src/tests/cli/classify/${p%%:*}.jsonl"
+  "$zari" classify --pack "${p#*:}" --threads 2 < "$tmp/fixed.txt" > "$tmp/fixed2.jsonl"
+  check "classify output unchanged with 2 threads (${p%%:*})" cmp "$tmp/fixed2.jsonl" "$src/tests/cli/classify/${p%%:*}.jsonl"
+done
+
+# classify reads its input in blocks: lines longer than a block, lines cut by
+# a block's end and a last line without a newline are read whole.
+python3 -c "import sys; sys.stdout.write('x' * (3 << 20) + '\\nbalance\\r\\n' + 'ბ' * 400000 + '\\nlast')" > "$tmp/blocks.txt"
+"$zari" classify --pack "$pack" < "$tmp/blocks.txt" > "$tmp/blocks.jsonl"
+check "classify lines across blocks" python3 - "$tmp/blocks.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert [len(r["text"]) for r in rows] == [3 << 20, 7, 400000, 4], [len(r["text"]) for r in rows]
+assert rows[1]["text"] == "balance" and rows[3]["text"] == "last"
+PY
+
 # ask --json: the reply JSON of DESIGN §10a.
 "$zari" ask --pack "$pack" --json --now 2026-11-25T11:00 "ბალანსი" > "$tmp/ask.json"
 check "ask --json fields" python3 - "$tmp/ask.json" <<'PY'

@@ -5,10 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <cstdio>
 #include <initializer_list>
 #include <string>
 #include <vector>
 
+#include "text/utf8.h"
 #include "util/json_writer.h"
 
 namespace {
@@ -17,6 +19,33 @@ std::string Quoted(std::string_view s) {
   std::string out;
   zari::json::AppendString(&out, s);
   return out;
+}
+
+// The rule AppendString implements, one code point at a time.
+std::string ReferenceQuoted(std::string_view s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size();) {
+    const size_t start = i;
+    const char32_t c = zari::text::DecodeUtf8(s, &i);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      const char* named = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : c == '\b' ? "\\b" : c == '\f' ? "\\f" : nullptr;
+      if (named) {
+        out += named;
+      } else {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+        out += buf;
+      }
+    } else if (c == zari::text::kReplacementChar && i - start == 1) {
+      zari::text::AppendUtf8(&out, c);
+    } else {
+      out.append(s.substr(start, i - start));
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace
@@ -97,4 +126,47 @@ TEST_CASE("strings: every byte value at every position of a word is handled like
       CHECK(zari::json::PlainPrefix(s) == (plain ? s.size() : pos));
     }
   }
+}
+
+TEST_CASE("strings: mixed scripts, escapes and invalid bytes at every position are written as the reference rule") {
+  // Runs of ASCII, Georgian (3 bytes), Azerbaijani (2), emoji (4) and bytes
+  // that are escaped or replaced, in every order and at every offset from
+  // the eight-byte words.
+  const std::vector<std::string> pieces = {"a", "balans ", "ბ", "ალანსი", "ə", "😀", " ", "\"", "\\", "\n", "\x01",
+                                           "\x7f", "\xff", "\xe1\x83", "\xed\xa0\x80", "\xf0\x9f\x98", "\xc3",
+                                           "\xef\xbf\xbd", std::string(1, '\0'), "long plain ascii run "};
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (int n = 0; n < 20000; ++n) {
+    std::string s;
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const int count = static_cast<int>(x % 9);
+    for (int k = 0; k < count; ++k) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      s += pieces[x % pieces.size()];
+    }
+    if (Quoted(s) != ReferenceQuoted(s)) {
+      CAPTURE(s);
+      CHECK(Quoted(s) == ReferenceQuoted(s));
+      break;
+    }
+  }
+}
+
+TEST_CASE("buffer: literals, raw values, plain strings and numbers in reserved space, trimmed after") {
+  std::string out = "{";
+  {
+    zari::json::Buffer b(&out, 256);
+    b.Literal("\"id\":");
+    b.Raw("\"a\\\"b\"");
+    b.Literal(",\"via\":");
+    b.PlainString("example");
+    b.Literal(",\"score\":");
+    b.Number(0.8125);
+    b.Literal(",\"big\":");
+    b.Number(1e300);  // too long for four decimals: written as 0, like AppendNumber
+  }
+  CHECK(out == "{\"id\":\"a\\\"b\",\"via\":\"example\",\"score\":0.8125,\"big\":0");
+  std::string number;
+  zari::json::AppendNumber(&number, 1e300);
+  CHECK(number == "0");
 }

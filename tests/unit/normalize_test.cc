@@ -319,6 +319,8 @@ TEST_CASE("tokens: numbers, codes, joiners and scripts") {
   Normalized n = Norm("*100#", Lang::kEn);
   REQUIRE(n.tokens.size() == 1);
   CHECK(n.tokens[0].numeric);
+  // * # + stay in a number where their chunk has a digit, before or after them.
+  CHECK(Norm("a*b 1 x*1 #5 # 5 1+ +1 2*3#", Lang::kEn).surface == "a b 1 x *1 #5 5 1+ +1 2*3#");
   CHECK(Norm("5GB 4g 100mb", Lang::kEn).surface == "5 gb 4 g 100 mb");
   CHECK(Norm("1.5 lari", Lang::kKa).tokens.size() == 2);
   CHECK(Norm("e-mail: a.b@mail.ge", Lang::kEn).surface == "email a b@mail ge");

@@ -201,3 +201,40 @@ TEST_CASE("utf8: every sequence of up to three bytes decodes as the reference do
     }
   }
 }
+
+TEST_CASE("utf8: Utf8SequenceLength accepts exactly the sequences DecodeUtf8 decodes") {
+  // The length DecodeUtf8 consumes for a well-formed multi-byte sequence, 0
+  // where it replaces a bad byte (or the byte is ASCII).
+  auto decoded_length = [](std::string_view s) -> size_t {
+    size_t i = 0;
+    const char32_t c = DecodeUtf8(s, &i);
+    return c < 0x80 || (c == kReplacementChar && i == 1) ? 0 : i;
+  };
+  std::string s;
+  auto check = [&] {
+    if (zari::text::Utf8SequenceLength(s, 0) != decoded_length(s)) {
+      CAPTURE(s);
+      CHECK(zari::text::Utf8SequenceLength(s, 0) == decoded_length(s));
+    }
+  };
+  for (int a = 0x80; a < 256; ++a) {
+    s.assign(1, static_cast<char>(a));
+    check();
+    for (int b = 0; b < 256; ++b) {
+      s.assign({static_cast<char>(a), static_cast<char>(b)});
+      check();
+      for (int c : {0x00, 0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xE1, 0xFF}) {
+        s.assign({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c)});
+        check();
+        for (int d : {0x41, 0x80, 0xBF, 0xC0}) {
+          s.assign({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c), static_cast<char>(d)});
+          check();
+        }
+      }
+    }
+  }
+  // Inside a longer string it looks at its own position only.
+  CHECK(zari::text::Utf8SequenceLength("aა😀", 1) == 3);
+  CHECK(zari::text::Utf8SequenceLength("aა😀", 4) == 4);
+  CHECK(zari::text::Utf8SequenceLength("aა\xF0\x9F\x98", 4) == 0);  // cut at the end
+}
