@@ -36,7 +36,7 @@ void Reply::Clear() {
 }
 
 Result<std::shared_ptr<const Engine>> Engine::Load(const std::string& path, const EngineOptions& options) {
-  auto pack = pack::LoadPack(path, options.limits);
+  auto pack = pack::LoadPack(path, options.limits, options.build_threads);
   if (!pack.ok()) return pack.status();
   return Compile(std::move(pack.value()), options);
 }

@@ -254,7 +254,7 @@ void ExampleMatcher::Finish(size_t intents, BatchPool* pool) {
   std::vector<uint32_t>().swap(ex_ids_);
   std::vector<uint8_t>().swap(ex_wk_);
   std::vector<uint32_t>().swap(ex_begin_);
-  BuildTokenCache();
+  BuildTokenCache(pool);
   if (!dense_mode_) QuantizeRows();
 }
 
@@ -273,7 +273,7 @@ void ExampleMatcher::QuantizeRows() {
   HugeVector<float>().swap(dense_);
 }
 
-void ExampleMatcher::BuildTokenCache() {
+void ExampleMatcher::BuildTokenCache(BatchPool* pool) {
   token_count_ = 0;
   token_table_.clear();
   // Dense mode: a float row of summed weights and one of seen weights per
@@ -294,37 +294,56 @@ void ExampleMatcher::BuildTokenCache() {
     token_table_.assign(cap, TokenSlot{0, kNone});
     token_mask_ = cap - 1;
     token_total_.assign(token_count_, 0.0f);
+    std::vector<std::vector<TokenPosting>> lists;  // candidate mode, per token
     if (dense_mode_) {
       token_rows_.assign(token_count_ * 2 * intents_, 0.0f);
     } else {
-      token_post_begin_.assign(token_count_ + 1, 0);
-      token_post_.clear();
+      // Which tokens have common features decides where their rows go.
       token_common_.assign(token_count_, kNone);
-      token_common_q_.clear();
-      token_common_scale_.clear();
+      uint32_t rows = 0;
+      for (size_t t = 0; t < token_count_; ++t) {
+        const PendingToken& p = pending_tokens_[t];
+        for (uint32_t k = p.begin; k < p.end; ++k) {
+          if (row_[tok_ids_[k]] != kNone) {
+            token_common_[t] = rows++;
+            break;
+          }
+        }
+      }
+      token_common_q_.assign(static_cast<size_t>(rows) * 2 * intents_, 0);
+      token_common_scale_.assign(rows, RowScale{1.0f, 1.0f});
+      lists.resize(token_count_);
     }
-    // Candidate mode: the token's sums over all intents, before packing.
-    std::vector<float> rare, rare_seen, common, common_seen;
-    std::vector<uint8_t> rare_flag;
-    std::vector<uint32_t> rare_touched;
+    // Tokens are independent: each is summed on some build thread into its
+    // own slots (the result does not depend on which).
+    struct Sums {
+      std::vector<float> rare, rare_seen, common, common_seen;
+      std::vector<uint8_t> rare_flag;
+      std::vector<uint32_t> rare_touched;
+    };
+    BatchPool alone(1);
+    if (!pool) pool = &alone;
+    std::vector<Sums> sums(pool->size());
     if (!dense_mode_) {
-      rare.assign(intents_, 0.0f);
-      rare_seen.assign(intents_, 0.0f);
-      rare_flag.assign(intents_, 0);
-      common.assign(intents_, 0.0f);
-      common_seen.assign(intents_, 0.0f);
+      for (Sums& m : sums) {
+        m.rare.assign(intents_, 0.0f);
+        m.rare_seen.assign(intents_, 0.0f);
+        m.rare_flag.assign(intents_, 0);
+        m.common.assign(intents_, 0.0f);
+        m.common_seen.assign(intents_, 0.0f);
+      }
     }
-    for (size_t t = 0; t < token_count_; ++t) {
+    pool->Run(token_count_, [&](size_t t, unsigned worker) {
+      Sums& m = sums[worker];
       const PendingToken& p = pending_tokens_[t];
-      float* row = dense_mode_ ? &token_rows_[t * 2 * intents_] : common.data();
-      float* seen = dense_mode_ ? row + intents_ : common_seen.data();
-      bool has_common = false;
+      float* row = dense_mode_ ? &token_rows_[t * 2 * intents_] : m.common.data();
+      float* seen = dense_mode_ ? row + intents_ : m.common_seen.data();
+      float total = 0;
       for (uint32_t k = p.begin; k < p.end; ++k) {
         const uint32_t id = tok_ids_[k];
         const float fw = tok_w_[k];
-        token_total_[t] += fw;  // every token feature is in the table (Add inserted it)
+        total += fw;  // every token feature is in the table (Add inserted it)
         if (row_[id] != kNone) {
-          has_common = true;
           const float* w = &dense_[static_cast<size_t>(row_[id]) * intents_];
           for (uint32_t i = 0; i < intents_; ++i) row[i] += fw * w[i];
           const uint64_t* present = &dense_present_[static_cast<size_t>(row_[id]) * words_per_row_];
@@ -341,45 +360,55 @@ void ExampleMatcher::BuildTokenCache() {
         } else {
           for (uint32_t q = begin_[id]; q < begin_[id + 1]; ++q) {
             const uint32_t i = post_intent_[q] & ~kPresent;
-            if (!rare_flag[i]) rare_flag[i] = 1, rare_touched.push_back(i);
-            rare[i] += fw * post_weight_[q];
-            if (post_intent_[q] & kPresent) rare_seen[i] += fw;
+            if (!m.rare_flag[i]) m.rare_flag[i] = 1, m.rare_touched.push_back(i);
+            m.rare[i] += fw * post_weight_[q];
+            if (post_intent_[q] & kPresent) m.rare_seen[i] += fw;
           }
         }
       }
-      if (!dense_mode_) {
-        std::sort(rare_touched.begin(), rare_touched.end());
+      token_total_[t] = total;
+      if (dense_mode_) return;
+      std::sort(m.rare_touched.begin(), m.rare_touched.end());
+      for (uint32_t i : m.rare_touched) {
+        lists[t].push_back({i, m.rare[i], m.rare_seen[i]});
+        m.rare[i] = m.rare_seen[i] = 0;
+        m.rare_flag[i] = 0;
+      }
+      m.rare_touched.clear();
+      if (token_common_[t] == kNone) return;
+      // Quantized like the common rows themselves (QuantizeRows).
+      float top = 0, top_seen = 0;
+      for (uint32_t c = 0; c < intents_; ++c) {
+        top = std::max(top, std::fabs(m.common[c]));
+        top_seen = std::max(top_seen, m.common_seen[c]);
+      }
+      const float scale = top > 0 ? top / 127.0f : 1.0f;
+      const float seen_scale = top_seen > 0 ? top_seen / 255.0f : 1.0f;
+      const uint32_t r = token_common_[t];
+      token_common_scale_[r] = {scale, seen_scale};
+      uint8_t* q = &token_common_q_[static_cast<size_t>(r) * 2 * intents_];
+      for (uint32_t c = 0; c < intents_; ++c) {
+        q[2 * c] = static_cast<uint8_t>(static_cast<int8_t>(std::lround(m.common[c] / scale)));
+        q[2 * c + 1] = static_cast<uint8_t>(std::lround(m.common_seen[c] / seen_scale));
+      }
+      std::fill(m.common.begin(), m.common.end(), 0.0f);
+      std::fill(m.common_seen.begin(), m.common_seen.end(), 0.0f);
+    });
+    if (!dense_mode_) {
+      token_post_begin_.assign(token_count_ + 1, 0);
+      token_post_.clear();
+      for (size_t t = 0; t < token_count_; ++t) {
         token_post_begin_[t] = static_cast<uint32_t>(token_post_.size());
-        for (uint32_t i : rare_touched) {
-          token_post_.push_back({i, rare[i], rare_seen[i]});
-          rare[i] = rare_seen[i] = 0;
-          rare_flag[i] = 0;
-        }
-        rare_touched.clear();
-        if (has_common) {
-          // Quantized like the common rows themselves (QuantizeRows).
-          float top = 0, top_seen = 0;
-          for (uint32_t c = 0; c < intents_; ++c) {
-            top = std::max(top, std::fabs(common[c]));
-            top_seen = std::max(top_seen, common_seen[c]);
-          }
-          const float scale = top > 0 ? top / 127.0f : 1.0f;
-          const float seen_scale = top_seen > 0 ? top_seen / 255.0f : 1.0f;
-          token_common_[t] = static_cast<uint32_t>(token_common_scale_.size());
-          token_common_scale_.push_back({scale, seen_scale});
-          for (uint32_t c = 0; c < intents_; ++c) {
-            token_common_q_.push_back(static_cast<uint8_t>(static_cast<int8_t>(std::lround(common[c] / scale))));
-            token_common_q_.push_back(static_cast<uint8_t>(std::lround(common_seen[c] / seen_scale)));
-          }
-          std::fill(common.begin(), common.end(), 0.0f);
-          std::fill(common_seen.begin(), common_seen.end(), 0.0f);
-        }
+        token_post_.insert(token_post_.end(), lists[t].begin(), lists[t].end());
       }
-      uint64_t i = p.sig & token_mask_;
-      while (token_table_[i].index != kNone) i = (i + 1) & token_mask_;
-      token_table_[i] = {p.sig, static_cast<uint32_t>(t)};
+      token_post_begin_[token_count_] = static_cast<uint32_t>(token_post_.size());
     }
-    if (!dense_mode_) token_post_begin_[token_count_] = static_cast<uint32_t>(token_post_.size());
+    for (size_t t = 0; t < token_count_; ++t) {
+      const uint64_t sig = pending_tokens_[t].sig;
+      uint64_t i = sig & token_mask_;
+      while (token_table_[i].index != kNone) i = (i + 1) & token_mask_;
+      token_table_[i] = {sig, static_cast<uint32_t>(t)};
+    }
   }
   std::vector<PendingToken>().swap(pending_tokens_);
   std::vector<uint32_t>().swap(tok_ids_);
@@ -521,22 +550,23 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
   // features collect small per-intent delta lists.
   std::vector<float> dense_u(dense_.size(), 0.0f);
   const bool refine_rare = dense_mode_ || options_.refine_rare_in_large_packs;
-  auto update = [&](uint32_t fid, uint32_t intent, float amount) {
+  // One correction of feature fid's weight for an intent, at step `step`.
+  auto update = [&](uint32_t fid, uint32_t intent, float amount, float step) {
     if (row_[fid] == kNone && !refine_rare) return;
     if (row_[fid] != kNone) {
       const size_t k = static_cast<size_t>(row_[fid]) * intents + intent;
       dense_[k] += amount;
-      dense_u[k] += c * amount;
+      dense_u[k] += step * amount;
       return;
     }
     for (Delta& d : delta[fid]) {
       if (d.intent == intent) {
         d.w += amount;
-        d.u += c * amount;
+        d.u += step * amount;
         return;
       }
     }
-    delta[fid].push_back({intent, amount, c * amount});
+    delta[fid].push_back({intent, amount, step * amount});
   };
   // Leave-one-out terms, computed once and stored beside the flat example
   // features: how the gold intent's weight for each feature changes without
@@ -549,18 +579,12 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
   const size_t n_ex = ex_begin_.size() - 1;
   std::vector<int16_t> loo(ex_ids_.size(), 0);  // w * (weight without - weight with)
   std::vector<float> known_mass(n_ex, 0.0f), gold_base(n_ex, 0.0f);
-  {
-    // Examples come intent by intent, so each feature's (sorted) intent list
-    // is walked forward with a cursor; a binary search when they do not.
-    std::vector<uint32_t> cursor(counts.begin.begin(), counts.begin.end() - 1);
-    auto find = [&](uint32_t id, uint32_t gold) -> const float* {
-      const uint32_t end = counts.begin[id + 1];
-      uint32_t& at = cursor[id];
-      if (at > counts.begin[id] && counts.intent[at - 1] >= gold) return counts.Find(id, gold);
-      while (at < end && counts.intent[at] < gold) ++at;
-      return at < end && counts.intent[at] == gold ? &counts.value[at] : nullptr;
-    };
-    for (size_t e = 0; e < n_ex; ++e) {
+  // Examples are independent here: chunks of them on the build threads.
+  BatchPool alone(1);
+  if (!pool) pool = &alone;
+  constexpr size_t kChunk = 256;
+  pool->Run((n_ex + kChunk - 1) / kChunk, [&](size_t chunk, unsigned) {
+    for (size_t e = chunk * kChunk; e < std::min(n_ex, (chunk + 1) * kChunk); ++e) {
       const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
       double own_mass = 0;
       for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
@@ -573,7 +597,7 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
           continue;
         }
         known_mass[e] += w;
-        if (const float* g = find(id, gold)) {
+        if (const float* g = counts.Find(id, gold)) {
           // log((g - w + a) / a) - log((g + a) / a), as one logarithm.
           const double change = std::log((std::max(0.0, static_cast<double>(*g) - w) + alpha) / (*g + alpha));
           const double q = std::clamp(w * change * kLooScale, -32767.0, 32767.0);
@@ -583,7 +607,7 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
       // The gold intent's NB base without this example's mass.
       gold_base[e] = static_cast<float>(std::log(alpha / (std::max(0.0, mass[gold] - own_mass) + alpha * vocab)));
     }
-  }
+  });
 
   // Scoring an example against the current weights: the best wrong intent,
   // and whether it comes within the margin of the right one.
@@ -592,6 +616,7 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
     std::vector<uint8_t> touched_flag;
     std::vector<uint32_t> touched, cands;
     std::vector<std::pair<uint32_t, float>> commons;  // candidate mode: dense rows to add
+    std::vector<std::pair<const float*, float>> rows;  // the same, resolved
   };
   struct Verdict {
     uint32_t best_wrong = kNone;
@@ -663,9 +688,14 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
         if (std::find(r.cands.begin(), r.cands.end(), gold) == r.cands.end()) r.cands.push_back(gold);
         std::sort(r.cands.begin(), r.cands.end());  // as in Score: rows read in address order
       }
-      for (const auto& [row, w] : r.commons) {
-        const float* __restrict rw = &dense_[static_cast<size_t>(row) * intents];
-        for (uint32_t i : r.cands) acc[i] += w * rw[i];
+      // Candidate by candidate (as in Score): the sums stay in registers and
+      // the reads from the rows are independent.
+      r.rows.clear();
+      for (const auto& [row, w] : r.commons) r.rows.emplace_back(&dense_[static_cast<size_t>(row) * intents], w);
+      for (uint32_t i : r.cands) {
+        float a = 0;
+        for (const auto& [rw, w] : r.rows) a += w * rw[i];
+        acc[i] += a;
       }
     }
     const std::vector<uint32_t>& scan = dense_mode_ ? r.touched : r.cands;
@@ -690,8 +720,6 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
   // in order. The batch size depends on the pack alone, so the model is the
   // same on any number of threads; within a batch an example does not see
   // the others' updates.
-  BatchPool alone(1);
-  if (!pool) pool = &alone;
   std::vector<Scratch> scratch(pool->size());
   for (Scratch& r : scratch) {
     r.acc.assign(intents, 0.0f);
@@ -703,16 +731,32 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
     for (size_t b0 = 0; b0 < order.size(); b0 += batch) {
       const size_t n = std::min(batch, order.size() - b0);
       pool->Run(n, [&](size_t j, unsigned worker) { verdicts[j] = judge(order[b0 + j], scratch[worker]); });
+      // Then their updates. Each feature's weights belong to one build
+      // thread (its id modulo the threads), which applies their updates in
+      // batch order: every weight gets the same sums, in the same order, as
+      // on one thread. Example j of the batch is step c0 + j.
+      const float c0 = c;
+      const size_t parts = n >= 16 ? pool->size() : 1;  // a lone example is not worth waking threads
+      pool->Run(parts, [&](size_t part, unsigned) {
+        for (size_t j = 0; j < n; ++j) {
+          const Verdict& v = verdicts[j];
+          if (!v.update) continue;
+          const uint32_t e = order[b0 + j];
+          const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
+          const float cj = c0 + static_cast<float>(j);
+          for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
+            const uint32_t id = ex_ids_[k];
+            if (id % parts != part) continue;
+            const float w = weight_values_[ex_wk_[k] & ~kOwn];
+            update(id, gold, rate * w, cj);
+            update(id, v.best_wrong, -rate * w, cj);
+          }
+        }
+      });
       for (size_t j = 0; j < n; ++j) {
-        const uint32_t e = order[b0 + j];
         const Verdict& v = verdicts[j];
         if (v.update) {
-          const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
-          for (uint32_t k = ex_begin_[e]; k < ex_begin_[e + 1]; ++k) {
-            const float w = weight_values_[ex_wk_[k] & ~kOwn];
-            update(ex_ids_[k], gold, rate * w);
-            update(ex_ids_[k], v.best_wrong, -rate * w);
-          }
+          const uint32_t gold = static_cast<uint32_t>(example_intent_[order[b0 + j]]);
           bias_w[gold] += rate;
           bias_u[gold] += c * rate;
           bias_w[v.best_wrong] -= rate;

@@ -197,7 +197,7 @@ class ExampleMatcher {
     uint64_t sig;
     uint32_t index;  // kNone = empty
   };
-  void BuildTokenCache();
+  void BuildTokenCache(BatchPool* pool);
   const TokenSlot* FindToken(uint64_t sig) const;
   struct PendingToken {
     uint64_t sig;

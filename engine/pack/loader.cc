@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "text/utf8.h"
+#include "util/batch_pool.h"
 
 namespace zari::pack {
 
@@ -31,6 +32,21 @@ namespace {
 
 namespace fs = std::filesystem;
 using text::Lang;
+
+// The whole file, in one read (`size` from fs::file_size: a file that
+// changes meanwhile is read to its end anyway).
+bool ReadFile(const std::string& path, uintmax_t size, std::string* out) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  out->resize(static_cast<size_t>(size));
+  size_t got = std::fread(out->data(), 1, out->size(), f);
+  out->resize(got);
+  char more[4096];
+  while (got == size && (got = std::fread(more, 1, sizeof more, f)) > 0) out->append(more, got);
+  const bool ok = !std::ferror(f);
+  std::fclose(f);
+  return ok;
+}
 
 // Thrown inside the loader only; LoadPack turns it into a Status.
 struct LoadError {
@@ -248,7 +264,7 @@ std::string Trim(const std::string& s) {
 
 class PackLoader {
  public:
-  explicit PackLoader(const Limits& limits) : limits_(limits) {}
+  PackLoader(const Limits& limits, unsigned threads) : limits_(limits), threads_(threads) {}
 
   Pack Load(const std::string& path) {
     pack_.path = path;
@@ -275,7 +291,7 @@ class PackLoader {
       }
       if (ec) Throw(Code::kIo, path + ": " + ec.message());
       std::sort(files.begin(), files.end());  // deterministic order
-      for (const auto& f : files) LoadFile(f, /*settings=*/false);
+      LoadIntentsFiles(files);
     } else {
       LoadFile(path, /*settings=*/true);
     }
@@ -292,24 +308,15 @@ class PackLoader {
       Throw(Code::kLimit, file + ": file is " + std::to_string(size) + " bytes; the limit is " +
                               std::to_string(limits_.max_file_bytes));
     }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) Throw(Code::kIo, file + ": cannot read");
-    std::stringstream buf;
-    buf << in.rdbuf();
-    LoadText(buf.str(), file, settings);
+    std::string text;
+    if (!ReadFile(file, size, &text)) Throw(Code::kIo, file + ": cannot read");
+    LoadText(text, file, settings);
   }
 
  public:
   // One pack file given as text (`file` names it in errors).
   void LoadText(const std::string& text, const std::string& file, bool settings) {
-    if (text.size() > limits_.max_file_bytes) {
-      Throw(Code::kLimit, file + ": file is " + std::to_string(text.size()) + " bytes; the limit is " +
-                              std::to_string(limits_.max_file_bytes));
-    }
-    total_bytes_ += text.size();
-    if (total_bytes_ > limits_.max_total_bytes) {
-      Throw(Code::kLimit, file + ": the pack is larger than " + std::to_string(limits_.max_total_bytes) + " bytes");
-    }
+    CountBytes(text, file);
     YAML::Node root;
     try {
       root = YAML::Load(text);
@@ -319,6 +326,102 @@ class PackLoader {
     } catch (const YAML::Exception& e) {
       Throw(Code::kPack, file + ": invalid YAML: " + e.msg);
     }
+    ReadRoot(root, file, settings);
+  }
+
+ private:
+  void CountBytes(const std::string& text, const std::string& file) {
+    if (text.size() > limits_.max_file_bytes) {
+      Throw(Code::kLimit, file + ": file is " + std::to_string(text.size()) + " bytes; the limit is " +
+                              std::to_string(limits_.max_file_bytes));
+    }
+    total_bytes_ += text.size();
+    if (total_bytes_ > limits_.max_total_bytes) {
+      Throw(Code::kLimit, file + ": the pack is larger than " + std::to_string(limits_.max_total_bytes) + " bytes");
+    }
+  }
+
+  // The intents files of a directory: read in order, parsed on the build
+  // threads (a big file in parts), then taken in order exactly as if each
+  // had been loaded after the other. Parsing ahead is speculative: limits
+  // are checked and errors reported in file order, a file over a limit is
+  // not parsed ahead at all, and a file whose parts do not all parse (an
+  // alias to an anchor in another part, a syntax error) is parsed whole
+  // again, which reports the error a whole parse reports.
+  void LoadIntentsFiles(const std::vector<std::string>& files) {
+    struct File {
+      bool ahead = false;  // read and parsed ahead
+      std::string text;
+      size_t first_part = 0, parts = 0;
+    };
+    struct Part {
+      std::string text;  // empty: the file's own text
+      YAML::Node root;
+      bool ok = false;
+    };
+    std::vector<File> read(files.size());
+    std::vector<Part> parts;
+    uintmax_t total = total_bytes_;
+    BatchPool pool(threads_);
+    for (size_t i = 0; i < files.size(); ++i) {
+      std::error_code ec;
+      const uintmax_t size = fs::file_size(files[i], ec);
+      if (ec || size > limits_.max_file_bytes || total + size > limits_.max_total_bytes) break;
+      File& f = read[i];
+      if (!ReadFile(files[i], size, &f.text)) break;
+      total += f.text.size();
+      if (f.text.size() > limits_.max_file_bytes || total > limits_.max_total_bytes) break;
+      f.ahead = true;
+      f.first_part = parts.size();
+      std::vector<std::string> split = SplitIntentsList(f.text, 2 * pool.size());
+      f.parts = std::max<size_t>(1, split.size());
+      if (split.empty()) {
+        parts.emplace_back();
+      } else {
+        for (std::string& t : split) parts.push_back({std::move(t), YAML::Node(), false});
+      }
+    }
+    pool.Run(parts.size(), [&](size_t j, unsigned) {
+      Part& part = parts[j];
+      if (part.text.empty()) {  // a whole file: find its text
+        size_t i = 0;
+        while (read[i].first_part != j || !read[i].ahead) ++i;
+        part.text = read[i].text;
+      }
+      try {
+        part.root = YAML::Load(part.text);
+        part.ok = true;
+      } catch (const YAML::Exception&) {
+        part.ok = false;  // parsed again, whole, below
+      }
+      std::string().swap(part.text);
+    });
+    for (size_t i = 0; i < files.size(); ++i) {
+      const File& f = read[i];
+      bool ok = f.ahead;
+      for (size_t j = 0; ok && j < f.parts; ++j) ok = parts[f.first_part + j].ok;
+      if (!ok) {
+        if (f.ahead) {
+          LoadText(f.text, files[i], /*settings=*/false);
+        } else {
+          LoadFile(files[i], /*settings=*/false);
+        }
+        continue;
+      }
+      CountBytes(f.text, files[i]);
+      ReadRoot(parts[f.first_part].root, files[i], /*settings=*/false);
+      // Further parts: more items of the same list.
+      for (size_t j = 1; j < f.parts; ++j) {
+        Reader r(limits_, files[i], &nodes_);
+        ReadIntentItems(r, parts[f.first_part + j].root["intents"]);
+      }
+    }
+    // Freeing a document's nodes costs about a third of parsing it.
+    pool.Run(parts.size(), [&](size_t j, unsigned) { parts[j].root = YAML::Node(); });
+  }
+
+ public:
+  void ReadRoot(const YAML::Node& root, const std::string& file, bool settings) {
     Reader r(limits_, file, &nodes_);
     if (root.IsNull()) {
       if (settings) r.Fail(root, "empty pack file: expected 'zari: 1' and the pack settings");
@@ -509,6 +612,10 @@ class PackLoader {
     r.Count();
     if (list.IsNull()) return;
     if (!list.IsSequence()) r.Fail(list, "'intents' must be a list of intents (- id: …)");
+    ReadIntentItems(r, list);
+  }
+
+  void ReadIntentItems(Reader& r, const YAML::Node& list) {
     for (const auto& node : list) {
       if (pack_.intents.size() >= limits_.max_intents) {
         Throw(Code::kLimit, r.Pos(node).ToString() + ": more than " + std::to_string(limits_.max_intents) + " intents");
@@ -608,6 +715,7 @@ class PackLoader {
   }
 
   const Limits& limits_;
+  unsigned threads_ = 1;
   Pack pack_;
   std::unordered_map<std::string, SourcePos> ids_;
   size_t nodes_ = 0;
@@ -616,9 +724,73 @@ class PackLoader {
 
 }  // namespace
 
+std::vector<std::string> SplitIntentsList(const std::string& text, size_t parts, size_t min_bytes) {
+  if (parts < 2 || text.size() < min_bytes) return {};
+  // Offsets of the list's items; any line that makes the shape less plain
+  // than "comments, `intents:`, items indented by k with deeper content"
+  // gives up.
+  std::vector<size_t> items;
+  bool header = false;
+  size_t k = std::string::npos;
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + at, end - at);
+    const size_t start = at;
+    at = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const size_t indent = line.find_first_not_of(' ');
+    if (indent == std::string_view::npos || line[indent] == '#') continue;  // blank or comment
+    if (line[indent] == '\t') return {};
+    if (!header) {
+      // `intents:`, maybe a comment after it; the first thing in the file.
+      if (indent != 0 || !line.starts_with("intents:")) return {};
+      const std::string_view rest = line.substr(8);
+      const size_t more = rest.find_first_not_of(' ');
+      if (more != std::string_view::npos && rest[more] != '#') return {};
+      header = true;
+      continue;
+    }
+    const bool item = line.substr(indent).starts_with("- ") || line.substr(indent) == "-";
+    if (k == std::string::npos) {
+      if (!item) return {};
+      k = indent;
+    }
+    if (indent < k || (indent == k && !item)) return {};
+    if (indent == k) items.push_back(start);
+  }
+  if (items.size() < 2 * parts) return {};
+  // Cut at the items nearest to equal shares of the bytes.
+  std::vector<size_t> cuts;
+  for (size_t p = 1; p < parts; ++p) {
+    const size_t want = text.size() * p / parts;
+    auto it = std::lower_bound(items.begin() + 1, items.end(), want);
+    if (it == items.end()) break;
+    if (cuts.empty() || *it > cuts.back()) cuts.push_back(*it);
+  }
+  std::vector<std::string> out;
+  size_t from = 0;
+  for (size_t c = 0; c <= cuts.size(); ++c) {
+    const size_t to = c < cuts.size() ? cuts[c] : text.size();
+    if (from == 0) {
+      out.emplace_back(text, 0, to);
+    } else {
+      // The part's first line keeps its number: as many lines before it,
+      // the last of them `intents:`.
+      const size_t line = static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(from), '\n'));
+      std::string t(line - 1, '\n');
+      t += "intents:\n";
+      t.append(text, from, to - from);
+      out.push_back(std::move(t));
+    }
+    from = to;
+  }
+  return out;
+}
+
 Result<Pack> LoadPackText(const std::string& text, const std::string& name, const Limits& limits) {
   try {
-    PackLoader loader(limits);
+    PackLoader loader(limits, 1);
     return loader.LoadSingle(text, name);
   } catch (const LoadError& e) {
     return Status(e.code, e.message);
@@ -627,9 +799,9 @@ Result<Pack> LoadPackText(const std::string& text, const std::string& name, cons
   }
 }
 
-Result<Pack> LoadPack(const std::string& path, const Limits& limits) {
+Result<Pack> LoadPack(const std::string& path, const Limits& limits, unsigned threads) {
   try {
-    PackLoader loader(limits);
+    PackLoader loader(limits, threads);
     return loader.Load(path);
   } catch (const LoadError& e) {
     return Status(e.code, e.message);

@@ -4,6 +4,7 @@
 #define ZARI_ENGINE_PACK_LOADER_H_
 
 #include <string>
+#include <vector>
 
 #include "pack/pack.h"
 #include "util/status.h"
@@ -16,7 +17,20 @@ namespace zari::pack {
 // ids, id syntax, languages, answers for every declared language (unless the
 // intent hands off), thresholds, hours and dates. Templates, regexes, time
 // zones and references between intents are checked when the pack compiles.
-Result<Pack> LoadPack(const std::string& path, const Limits& limits = Limits());
+//
+// The YAML of a directory's intents files is parsed on `threads` threads
+// (0: one per CPU, at most 4), a big file in parts (SplitIntentsList); the
+// pack, and every error and its position, are the same as on one thread.
+Result<Pack> LoadPack(const std::string& path, const Limits& limits = Limits(), unsigned threads = 0);
+
+// Splits the text of an intents file that is a plain `intents:` list of
+// block items into about `parts` texts that each parse to a run of those
+// items, in order, at their own line numbers (the lines before a part are
+// blank, the one just before it says `intents:`). Empty when the text has
+// any other shape (other keys, flow style, tabs, document markers) or is
+// under `min_bytes` (smaller files parse fast enough whole). For the loader
+// and its tests.
+std::vector<std::string> SplitIntentsList(const std::string& text, size_t parts, size_t min_bytes = 128 << 10);
 
 // A single-file pack given as YAML text; `name` stands for the file in errors.
 Result<Pack> LoadPackText(const std::string& text, const std::string& name, const Limits& limits = Limits());

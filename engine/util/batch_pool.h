@@ -23,7 +23,6 @@ class BatchPool {
   // `threads` in all, the caller's included (0: one per CPU, at most
   // kMaxThreads); 1 runs everything on the caller's thread.
   static constexpr unsigned kMaxThreads = 4;
-  static constexpr size_t kMinParallel = 8;  // smaller batches run on the caller's thread
   explicit BatchPool(unsigned threads) {
     if (threads == 0) threads = std::min(kMaxThreads, std::max(1u, std::thread::hardware_concurrency()));
     for (unsigned w = 1; w < threads; ++w) workers_.emplace_back([this, w] { Loop(w); });
@@ -41,7 +40,7 @@ class BatchPool {
 
   template <typename F>
   void Run(size_t n, F&& fn) {
-    if (workers_.empty() || n < kMinParallel) {  // waking the workers would cost more
+    if (workers_.empty() || n < 2) {
       for (size_t i = 0; i < n; ++i) fn(i, 0u);
       return;
     }

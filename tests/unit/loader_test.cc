@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -215,4 +216,97 @@ TEST_CASE("deep nesting is an error, not a stack overflow") {
   auto r = zari::pack::LoadPackText(deep, "deep.yaml");
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().message().rfind("deep.yaml", 0) == 0);
+}
+
+namespace {
+
+// A big intents file in the plain shape SplitIntentsList cuts: `intents:`
+// then block items, with comments, block scalars and quoted strings inside.
+std::string BigIntents(int intents, const std::string& extra_last = "") {
+  std::string t = "# generated\nintents:\n";
+  for (int i = 0; i < intents; ++i) {
+    t += "  # intent " + std::to_string(i) + "\n";
+    t += "  - id: i" + std::to_string(i) + "\n";
+    t += "    examples:\n      en:\n";
+    for (int e = 0; e < 6; ++e) t += "        - \"question " + std::to_string(i) + " number " + std::to_string(e) + "\"\n";
+    t += "    answer:\n      en: |\n        The answer to " + std::to_string(i) + ".\n        - not an item\n";
+    if (i + 1 == intents) t += extra_last;
+  }
+  return t;
+}
+
+// Every intent with its examples and positions, to compare two loads.
+std::string Dump(const zari::pack::Pack& p) {
+  std::string out;
+  for (const auto& in : p.intents) {
+    out += in.id + "@" + in.pos.ToString() + "=" + in.answer[static_cast<size_t>(zari::text::Lang::kEn)] + ";";
+    for (const auto& ex : in.examples[static_cast<size_t>(zari::text::Lang::kEn)]) out += ex.text + "@" + ex.pos.ToString() + ",";
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a big intents file is cut at its items, each part keeping its line numbers") {
+  const std::string text = BigIntents(2000);
+  auto parts = zari::pack::SplitIntentsList(text, 4);
+  REQUIRE(parts.size() == 4);
+  size_t lines = 0;  // lines before the part: newlines in all the text before it
+  for (size_t i = 0; i < parts.size(); ++i) {
+    // A later part's first item stays on its line: the lines before it are
+    // blank but for the last, which says `intents:`.
+    if (i > 0) {
+      CHECK(parts[i].find("\nintents:\n  - id: i") == lines - 2);
+      CHECK(parts[i].find_first_not_of('\n') == lines - 1);
+    }
+    lines = static_cast<size_t>(std::count(parts[i].begin(), parts[i].end(), '\n'));
+  }
+  CHECK(lines == static_cast<size_t>(std::count(text.begin(), text.end(), '\n')));
+  // Shapes it leaves whole.
+  CHECK(zari::pack::SplitIntentsList(text, 1).empty());
+  CHECK(zari::pack::SplitIntentsList(BigIntents(10), 4).empty());                 // small
+  CHECK(zari::pack::SplitIntentsList(text + "other: 1\n", 4).empty());            // another key
+  CHECK(zari::pack::SplitIntentsList("intents: [" + text.substr(20) + "]", 4).empty());  // flow style
+  CHECK(zari::pack::SplitIntentsList(text + "\tx\n", 4).empty());                 // a tab
+  CHECK(zari::pack::SplitIntentsList("zari: 1\n" + text, 4).empty());             // not an intents file
+}
+
+TEST_CASE("a pack loads the same on one thread or several") {
+  TempDir d;
+  d.Write("pack.yaml", "zari: 1\nlanguages: [en]\n");
+  d.Write("a.yaml", BigIntents(2000));
+  d.Write("b.yaml", "intents:\n  - id: small\n    examples: {en: [hello]}\n    answer: {en: hi}\n");
+  auto one = LoadPack(d.path.string(), {}, 1);
+  auto four = LoadPack(d.path.string(), {}, 4);
+  REQUIRE(one.ok());
+  REQUIRE(four.ok());
+  CHECK(one->intents.size() == 2001);
+  CHECK(Dump(*one) == Dump(*four));
+}
+
+TEST_CASE("a big intents file whose parts do not parse alone loads as a whole") {
+  // An alias in the last intent to an anchor in the first: parts cannot
+  // resolve it, the whole file can.
+  TempDir d;
+  d.Write("pack.yaml", "zari: 1\nlanguages: [en]\n");
+  std::string text = BigIntents(2000, "    not: {en: *first}\n");
+  text.replace(text.find("    examples:\n      en:\n"), 24, "    examples:\n      en: &first\n");
+  d.Write("a.yaml", text);
+  REQUIRE(zari::pack::SplitIntentsList(text, 4).size() == 4);
+  auto one = LoadPack(d.path.string(), {}, 1);
+  auto four = LoadPack(d.path.string(), {}, 4);
+  REQUIRE(one.ok());
+  REQUIRE(four.ok());
+  CHECK(Dump(*one) == Dump(*four));
+  CHECK(four->intents.back().nots[static_cast<size_t>(zari::text::Lang::kEn)].size() == 6);
+
+  // A syntax error late in the file: the same message and position.
+  d.Write("a.yaml", BigIntents(2000, "    answer: {en: [unclosed\n"));
+  auto bad1 = LoadPack(d.path.string(), {}, 1);
+  auto bad4 = LoadPack(d.path.string(), {}, 4);
+  REQUIRE_FALSE(bad1.ok());
+  REQUIRE_FALSE(bad4.ok());
+  CHECK(bad1.status().message() == bad4.status().message());
+  CHECK(bad4.status().message().find("a.yaml:") != std::string::npos);
 }
