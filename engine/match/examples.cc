@@ -153,6 +153,12 @@ void ExampleMatcher::Finish(size_t intents, BatchPool* pool) {
   // Examples arrive intent by intent, so a feature's intents come in order;
   // the rare exception is sorted and merged below.
   if (ex_begin_.empty()) ex_begin_.push_back(0);
+  // Reserve() guessed the number of features; a pack with longer examples
+  // doubled the buffers, and they live through refinement: give back the rest.
+  if (ex_ids_.capacity() > ex_ids_.size() + ex_ids_.size() / 8) {
+    ex_ids_.shrink_to_fit();
+    ex_wk_.shrink_to_fit();
+  }
   const uint32_t nf = static_cast<uint32_t>(feature_hash_.size());
   const size_t n_ex = ex_begin_.size() - 1;
   Csr counts;
@@ -258,19 +264,27 @@ void ExampleMatcher::Finish(size_t intents, BatchPool* pool) {
   if (!dense_mode_) QuantizeRows();
 }
 
+int16_t ExampleMatcher::ToFixed(float v) {
+  // Rounded half away from zero, saturated (not std::lround: a libm call).
+  const float x = std::clamp(v * kTrainScale, -32767.0f, 32767.0f);
+  return static_cast<int16_t>(x + (x < 0 ? -0.5f : 0.5f));
+}
+
 void ExampleMatcher::QuantizeRows() {
-  dense_q_.assign(dense_.size(), 0);
+  dense_q_.assign(train_.size(), 0);
   row_scale_.assign(dense_rows_, 0.0f);
   for (size_t r = 0; r < dense_rows_; ++r) {
-    const float* row = &dense_[r * intents_];
-    float top = 0;
-    for (uint32_t c = 0; c < intents_; ++c) top = std::max(top, std::fabs(row[c]));
-    const float scale = top > 0 ? top / 127.0f : 1.0f;
+    const int16_t* row = &train_[r * intents_];
+    int top = 0;
+    for (uint32_t c = 0; c < intents_; ++c) top = std::max(top, std::abs(static_cast<int>(row[c])));
+    const float scale = top > 0 ? static_cast<float>(top) / (127.0f * kTrainScale) : 1.0f;
     row_scale_[r] = scale;
     int8_t* q = &dense_q_[r * intents_];
-    for (uint32_t c = 0; c < intents_; ++c) q[c] = static_cast<int8_t>(std::lround(row[c] / scale));
+    for (uint32_t c = 0; c < intents_; ++c) {
+      q[c] = static_cast<int8_t>(std::lround(static_cast<float>(row[c]) / kTrainScale / scale));
+    }
   }
-  HugeVector<float>().swap(dense_);
+  HugeVector<int16_t>().swap(train_);
 }
 
 void ExampleMatcher::BuildTokenCache(BatchPool* pool) {
@@ -344,8 +358,14 @@ void ExampleMatcher::BuildTokenCache(BatchPool* pool) {
         const float fw = tok_w_[k];
         total += fw;  // every token feature is in the table (Add inserted it)
         if (row_[id] != kNone) {
-          const float* w = &dense_[static_cast<size_t>(row_[id]) * intents_];
-          for (uint32_t i = 0; i < intents_; ++i) row[i] += fw * w[i];
+          if (dense_mode_) {
+            const float* w = &dense_[static_cast<size_t>(row_[id]) * intents_];
+            for (uint32_t i = 0; i < intents_; ++i) row[i] += fw * w[i];
+          } else {
+            const int16_t* w = &train_[static_cast<size_t>(row_[id]) * intents_];
+            const float fws = fw / kTrainScale;
+            for (uint32_t i = 0; i < intents_; ++i) row[i] += fws * static_cast<float>(w[i]);
+          }
           const uint64_t* present = &dense_present_[static_cast<size_t>(row_[id]) * words_per_row_];
           for (uint32_t word = 0; word < words_per_row_; ++word) {
             for (uint64_t bits = present[word]; bits; bits &= bits - 1) {
@@ -460,13 +480,16 @@ void ExampleMatcher::BuildLayout(const Csr& counts) {
     }
   }
   for (uint32_t f : common) row_[f] = static_cast<uint32_t>(dense_rows_++);
-  dense_.assign(dense_rows_ * intents_, 0.0f);
+  (dense_mode_ ? dense_.assign(dense_rows_ * intents_, 0.0f) : train_.assign(dense_rows_ * intents_, 0));
   dense_present_.assign(dense_rows_ * words_per_row_, 0);
   for (uint32_t f = 0; f < nf; ++f) {
     if (row_[f] == kNone) continue;
-    float* row = &dense_[static_cast<size_t>(row_[f]) * intents_];
+    const size_t at = static_cast<size_t>(row_[f]) * intents_;
     uint64_t* present = &dense_present_[static_cast<size_t>(row_[f]) * words_per_row_];
-    for (uint32_t k = counts.begin[f]; k < counts.begin[f + 1]; ++k) row[counts.intent[k]] = counts.nb[k];
+    for (uint32_t k = counts.begin[f]; k < counts.begin[f + 1]; ++k) {
+      if (dense_mode_) dense_[at + counts.intent[k]] = counts.nb[k];
+      else train_[at + counts.intent[k]] = ToFixed(counts.nb[k]);
+    }
     for (uint32_t k = counts.begin[f]; k < counts.begin[f + 1]; ++k) {
       present[counts.intent[k] / 64] |= 1ull << (counts.intent[k] % 64);
     }
@@ -480,10 +503,15 @@ void ExampleMatcher::BuildLayout(const Csr& counts) {
 void ExampleMatcher::BuildSparse(const Csr& counts, const std::vector<std::vector<Delta>>* deltas, float c) {
   const uint32_t nf = static_cast<uint32_t>(counts.begin.size() - 1);
   begin_.assign(nf + 1, 0);
-  post_intent_.clear();
-  post_weight_.clear();
-  post_intent_.reserve(counts.intent.size());
-  post_weight_.reserve(counts.intent.size());
+  // Exactly the room needed (large packs keep most pairs in dense rows).
+  size_t room = 0;
+  for (uint32_t f = 0; f < nf; ++f) {
+    if (row_[f] == kNone) room += counts.Size(f) + (deltas ? (*deltas)[f].size() : 0);
+  }
+  std::vector<uint32_t>().swap(post_intent_);
+  std::vector<float>().swap(post_weight_);
+  post_intent_.reserve(room);
+  post_weight_.reserve(room);
   thread_local std::vector<std::pair<uint32_t, float>> extra;
   for (uint32_t f = 0; f < nf; ++f) {
     begin_[f] = static_cast<uint32_t>(post_intent_.size());
@@ -530,12 +558,13 @@ bool ExampleMatcher::Present(uint32_t id, uint32_t intent) const {
   return it != e && (*it & ~kPresent) == intent && (*it & kPresent) != 0;
 }
 
-void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, BatchPool* pool) {
+void ExampleMatcher::Refine(Csr& counts, const std::vector<double>& mass, BatchPool* pool) {
   const uint32_t intents = intents_;
   const double alpha = options_.alpha;
   const double vocab = static_cast<double>(feature_hash_.size());
+  const bool refine_rare = dense_mode_ || options_.refine_rare_in_large_packs;
   // Sparse features' corrections (dense rows are trained in place).
-  std::vector<std::vector<Delta>> delta(feature_hash_.size());
+  std::vector<std::vector<Delta>> delta(refine_rare ? feature_hash_.size() : 0);
   std::vector<float> bias_w(intents, 0.0f), bias_u(intents, 0.0f);
   // A fixed interleaving (multiplicative hash of the index) so intents mix.
   std::vector<uint32_t> order(ex_begin_.size() - 1);
@@ -547,16 +576,27 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
   float c = 1;
   const float rate = options_.refine_rate;
   // Dense rows are trained in place (with their averaging sums); sparse
-  // features collect small per-intent delta lists.
+  // features collect small per-intent delta lists. The averaged weight is
+  // w - u / c at the last step c; large packs keep u / c itself, in the
+  // fixed point of their rows (train_), adding step / c_last of each update.
   std::vector<float> dense_u(dense_.size(), 0.0f);
-  const bool refine_rare = dense_mode_ || options_.refine_rare_in_large_packs;
+  std::vector<int16_t> train_u(train_.size(), 0);
+  const float c_last = 1.0f + static_cast<float>(options_.refine_epochs) * static_cast<float>(ex_begin_.size() - 1);
+  auto add_fixed = [](int16_t& to, float v) {
+    to = static_cast<int16_t>(std::clamp(to + ToFixed(v), -32767, 32767));
+  };
   // One correction of feature fid's weight for an intent, at step `step`.
   auto update = [&](uint32_t fid, uint32_t intent, float amount, float step) {
     if (row_[fid] == kNone && !refine_rare) return;
     if (row_[fid] != kNone) {
       const size_t k = static_cast<size_t>(row_[fid]) * intents + intent;
-      dense_[k] += amount;
-      dense_u[k] += step * amount;
+      if (dense_mode_) {
+        dense_[k] += amount;
+        dense_u[k] += step * amount;
+      } else {
+        add_fixed(train_[k], amount);
+        add_fixed(train_u[k], step / c_last * amount);
+      }
       return;
     }
     for (Delta& d : delta[fid]) {
@@ -608,6 +648,7 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
       gold_base[e] = static_cast<float>(std::log(alpha / (std::max(0.0, mass[gold] - own_mass) + alpha * vocab)));
     }
   });
+  std::vector<float>().swap(counts.value);  // only the leave-one-out terms needed the counts
 
   // Scoring an example against the current weights: the best wrong intent,
   // and whether it comes within the margin of the right one.
@@ -616,7 +657,7 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
     std::vector<uint8_t> touched_flag;
     std::vector<uint32_t> touched, cands;
     std::vector<std::pair<uint32_t, float>> commons;  // candidate mode: dense rows to add
-    std::vector<std::pair<const float*, float>> rows;  // the same, resolved
+    std::vector<std::pair<const int16_t*, float>> rows;  // the same, resolved
   };
   struct Verdict {
     uint32_t best_wrong = kNone;
@@ -668,6 +709,7 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
         }
       }
       acc[gold] += static_cast<float>(loo[k]) / kLooScale;
+      if (!refine_rare) continue;
       for (const Delta& d : delta[id]) {
         touch(d.intent);
         acc[d.intent] += w * d.w;
@@ -691,10 +733,10 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
       // Candidate by candidate (as in Score): the sums stay in registers and
       // the reads from the rows are independent.
       r.rows.clear();
-      for (const auto& [row, w] : r.commons) r.rows.emplace_back(&dense_[static_cast<size_t>(row) * intents], w);
+      for (const auto& [row, w] : r.commons) r.rows.emplace_back(&train_[static_cast<size_t>(row) * intents], w / kTrainScale);
       for (uint32_t i : r.cands) {
         float a = 0;
-        for (const auto& [rw, w] : r.rows) a += w * rw[i];
+        for (const auto& [rw, w] : r.rows) a += w * static_cast<float>(rw[i]);
         acc[i] += a;
       }
     }
@@ -769,7 +811,10 @@ void ExampleMatcher::Refine(const Csr& counts, const std::vector<double>& mass, 
   // Average: dense rows in place; sparse features get NB plus their
   // averaged corrections.
   for (size_t k = 0; k < dense_.size(); ++k) dense_[k] -= dense_u[k] / c;
-  BuildSparse(counts, &delta, c);
+  for (size_t k = 0; k < train_.size(); ++k) {
+    train_[k] = static_cast<int16_t>(std::clamp(train_[k] - train_u[k], -32767, 32767));
+  }
+  if (refine_rare) BuildSparse(counts, &delta, c);  // else the sparse weights are NB's, as laid out
   for (uint32_t i = 0; i < intents; ++i) bias_[i] = bias_w[i] - bias_u[i] / c;
 }
 

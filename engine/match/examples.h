@@ -121,7 +121,7 @@ class ExampleMatcher {
   // Per-feature lists of the intents that saw the feature, in one block:
   // the entries of feature f are [begin[f], begin[f+1]), sorted by intent,
   // each with the summed feature weight (`value`) and its Naive Bayes weight
-  // (`nb`). Build time only.
+  // (`nb`). Build time only; Refine() frees `value` once it has used it.
   struct Csr {
     std::vector<uint32_t> begin;
     std::vector<uint32_t> intent;
@@ -140,7 +140,7 @@ class ExampleMatcher {
   void BuildLayout(const Csr& counts);
   // Fills the sparse weights: NB values plus averaged corrections (if any).
   void BuildSparse(const Csr& counts, const std::vector<std::vector<Delta>>* deltas, float c);
-  void Refine(const Csr& counts, const std::vector<double>& mass, BatchPool* pool);
+  void Refine(Csr& counts, const std::vector<double>& mass, BatchPool* pool);
   bool Present(uint32_t id, uint32_t intent) const;
 
   ExampleMatcherOptions options_;
@@ -174,8 +174,15 @@ class ExampleMatcher {
   std::vector<uint32_t> begin_;        // id → sparse range [begin_[id], begin_[id+1])
   std::vector<uint32_t> post_intent_;  // intent | kPresent
   std::vector<float> post_weight_;
-  HugeVector<float> dense_;            // rows × intents
+  HugeVector<float> dense_;            // rows × intents (packs scored densely)
   std::vector<uint64_t> dense_present_;  // rows × words: intents that saw the feature
+  // Large packs, during the build: the same rows in fixed point (1/kTrainScale,
+  // range ±64), so the rows and refinement's averaging sums take 4 bytes an
+  // entry instead of 8: scale-1000's peak while loading is 20 MB lower. A
+  // step of 1/512 is 1/50 of the 8-bit step the rows end in (QuantizeRows).
+  static constexpr float kTrainScale = 512.0f;
+  static int16_t ToFixed(float v);
+  HugeVector<int16_t> train_;
   // Large packs, after the build: the dense rows as 8-bit integers with a
   // scale per row (the float rows are freed). Scoring reads them only for a
   // message's candidates, a few scattered bytes per row, so what costs is
