@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
     else if (k == "prior") o.examples.prior_weight = v;
     else if (k == "cov") o.examples.coverage_power = v;
     else if (k == "temp") o.examples.temperature = v;
-    else if (k == "epochs") o.examples.refine_epochs = static_cast<int>(v);
+    else if (k == "epochs") o.examples.refine_epochs = o.examples.refine_epochs_many = static_cast<int>(v);
     else if (k == "rate") o.examples.refine_rate = v;
     else if (k == "margin") o.examples.refine_margin = v;
     else if (k == "dense") o.examples.dense_max_intents = static_cast<uint32_t>(v);

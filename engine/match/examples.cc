@@ -605,7 +605,10 @@ void ExampleMatcher::Refine(Csr& counts, const std::vector<double>& mass, BatchP
   // fixed point of their rows (train_), adding step / c_last of each update.
   std::vector<float> dense_u(dense_.size(), 0.0f);
   std::vector<int16_t> train_u(train_.size(), 0);
-  const float c_last = 1.0f + static_cast<float>(options_.refine_epochs) * static_cast<float>(ex_begin_.size() - 1);
+  const size_t n_examples = ex_begin_.size() - 1;
+  const int epochs = n_examples >= ExampleMatcherOptions::kManyExamples ? std::min(options_.refine_epochs, options_.refine_epochs_many)
+                                                                       : options_.refine_epochs;
+  const float c_last = 1.0f + static_cast<float>(epochs) * static_cast<float>(n_examples);
   auto add_fixed = [](int16_t& to, float v) {
     to = static_cast<int16_t>(std::clamp(to + ToFixed(v), -32767, 32767));
   };
@@ -800,9 +803,9 @@ void ExampleMatcher::Refine(Csr& counts, const std::vector<double>& mass, BatchP
     r.acc.assign(intents, 0.0f);
     r.touched_flag.assign(intents, 0);
   }
-  const size_t batch = options_.refine_batch ? options_.refine_batch : n_ex < 16384 ? 1 : 64;
+  const size_t batch = options_.refine_batch ? options_.refine_batch : n_ex < ExampleMatcherOptions::kManyExamples ? 1 : 64;
   std::vector<Verdict> verdicts(batch);
-  for (int epoch = 0; epoch < options_.refine_epochs; ++epoch) {
+  for (int epoch = 0; epoch < epochs; ++epoch) {
     for (size_t b0 = 0; b0 < order.size(); b0 += batch) {
       const size_t n = std::min(batch, order.size() - b0);
       pool->Run(n, [&](size_t j, unsigned worker) { verdicts[j] = judge(order[b0 + j], scratch[worker]); });
