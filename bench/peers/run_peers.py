@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Zari, nlp.js and RiveScript side by side on the same data, in one run.
 
-    python3 bench/peers/run_peers.py [--zari build-release/bin/zari] [--repeat 20]
+    python3 bench/peers/run_peers.py [--zari build-release/bin/zari] [--repeat 100]
                                      [--out build/peers] [--langs ka,az,en]
 
 What it does (bench/peers/README.md has the details and docs/PERFORMANCE.md the
@@ -15,7 +15,7 @@ results):
      - Zari through `zari classify` as a user runs it: process start to finish
        over the dev messages repeated --repeat times, and the same with no
        message, whose time (start + load + exit) is subtracted to give the
-       throughput excluding load; median of 3 runs each;
+       throughput excluding load; median of 5 runs each, alternated;
      - nlp.js and RiveScript in their own node process: load/train, then the
        dev messages one at a time (after load);
      - a plain multinomial Naive Bayes (words, add-one smoothing; in Python)
@@ -92,7 +92,7 @@ def run_child(cmd, stdin_path):
     return wall, ru.ru_utime + ru.ru_stime
 
 
-def measure_zari(zari: str, pack: Path, dev, repeat: int, work: Path, runs: int = 3):
+def measure_zari(zari: str, pack: Path, dev, repeat: int, work: Path, runs: int = 5):
     texts = [t for _, t, _ in dev]
     one = work / "dev.txt"
     one.write_text("".join(t + "\n" for t in texts), encoding="utf-8")
@@ -109,8 +109,13 @@ def measure_zari(zari: str, pack: Path, dev, repeat: int, work: Path, runs: int 
         j = json.loads(line)
         preds.append({"intent": j["intent"], "top": j["candidates"][0]["intent"] if j["candidates"] else None})
     cmd = [zari, "classify", "--pack", str(pack)]
-    empties = [run_child(cmd, empty) for _ in range(runs)]
-    fulls = [run_child(cmd, many) for _ in range(runs)]
+    # Alternated, so a drift of the host's speed hits both alike; the
+    # throughput is a difference of the two medians, so the classification
+    # time must dwarf the load's jitter (hence the default of 100 passes).
+    empties, fulls = [], []
+    for _ in range(runs):
+        empties.append(run_child(cmd, empty))
+        fulls.append(run_child(cmd, many))
     n = len(texts) * repeat
     e_wall = statistics.median(w for w, _ in empties)
     e_cpu = statistics.median(c for _, c in empties)
@@ -195,7 +200,7 @@ def main(argv=None) -> int:
     ap.add_argument("--build", default=str(REPO / "build"))
     ap.add_argument("--out", default=str(REPO / "build" / "peers"))
     ap.add_argument("--langs", default="ka,az,en")
-    ap.add_argument("--repeat", type=int, default=20, help="passes over the dev messages for Zari's throughput")
+    ap.add_argument("--repeat", type=int, default=100, help="passes over the dev messages for Zari's throughput")
     ap.add_argument("--peer-repeat", type=int, default=3, help="timed passes for nlp.js / RiveScript")
     ap.add_argument("--peer-seconds", type=float, default=60, help="CPU-second cap of a peer's timed passes")
     ap.add_argument("--skip", default="", help="comma-separated: nlpjs, rivescript")
