@@ -57,6 +57,14 @@ ScoreScratch& Scratch() {
   return s;
 }
 
+// x rounded half away from zero, saturated to ±32767: the fixed-point
+// values of training (not std::lround: a libm call).
+template <typename T>
+int16_t RoundToInt16(T x) {
+  x = std::clamp(x, T(-32767), T(32767));
+  return static_cast<int16_t>(x + (x < 0 ? T(-0.5) : T(0.5)));
+}
+
 // Keeps in `cands` the `want` intents with the highest acc (ties: the lower
 // intent), in intent order. The comparisons run on packed keys (the score's
 // bits made orderable, then the intent), not on acc[] through the index:
@@ -169,7 +177,9 @@ void ExampleMatcher::Add(const text::Normalized& n, int32_t intent) {
   example_words_.insert(example_words_.end(), words.begin(), words.end());
 }
 
-void ExampleMatcher::Finish(size_t intents, BatchPool* pool) {
+void ExampleMatcher::Finish(size_t intents, BatchPool* threads) {
+  BatchPool alone(1);
+  BatchPool& pool = threads ? *threads : alone;
   intents_ = static_cast<uint32_t>(intents);
   dense_mode_ = intents_ <= options_.dense_max_intents;
   example_words_begin_.push_back(static_cast<uint32_t>(example_words_.size()));
@@ -290,11 +300,7 @@ void ExampleMatcher::Finish(size_t intents, BatchPool* pool) {
   if (!dense_mode_) QuantizeRows();
 }
 
-int16_t ExampleMatcher::ToFixed(float v) {
-  // Rounded half away from zero, saturated (not std::lround: a libm call).
-  const float x = std::clamp(v * kTrainScale, -32767.0f, 32767.0f);
-  return static_cast<int16_t>(x + (x < 0 ? -0.5f : 0.5f));
-}
+int16_t ExampleMatcher::ToFixed(float v) { return RoundToInt16(v * kTrainScale); }
 
 void ExampleMatcher::QuantizeRows() {
   dense_q_.assign(train_.size(), 0);
@@ -313,7 +319,7 @@ void ExampleMatcher::QuantizeRows() {
   HugeVector<int16_t>().swap(train_);
 }
 
-void ExampleMatcher::BuildTokenCache(BatchPool* pool) {
+void ExampleMatcher::BuildTokenCache(BatchPool& pool) {
   token_count_ = 0;
   token_table_.clear();
   // Dense mode: a float row of summed weights and one of seen weights per
@@ -361,9 +367,7 @@ void ExampleMatcher::BuildTokenCache(BatchPool* pool) {
       std::vector<uint8_t> rare_flag;
       std::vector<uint32_t> rare_touched;
     };
-    BatchPool alone(1);
-    if (!pool) pool = &alone;
-    std::vector<Sums> sums(pool->size());
+    std::vector<Sums> sums(pool.size());
     if (!dense_mode_) {
       for (Sums& m : sums) {
         m.rare.assign(intents_, 0.0f);
@@ -373,7 +377,7 @@ void ExampleMatcher::BuildTokenCache(BatchPool* pool) {
         m.common_seen.assign(intents_, 0.0f);
       }
     }
-    pool->Run(token_count_, [&](size_t t, unsigned worker) {
+    pool.Run(token_count_, [&](size_t t, unsigned worker) {
       Sums& m = sums[worker];
       const PendingToken& p = pending_tokens_[t];
       float* row = dense_mode_ ? &token_rows_[t * 2 * intents_] : m.common.data();
@@ -584,16 +588,17 @@ bool ExampleMatcher::Present(uint32_t id, uint32_t intent) const {
   return it != e && (*it & ~kPresent) == intent && (*it & kPresent) != 0;
 }
 
-void ExampleMatcher::Refine(Csr& counts, const std::vector<double>& mass, BatchPool* pool) {
+void ExampleMatcher::Refine(Csr& counts, const std::vector<double>& mass, BatchPool& pool) {
   const uint32_t intents = intents_;
   const double alpha = options_.alpha;
   const double vocab = static_cast<double>(feature_hash_.size());
   const bool refine_rare = dense_mode_ || options_.refine_rare_in_large_packs;
+  const size_t n_ex = ex_begin_.size() - 1;
   // Sparse features' corrections (dense rows are trained in place).
   std::vector<std::vector<Delta>> delta(refine_rare ? feature_hash_.size() : 0);
   std::vector<float> bias_w(intents, 0.0f), bias_u(intents, 0.0f);
   // A fixed interleaving (multiplicative hash of the index) so intents mix.
-  std::vector<uint32_t> order(ex_begin_.size() - 1);
+  std::vector<uint32_t> order(n_ex);
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [](uint32_t a, uint32_t b) {
     uint32_t ha = a * 2654435761u, hb = b * 2654435761u;
@@ -607,10 +612,9 @@ void ExampleMatcher::Refine(Csr& counts, const std::vector<double>& mass, BatchP
   // fixed point of their rows (train_), adding step / c_last of each update.
   std::vector<float> dense_u(dense_.size(), 0.0f);
   std::vector<int16_t> train_u(train_.size(), 0);
-  const size_t n_examples = ex_begin_.size() - 1;
-  const int epochs = n_examples >= ExampleMatcherOptions::kManyExamples ? std::min(options_.refine_epochs, options_.refine_epochs_many)
-                                                                       : options_.refine_epochs;
-  const float c_last = 1.0f + static_cast<float>(epochs) * static_cast<float>(n_examples);
+  const int epochs = n_ex >= ExampleMatcherOptions::kManyExamples ? std::min(options_.refine_epochs, options_.refine_epochs_many)
+                                                                 : options_.refine_epochs;
+  const float c_last = 1.0f + static_cast<float>(epochs) * static_cast<float>(n_ex);
   auto add_fixed = [](int16_t& to, float v) {
     to = static_cast<int16_t>(std::clamp(to + ToFixed(v), -32767, 32767));
   };
@@ -645,14 +649,11 @@ void ExampleMatcher::Refine(Csr& counts, const std::vector<double>& mass, BatchP
   // bytes more a feature, not nine.
   constexpr float kLooScale = 2048.0f;
   constexpr uint8_t kOwn = 0x80;
-  const size_t n_ex = ex_begin_.size() - 1;
   std::vector<int16_t> loo(ex_ids_.size(), 0);  // w * (weight without - weight with)
   std::vector<float> known_mass(n_ex, 0.0f), gold_base(n_ex, 0.0f);
   // Examples are independent here: chunks of them on the build threads.
-  BatchPool alone(1);
-  if (!pool) pool = &alone;
   constexpr size_t kChunk = 256;
-  pool->Run((n_ex + kChunk - 1) / kChunk, [&](size_t chunk, unsigned) {
+  pool.Run((n_ex + kChunk - 1) / kChunk, [&](size_t chunk, unsigned) {
     for (size_t e = chunk * kChunk; e < std::min(n_ex, (chunk + 1) * kChunk); ++e) {
       const uint32_t gold = static_cast<uint32_t>(example_intent_[e]);
       double own_mass = 0;
@@ -669,8 +670,7 @@ void ExampleMatcher::Refine(Csr& counts, const std::vector<double>& mass, BatchP
         if (const float* g = counts.Find(id, gold)) {
           // log((g - w + a) / a) - log((g + a) / a), as one logarithm.
           const double change = std::log((std::max(0.0, static_cast<double>(*g) - w) + alpha) / (*g + alpha));
-          const double q = std::clamp(w * change * kLooScale, -32767.0, 32767.0);
-          loo[k] = static_cast<int16_t>(q < 0 ? q - 0.5 : q + 0.5);  // rounded half away from zero
+          loo[k] = RoundToInt16(w * change * kLooScale);
         }
       }
       // The gold intent's NB base without this example's mass.
@@ -800,7 +800,7 @@ void ExampleMatcher::Refine(Csr& counts, const std::vector<double>& mass, BatchP
   // in order. The batch size depends on the pack alone, so the model is the
   // same on any number of threads; within a batch an example does not see
   // the others' updates.
-  std::vector<Scratch> scratch(pool->size());
+  std::vector<Scratch> scratch(pool.size());
   for (Scratch& r : scratch) {
     r.acc.assign(intents, 0.0f);
     r.touched_flag.assign(intents, 0);
@@ -810,14 +810,14 @@ void ExampleMatcher::Refine(Csr& counts, const std::vector<double>& mass, BatchP
   for (int epoch = 0; epoch < epochs; ++epoch) {
     for (size_t b0 = 0; b0 < order.size(); b0 += batch) {
       const size_t n = std::min(batch, order.size() - b0);
-      pool->Run(n, [&](size_t j, unsigned worker) { verdicts[j] = judge(order[b0 + j], scratch[worker]); });
+      pool.Run(n, [&](size_t j, unsigned worker) { verdicts[j] = judge(order[b0 + j], scratch[worker]); });
       // Then their updates. Each feature's weights belong to one build
       // thread (its id modulo the threads), which applies their updates in
       // batch order: every weight gets the same sums, in the same order, as
       // on one thread. Example j of the batch is step c0 + j.
       const float c0 = c;
-      const size_t parts = n >= 16 ? pool->size() : 1;  // a lone example is not worth waking threads
-      pool->Run(parts, [&](size_t part, unsigned) {
+      const size_t parts = n >= 16 ? pool.size() : 1;  // a lone example is not worth waking threads
+      pool.Run(parts, [&](size_t part, unsigned) {
         for (size_t j = 0; j < n; ++j) {
           const Verdict& v = verdicts[j];
           if (!v.update) continue;

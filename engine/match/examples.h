@@ -146,7 +146,7 @@ class ExampleMatcher {
   void BuildLayout(const Csr& counts);
   // Fills the sparse weights: NB values plus averaged corrections (if any).
   void BuildSparse(const Csr& counts, const std::vector<std::vector<Delta>>* deltas, float c);
-  void Refine(Csr& counts, const std::vector<double>& mass, BatchPool* pool);
+  void Refine(Csr& counts, const std::vector<double>& mass, BatchPool& pool);
   bool Present(uint32_t id, uint32_t intent) const;
 
   ExampleMatcherOptions options_;
@@ -210,7 +210,7 @@ class ExampleMatcher {
     uint64_t sig;
     uint32_t index;  // kNone = empty
   };
-  void BuildTokenCache(BatchPool* pool);
+  void BuildTokenCache(BatchPool& pool);
   const TokenSlot* FindToken(uint64_t sig) const;
   struct PendingToken {
     uint64_t sig;
@@ -244,7 +244,6 @@ class ExampleMatcher {
   // Common rows: per intent an int8 weight and a uint8 seen weight, side by
   // side (one cache line per candidate), with their scales.
   HugeVector<uint8_t> token_common_q_;
-
   std::vector<RowScale> token_common_scale_;
 
   // Examples for explanations: intent and sorted word-feature hashes.

@@ -89,6 +89,7 @@ Status RuleMatcher::Build(const pack::Pack& pack, const Options& options) {
     LangSets& ls = sets_[static_cast<size_t>(l)];
     IndexTemplates(key_rules[static_cast<size_t>(l)], &ls);
     indexed_ |= !ls.entries.empty();
+    templates_ |= !key_rules[static_cast<size_t>(l)].empty();
     Status s = Compile(&ls.surface, surface_rules[static_cast<size_t>(l)], o, static_cast<Lang>(l));
     if (!s.ok()) return s;
   }
@@ -228,7 +229,7 @@ void RuleMatcher::Match(const text::Normalized& n, std::vector<RuleHit>* hits) c
     tokens.hashes.push_back(pack::TokenHash(n.KeyOf(n.tokens[i])));
     tokens.mask |= NeedBit(tokens.hashes.back());
   }
-  tokens.key.Split(n.key);
+  if (templates_) tokens.key.Split(n.key);  // only token programs read it
   const size_t before = hits->size();
   if (n.lang != Lang::kUnknown) MatchLang(n, tokens, n.lang, hits);
   if (hits->size() > before) return;

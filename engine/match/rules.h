@@ -181,6 +181,7 @@ class RuleMatcher {
   std::array<LangSets, text::kLangCount> sets_;
   text::LangSet langs_ = 0;
   bool indexed_ = false;  // some language has templates in the word index
+  bool templates_ = false;  // some language has templates
   // Example keys → example index: open addressing over the keys' hashes
   // (every message looks here; a node-based map costs two cache misses).
   struct ExactSlot {

@@ -355,7 +355,8 @@ class PackLoader {
       size_t first_part = 0, parts = 0;
     };
     struct Part {
-      std::string text;  // empty: the file's own text
+      size_t file;
+      std::string text;  // empty: the whole file, read[file].text
       YAML::Node root;
       bool ok = false;
     };
@@ -376,20 +377,15 @@ class PackLoader {
       std::vector<std::string> split = SplitIntentsList(f.text, 2 * pool.size());
       f.parts = std::max<size_t>(1, split.size());
       if (split.empty()) {
-        parts.emplace_back();
+        parts.push_back({i, std::string(), YAML::Node(), false});
       } else {
-        for (std::string& t : split) parts.push_back({std::move(t), YAML::Node(), false});
+        for (std::string& t : split) parts.push_back({i, std::move(t), YAML::Node(), false});
       }
     }
     pool.Run(parts.size(), [&](size_t j, unsigned) {
       Part& part = parts[j];
-      if (part.text.empty()) {  // a whole file: find its text
-        size_t i = 0;
-        while (read[i].first_part != j || !read[i].ahead) ++i;
-        part.text = read[i].text;
-      }
       try {
-        part.root = YAML::Load(part.text);
+        part.root = YAML::Load(part.text.empty() ? read[part.file].text : part.text);
         part.ok = true;
       } catch (const YAML::Exception&) {
         part.ok = false;  // parsed again, whole, below
