@@ -30,7 +30,7 @@
 
 #include "dialog/session.h"
 #include "log/log_store.h"
-#include "runtime.h"
+#include "dialog/runtime.h"
 
 namespace {
 
@@ -143,10 +143,10 @@ const char* const kTraffic[] = {
 // but not saturated server sees it); 0: a closed loop (the CPU saturated).
 void Replies(benchmark::State& state, int pause_us) {
   const bool with_log = state.range(0) != 0;
-  zari::RuntimeOptions o;
+  zari::dialog::RuntimeOptions o;
   if (with_log) o.log_db = TempDb("reply");
   o.clock = [] { return int64_t{1793606400}; };  // Monday noon in Tbilisi
-  auto rt = zari::Runtime::Create(std::string(ZARI_SOURCE_DIR) + "/intents/telecom", o);
+  auto rt = zari::dialog::Runtime::Create(std::string(ZARI_SOURCE_DIR) + "/intents/telecom", o);
   if (!rt.ok()) {
     state.SkipWithError(rt.status().message().c_str());
     return;

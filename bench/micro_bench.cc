@@ -30,9 +30,9 @@
 
 #include "bench.h"  // cli/bench.h: the message generator of `zari bench`
 #include "dialog/session.h"
-#include "engine.h"
+#include "core/engine.h"
 #include "pack/loader.h"
-#include "runtime.h"
+#include "dialog/runtime.h"
 
 namespace {
 

@@ -61,7 +61,7 @@ class ClassifyReplier : public Replier {
 
 class RespondReplier : public Replier {
  public:
-  RespondReplier(std::shared_ptr<Runtime> rt, text::Lang forced, int index)
+  RespondReplier(std::shared_ptr<dialog::Runtime> rt, text::Lang forced, int index)
       : session_(std::move(rt), "bench-" + std::to_string(index), "bench") {
     if (forced != text::Lang::kUnknown) (void)session_.SetLanguage(forced);
   }
@@ -107,7 +107,7 @@ int64_t ClockOverhead(bool cpu) {
 }
 
 struct Setup {
-  std::shared_ptr<Runtime> runtime;
+  std::shared_ptr<dialog::Runtime> runtime;
   bool cpu_clock = false;
   int64_t clock_overhead = 0;
   std::shared_ptr<const Engine> engine;
@@ -240,17 +240,17 @@ int RunBench(const BenchOptions& o) {
   const int max_threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const double load_avg = LoadAverage();
 
-  // Load. Runtime::Create reads, validates and compiles the pack (and opens
+  // Load. dialog::Runtime::Create reads, validates and compiles the pack (and opens
   // the log when --db is given): what a host pays at start and on reload.
   const bench::Memory before = bench::ReadMemory();
   const double cpu0 = bench::ProcessCpuSeconds();
   const auto t0 = Clock::now();
-  RuntimeOptions ro;
+  dialog::RuntimeOptions ro;
   ro.log_db = o.db;
   ro.on_log = [](log::LogLevel level, const std::string& msg) {
     if (level != log::LogLevel::kInfo) std::cerr << "zari: log: " << msg << "\n";
   };
-  auto created = Runtime::Create(o.pack, std::move(ro));
+  auto created = dialog::Runtime::Create(o.pack, std::move(ro));
   const double load_wall = Since(t0);
   const double load_cpu = bench::ProcessCpuSeconds() - cpu0;
   if (!created.ok()) return Error(created.status().message());

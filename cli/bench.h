@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine.h"
+#include "core/engine.h"
 
 namespace zari::cli {
 

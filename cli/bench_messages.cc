@@ -11,7 +11,7 @@
 
 #include "bench.h"
 #include "text/chars.h"
-#include "text/utf8.h"
+#include "util/utf8.h"
 
 namespace zari::cli::bench {
 namespace {
@@ -49,14 +49,14 @@ char32_t Lower(char32_t c, Lang lang) {
 std::u32string Decode(std::string_view s) {
   std::u32string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) out.push_back(text::DecodeUtf8(s, &i));
+  for (size_t i = 0; i < s.size();) out.push_back(zari::DecodeUtf8(s, &i));
   return out;
 }
 
 std::string Encode(const std::u32string& s) {
   std::string out;
   out.reserve(s.size() * 2);
-  for (char32_t c : s) text::AppendUtf8(&out, c);
+  for (char32_t c : s) zari::AppendUtf8(&out, c);
   return out;
 }
 
@@ -106,7 +106,7 @@ std::string Keyboardless(std::string_view in, Lang lang, Rng* rng) {
     if (lang == Lang::kEn) {
       if (c == '\'' || c == U'’') continue;
       if (c == '?' || c == '!' || c == '.' || c == ',') continue;
-      text::AppendUtf8(&out, Lower(c, lang));
+      zari::AppendUtf8(&out, Lower(c, lang));
       continue;
     }
     switch (c) {
@@ -123,7 +123,7 @@ std::string Keyboardless(std::string_view in, Lang lang, Rng* rng) {
       case U'Ç': out += digraphs ? "Ch" : "C"; break;
       case U'ğ': out += "g"; break;
       case U'Ğ': out += "G"; break;
-      default: text::AppendUtf8(&out, c);
+      default: zari::AppendUtf8(&out, c);
     }
   }
   return out;

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "dialog/hours.h"
+#include "core/hours.h"
 
 namespace zari::cli {
 
@@ -37,7 +37,7 @@ std::optional<int64_t> ParseIsoTime(const std::string& iso, const Engine& engine
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) {
     return std::nullopt;
   }
-  const int64_t days = dialog::DaysFromCivil(y, mo, d);
+  const int64_t days = DaysFromCivil(y, mo, d);
   const int minute = h * 60 + mi;
   if (rest.empty()) return engine.schedule().FromLocal(days, minute) + s;
   int64_t utc = days * 86400 + static_cast<int64_t>(minute) * 60 + s;
@@ -51,9 +51,9 @@ std::optional<int64_t> ParseIsoTime(const std::string& iso, const Engine& engine
   return std::nullopt;
 }
 
-std::shared_ptr<Runtime> LoadRuntime(const std::string& pack, const std::string& db, const std::string& now,
+std::shared_ptr<dialog::Runtime> LoadRuntime(const std::string& pack, const std::string& db, const std::string& now,
                                      std::function<void(const dialog::Handoff&)> on_handoff) {
-  RuntimeOptions o;
+  dialog::RuntimeOptions o;
   o.log_db = db;
   o.on_handoff = std::move(on_handoff);
   o.on_log = [](log::LogLevel level, const std::string& msg) {
@@ -75,7 +75,7 @@ std::shared_ptr<Runtime> LoadRuntime(const std::string& pack, const std::string&
     int64_t fixed = *t;
     o.clock = [fixed] { return fixed; };
   }
-  auto rt = Runtime::Create(pack, std::move(o));
+  auto rt = dialog::Runtime::Create(pack, std::move(o));
   if (!rt.ok()) {
     Error(rt.status().message());
     return nullptr;

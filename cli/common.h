@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "runtime.h"
+#include "dialog/runtime.h"
 #include "text/lang.h"
 #include "util/status.h"
 
@@ -25,7 +25,7 @@ std::optional<int64_t> ParseIsoTime(const std::string& iso, const Engine& engine
 
 // Loads the pack into a runtime with the options of a conversation command.
 // Prints the error and returns null on failure.
-std::shared_ptr<Runtime> LoadRuntime(const std::string& pack, const std::string& db, const std::string& now,
+std::shared_ptr<dialog::Runtime> LoadRuntime(const std::string& pack, const std::string& db, const std::string& now,
                                      std::function<void(const dialog::Handoff&)> on_handoff);
 
 }  // namespace zari::cli

@@ -154,7 +154,7 @@ int RunChat(const ConverseOptions& o) {
   auto engine = rt->engine();
   text::Lang start = *lang != text::Lang::kUnknown ? *lang : engine->pack().DefaultLanguage();
   if (!o.json) {
-    std::cout << "bot> " << engine->Message(dialog::MessageKind::kWelcome, start) << "\n";
+    std::cout << "bot> " << engine->Message(MessageKind::kWelcome, start) << "\n";
     if (tty) std::cout << "     (type /quit to leave, /lang ka|az|en|auto, /export, /explain)\n";
   }
   Reply last;

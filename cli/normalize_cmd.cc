@@ -12,7 +12,7 @@
 #include "commands.h"
 #include "common.h"
 #include "text/normalize.h"
-#include "text/utf8.h"
+#include "util/utf8.h"
 #include "util/json_writer.h"
 
 namespace zari::cli {
@@ -66,7 +66,7 @@ void Print(const std::string& input, const text::Normalized& n, const text::Lang
     std::string out;
     json::Writer w(&out);
     w.BeginObject();
-    w.Key("text").String(text::SanitizeUtf8(input));
+    w.Key("text").String(zari::SanitizeUtf8(input));
     w.Key("language").String(text::LangCode(n.lang));
     w.Key("typed_as").String(text::LangTag(n.lang, n.script));
     w.Key("forced").Bool(forced != text::Lang::kUnknown);
@@ -103,7 +103,7 @@ void Print(const std::string& input, const text::Normalized& n, const text::Lang
     std::cout << out << "\n";
     return;
   }
-  std::cout << "input:    " << text::SanitizeUtf8(input) << "\n";
+  std::cout << "input:    " << zari::SanitizeUtf8(input) << "\n";
   std::cout << "language: " << text::LangTag(n.lang, n.script) << " (" << Why(n, g, forced) << ")\n";
   if (n.truncated) std::cout << "          (input cut at the length limit)\n";
   std::cout << "surface:  " << n.surface << "\n";

@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "common.h"
-#include "engine.h"
-#include "log/report.h"
+#include "core/engine.h"
+#include "report/report.h"
 
 namespace zari::cli {
 
@@ -37,7 +37,7 @@ CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o) {
 }
 
 int RunReport(const ReportCommandOptions& o) {
-  log::ReportOptions ro;
+  report::ReportOptions ro;
   ro.databases = o.db;
   ro.language = o.lang;
   if (!o.lang.empty()) {
@@ -48,17 +48,17 @@ int RunReport(const ReportCommandOptions& o) {
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
   if (!o.now.empty()) {
-    auto t = log::ParseReportTime(o.now, now);
+    auto t = report::ParseReportTime(o.now, now);
     if (!t.ok()) return Error("report: --now " + t.status().message(), 2);
     now = t.value();
   }
   if (!o.since.empty()) {
-    auto t = log::ParseReportTime(o.since, now);
+    auto t = report::ParseReportTime(o.since, now);
     if (!t.ok()) return Error("report: --since " + t.status().message(), 2);
     ro.since = t.value();
   }
   if (!o.until.empty()) {
-    auto t = log::ParseReportTime(o.until, now);
+    auto t = report::ParseReportTime(o.until, now);
     if (!t.ok()) return Error("report: --until " + t.status().message(), 2);
     ro.until = t.value();
   }
@@ -75,13 +75,13 @@ int RunReport(const ReportCommandOptions& o) {
     if (!engine.ok()) return Error(engine.status().message());
     ro.engine = engine.value();
   }
-  auto report = log::BuildReport(ro);
+  auto report = report::BuildReport(ro);
   if (!report.ok()) return Error("report: " + report.status().message());
   std::string out;
-  if (table) out = log::FormatTable(report.value());
-  else if (o.format == "csv") out = log::FormatCsv(report.value());
-  else if (o.format == "json") out = log::FormatJson(report.value());
-  else out = log::FormatYaml(report.value());
+  if (table) out = report::FormatTable(report.value());
+  else if (o.format == "csv") out = report::FormatCsv(report.value());
+  else if (o.format == "json") out = report::FormatJson(report.value());
+  else out = report::FormatYaml(report.value());
   std::cout << out;
   std::cout.flush();
   if (!std::cout) return Error("report: cannot write the output");

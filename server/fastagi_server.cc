@@ -14,7 +14,7 @@
 #include <cstring>
 #include <thread>
 
-#include "dialog/messages.h"
+#include "core/messages.h"
 #include "dialog/session.h"
 
 namespace zari::server {
@@ -47,7 +47,7 @@ agi::Decision IvrRouter::Route(const agi::CallInput& in) const {
                                                                                            : e.pack().DefaultLanguage();
     d.language = std::string(text::LangCode(l));
     d.action = "fallback";
-    d.answer = std::string(e.Message(dialog::MessageKind::kFallback, l));
+    d.answer = std::string(e.Message(MessageKind::kFallback, l));
     return d;
   }
   // Of the recognizer's alternatives, the one the engine is surest of (an

@@ -13,7 +13,7 @@
 
 #include "fastagi.h"
 #include "lifecycle.h"
-#include "runtime.h"
+#include "dialog/runtime.h"
 #include "util/status.h"
 
 namespace zari::server {
@@ -26,12 +26,12 @@ namespace zari::server {
 // Thread-safe: each call gets its own Session.
 class IvrRouter {
  public:
-  IvrRouter(std::shared_ptr<Runtime> runtime, std::string default_route)
+  IvrRouter(std::shared_ptr<dialog::Runtime> runtime, std::string default_route)
       : runtime_(std::move(runtime)), default_route_(std::move(default_route)) {}
   agi::Decision Route(const agi::CallInput& input) const;
 
  private:
-  std::shared_ptr<Runtime> runtime_;
+  std::shared_ptr<dialog::Runtime> runtime_;
   std::string default_route_;
 };
 

@@ -75,7 +75,7 @@ HandoffRelay::Outcome HandoffRelay::TakeOutcome() {
   return o;
 }
 
-HttpServer::HttpServer(std::shared_ptr<Runtime> runtime, HttpServerOptions options, const WebhookSender* webhook,
+HttpServer::HttpServer(std::shared_ptr<dialog::Runtime> runtime, HttpServerOptions options, const WebhookSender* webhook,
                        const ReloadStats* reloads)
     : runtime_(std::move(runtime)),
       options_(std::move(options)),
@@ -343,7 +343,7 @@ HttpResponse HttpServer::HandleWelcome() const {
   w.Key("default_language").String(text::LangCode(p.DefaultLanguage()));
   w.Key("operators_online").Bool(engine->schedule().IsOpen(runtime_->Now()));
   w.Key("welcome").BeginObject();
-  for (text::Lang l : p.languages) w.Key(text::LangCode(l)).String(engine->Message(dialog::MessageKind::kWelcome, l));
+  for (text::Lang l : p.languages) w.Key(text::LangCode(l)).String(engine->Message(MessageKind::kWelcome, l));
   w.EndObject();
   w.EndObject();
   return Json(200, std::move(out));

@@ -26,7 +26,7 @@
 
 #include "dialog/handoff.h"
 #include "lifecycle.h"
-#include "runtime.h"
+#include "dialog/runtime.h"
 #include "session_store.h"
 #include "util/status.h"
 #include "webhook.h"
@@ -77,7 +77,7 @@ class HttpServer {
  public:
   // runtime's on_handoff should be a HandoffRelay on `webhook`. `webhook` and
   // `reloads` may be null and must outlive the server.
-  HttpServer(std::shared_ptr<Runtime> runtime, HttpServerOptions options, const WebhookSender* webhook,
+  HttpServer(std::shared_ptr<dialog::Runtime> runtime, HttpServerOptions options, const WebhookSender* webhook,
              const ReloadStats* reloads);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
@@ -103,7 +103,7 @@ class HttpServer {
   void Decorate(const httplib::Request& req, httplib::Response& res) const;
   bool OriginAllowed(const std::string& origin) const;
 
-  std::shared_ptr<Runtime> runtime_;
+  std::shared_ptr<dialog::Runtime> runtime_;
   HttpServerOptions options_;
   const WebhookSender* webhook_;
   const ReloadStats* reloads_;

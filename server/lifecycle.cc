@@ -23,7 +23,7 @@ std::string ReloadStats::last_error() const {
   return last_error_;
 }
 
-Status ReloadPack(Runtime& runtime, ReloadStats* stats, const LogFn& log) {
+Status ReloadPack(dialog::Runtime& runtime, ReloadStats* stats, const LogFn& log) {
   Status s = runtime.Reload("");
   if (stats) stats->Record(s);
   if (log) {

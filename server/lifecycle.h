@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "runtime.h"
+#include "dialog/runtime.h"
 #include "util/status.h"
 
 namespace zari::server {
@@ -33,7 +33,7 @@ class ReloadStats {
 
 // zari_engine_reload semantics: compiles the pack again from its path; on
 // any error the current snapshot keeps serving. Logs one line either way.
-Status ReloadPack(Runtime& runtime, ReloadStats* stats, const LogFn& log);
+Status ReloadPack(dialog::Runtime& runtime, ReloadStats* stats, const LogFn& log);
 
 // Turns SIGHUP, SIGINT and SIGTERM into calls on a thread of its own (so the
 // handlers may lock, allocate and log). BlockSignals() must run in main()

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "engine.h"
+#include "core/engine.h"
 #include "pack/loader.h"
 
 using namespace zari;

@@ -13,7 +13,7 @@
 
 #include "dialog/handoff.h"
 #include "dialog/session.h"
-#include "runtime.h"
+#include "dialog/runtime.h"
 #include "util/json_writer.h"
 
 using zari::Code;
@@ -31,7 +31,7 @@ struct zari_options {
 };
 
 struct zari_engine {
-  std::shared_ptr<zari::Runtime> rep;
+  std::shared_ptr<zari::dialog::Runtime> rep;
   // The log callback's gate: closed by zari_engine_destroy before it waits
   // for the log writer, so a host whose callback needs the destroying thread
   // (Node, PHP) cannot deadlock.
@@ -102,8 +102,8 @@ int ParseLanguage(const char* language, zari::text::Lang* out) {
   return ZARI_OK;
 }
 
-zari::RuntimeOptions ToRuntimeOptions(const zari_options* o, const std::shared_ptr<std::atomic<bool>>& log_gate) {
-  zari::RuntimeOptions r;
+zari::dialog::RuntimeOptions ToRuntimeOptions(const zari_options* o, const std::shared_ptr<std::atomic<bool>>& log_gate) {
+  zari::dialog::RuntimeOptions r;
   if (!o) return r;
   r.engine = o->engine;
   r.log_db = o->log_db;
@@ -229,7 +229,7 @@ int zari_engine_load(zari_engine** out, const char* pack_path, const zari_option
     if (!out) return Fail(ZARI_EINVAL, "zari_engine_load: out is NULL");
     if (!pack_path) return Fail(ZARI_EINVAL, "zari_engine_load: pack_path is NULL");
     auto gate = std::make_shared<std::atomic<bool>>(true);
-    auto rt = zari::Runtime::Create(pack_path, ToRuntimeOptions(opts, gate));
+    auto rt = zari::dialog::Runtime::Create(pack_path, ToRuntimeOptions(opts, gate));
     if (!rt.ok()) return FromStatus(rt.status());
     auto* e = new zari_engine();
     e->rep = std::move(rt.value());

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "reply.h"
+#include "core/reply.h"
 
 namespace zari::dialog {
 

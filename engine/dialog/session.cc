@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "dialog/messages.h"
-#include "text/utf8.h"
+#include "core/messages.h"
+#include "util/utf8.h"
 #include "util/json_writer.h"
 
 namespace zari::dialog {
@@ -79,13 +79,13 @@ int32_t Session::ResolveOption(const Engine& e, const text::Normalized& n, std::
 void Session::AddTurn(bool user, std::string_view text, int64_t ts) {
   const size_t keep = static_cast<size_t>(std::max(0, runtime_->engine()->pack().transcript_turns)) * 2;
   if (keep == 0) return;
-  Turn t;
+  log::Turn t;
   t.user = user;
   // Transcripts travel as JSON and into SQLite: keep them valid UTF-8 (the
   // cut at kMaxTurnBytes may also split a character).
   const std::string_view cut = text.substr(0, kMaxTurnBytes);
   // Most turns are valid already: checking is cheaper than rebuilding.
-  t.text = text::IsValidUtf8(cut) ? std::string(cut) : text::SanitizeUtf8(cut);
+  t.text = zari::IsValidUtf8(cut) ? std::string(cut) : zari::SanitizeUtf8(cut);
   t.ts = ts;
   transcript_.push_back(std::move(t));
   while (transcript_.size() > keep) transcript_.pop_front();
@@ -200,10 +200,10 @@ void Session::Escalate(const Engine& e, int64_t now, Reply* out) {
                            schedule.DescribeNextOpen(now, h.next_open, out->lang));
   }
   // The transcript includes this message and the bot's reply to it.
-  std::vector<Turn> turns(transcript_.begin(), transcript_.end());
+  std::vector<log::Turn> turns(transcript_.begin(), transcript_.end());
   turns.push_back({false, std::string(out->Text()), now});
   if (h.within_hours && runtime_->options().on_handoff) {
-    AppendTranscriptJson(turns, /*redact=*/false, &h.transcript_json);
+    log::AppendTranscriptJson(turns, /*redact=*/false, &h.transcript_json);
     runtime_->options().on_handoff(h);
   }
   if (log::LogStore* store = runtime_->log()) {
@@ -262,7 +262,7 @@ std::string Session::Export() const {
   for (const auto& o : options_) w.String(o);
   w.EndArray();
   w.Key("transcript").BeginArray();
-  for (const Turn& t : transcript_) {
+  for (const log::Turn& t : transcript_) {
     w.BeginObject();
     w.Key("u").Int(t.user ? 1 : 0);
     w.Key("t").String(t.text);

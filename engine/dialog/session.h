@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "dialog/transcript.h"
-#include "reply.h"
-#include "runtime.h"
+#include "log/transcript.h"
+#include "core/reply.h"
+#include "dialog/runtime.h"
 #include "text/normalize.h"
 #include "util/status.h"
 
@@ -60,7 +60,7 @@ class Session {
   std::string pending_intent_;
   int64_t turns_ = 0;                 // replies so far (0: the next one opens the conversation)
   std::vector<std::string> options_;  // intent ids, so they survive a reload
-  std::deque<Turn> transcript_;
+  std::deque<log::Turn> transcript_;
   text::Normalized norm_;             // reused between turns
 };
 

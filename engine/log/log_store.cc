@@ -11,7 +11,7 @@
 
 #include "log/redact.h"
 #include "text/normalize.h"
-#include "text/utf8.h"
+#include "util/utf8.h"
 
 namespace zari::log {
 namespace {
@@ -375,7 +375,7 @@ size_t LogStore::RowBytes(const Row& row) {
       [](const auto& r) {
         size_t bytes = kFixed + r.session.size() + r.channel.size() + r.language.size() + r.pack.size();
         if constexpr (std::is_same_v<std::decay_t<decltype(r)>, HandoffRow>) {
-          for (const dialog::Turn& t : r.transcript) bytes += sizeof(dialog::Turn) + t.text.size();
+          for (const log::Turn& t : r.transcript) bytes += sizeof(log::Turn) + t.text.size();
           bytes += r.reason.size() + r.intent.size();
         } else {
           bytes += r.text.size() + r.normalized.size() + r.best_intent.size() + r.action.size();
@@ -616,10 +616,10 @@ void LogStore::Prepare(std::vector<Queued>& rows, size_t begin, size_t end,
     const bool redact = rows[i].redact;
     if (auto* u = std::get_if<UnresolvedRow>(&rows[i].row)) {
       // Stored text is valid UTF-8 (input cut at a byte limit, or invalid as sent).
-      if (!text::IsValidUtf8(u->text)) u->text = text::SanitizeUtf8(u->text);
-      if (!text::IsValidUtf8(u->normalized)) u->normalized = text::SanitizeUtf8(u->normalized);
-      if (!text::IsValidUtf8(u->session)) u->session = text::SanitizeUtf8(u->session);
-      if (!text::IsValidUtf8(u->channel)) u->channel = text::SanitizeUtf8(u->channel);
+      if (!zari::IsValidUtf8(u->text)) u->text = zari::SanitizeUtf8(u->text);
+      if (!zari::IsValidUtf8(u->normalized)) u->normalized = zari::SanitizeUtf8(u->normalized);
+      if (!zari::IsValidUtf8(u->session)) u->session = zari::SanitizeUtf8(u->session);
+      if (!zari::IsValidUtf8(u->channel)) u->channel = zari::SanitizeUtf8(u->channel);
       if (redact) {
         std::string masked = Redact(u->text);
         if (masked != u->text) {
@@ -630,9 +630,9 @@ void LogStore::Prepare(std::vector<Queued>& rows, size_t begin, size_t end,
       }
     } else {
       auto& h = std::get<HandoffRow>(rows[i].row);
-      if (!text::IsValidUtf8(h.session)) h.session = text::SanitizeUtf8(h.session);
-      if (!text::IsValidUtf8(h.channel)) h.channel = text::SanitizeUtf8(h.channel);
-      dialog::AppendTranscriptJson(h.transcript, redact, &(*transcripts)[i - begin]);
+      if (!zari::IsValidUtf8(h.session)) h.session = zari::SanitizeUtf8(h.session);
+      if (!zari::IsValidUtf8(h.channel)) h.channel = zari::SanitizeUtf8(h.channel);
+      log::AppendTranscriptJson(h.transcript, redact, &(*transcripts)[i - begin]);
     }
   }
 }

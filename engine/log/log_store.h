@@ -53,7 +53,7 @@
 #include <variant>
 #include <vector>
 
-#include "dialog/transcript.h"
+#include "log/transcript.h"
 #include "util/status.h"
 
 struct sqlite3;
@@ -82,7 +82,7 @@ struct HandoffRow {
   std::string intent;          // "" = none
   bool within_hours = true;
   int64_t next_open = -1;
-  std::vector<dialog::Turn> transcript;  // stored as JSON, texts redacted
+  std::vector<log::Turn> transcript;  // stored as JSON, texts redacted
   std::string pack;
 };
 

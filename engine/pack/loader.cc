@@ -18,7 +18,7 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "text/utf8.h"
+#include "util/utf8.h"
 #include "util/batch_pool.h"
 
 namespace zari::pack {
@@ -104,7 +104,7 @@ class Reader {
       Throw(Code::kLimit, Pos(n).ToString() + ": " + what + " is longer than " +
                               std::to_string(limits_.max_text_bytes) + " bytes");
     }
-    if (!text::IsValidUtf8(s)) Fail(n, what + " is not valid UTF-8");
+    if (!zari::IsValidUtf8(s)) Fail(n, what + " is not valid UTF-8");
     return s;
   }
 

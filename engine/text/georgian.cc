@@ -2,7 +2,7 @@
 
 #include "text/chars.h"
 #include "text/latin.h"
-#include "text/utf8.h"
+#include "util/utf8.h"
 
 namespace zari::text::georgian {
 namespace {

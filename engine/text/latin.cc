@@ -6,7 +6,7 @@
 
 #include <array>
 
-#include "text/utf8.h"
+#include "util/utf8.h"
 
 namespace zari::text::latin {
 namespace {

@@ -13,7 +13,7 @@
 #include "text/georgian.h"
 #include "text/langid.h"
 #include "text/latin.h"
-#include "text/utf8.h"
+#include "util/utf8.h"
 
 namespace zari::text {
 namespace {

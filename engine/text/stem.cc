@@ -4,7 +4,7 @@
 
 #include "text/english.h"
 #include "text/georgian.h"
-#include "text/utf8.h"
+#include "util/utf8.h"
 
 namespace zari::text::stem {
 namespace {

@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "text/utf8.h"
+#include "util/utf8.h"
 
 namespace zari::json {
 
@@ -74,12 +74,12 @@ inline void AppendString(std::string* out, std::string_view s) {
     if (c >= 0x80) {
       // Letter after letter without a call per letter (Georgian is all
       // three-byte letters).
-      if (const size_t len = text::Utf8SequenceLength(s, i)) {
+      if (const size_t len = zari::Utf8SequenceLength(s, i)) {
         i += len;
         continue;
       }
       flush(i);
-      text::AppendUtf8(out, text::kReplacementChar);
+      zari::AppendUtf8(out, zari::kReplacementChar);
       done = ++i;
       continue;
     }

@@ -13,7 +13,7 @@
 #include "../unit/log_test_util.h"
 #include "dialog/session.h"
 #include "log/log_store.h"
-#include "runtime.h"
+#include "dialog/runtime.h"
 
 using namespace zari_test;
 using zari::log::LogStore;
@@ -38,12 +38,12 @@ TEST_CASE("log: eight replying threads, flushes and stats meanwhile, every row o
   constexpr int kThreads = 8, kSessionsPerThread = 5, kPerThread = 600;
   std::atomic<int64_t> unresolved{0}, handoffs{0};
   {
-    zari::RuntimeOptions o;
+    zari::dialog::RuntimeOptions o;
     o.log_db = db;
     o.clock = [] { return int64_t{1793606400}; };
-    auto created = zari::Runtime::Create(PackDir(), o);
+    auto created = zari::dialog::Runtime::Create(PackDir(), o);
     REQUIRE(created.ok());
-    std::shared_ptr<zari::Runtime> rt = created.value();
+    std::shared_ptr<zari::dialog::Runtime> rt = created.value();
     std::atomic<bool> done{false};
     std::thread observer([&] {
       while (!done.load()) {

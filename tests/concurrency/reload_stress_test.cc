@@ -12,10 +12,11 @@
 #include <vector>
 
 #include "dialog/session.h"
-#include "runtime.h"
+#include "dialog/runtime.h"
 
 namespace fs = std::filesystem;
 using namespace zari;
+using namespace zari::dialog;
 
 namespace {
 

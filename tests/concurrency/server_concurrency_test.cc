@@ -22,11 +22,11 @@ using namespace zari::server;
 
 namespace {
 
-std::shared_ptr<zari::Runtime> Telecom(std::function<void(const zari::dialog::Handoff&)> on_handoff = nullptr) {
-  zari::RuntimeOptions o;
+std::shared_ptr<zari::dialog::Runtime> Telecom(std::function<void(const zari::dialog::Handoff&)> on_handoff = nullptr) {
+  zari::dialog::RuntimeOptions o;
   o.clock = [] { return int64_t{1795590000}; };  // Wed 2026-11-25 11:00 Tbilisi
   o.on_handoff = std::move(on_handoff);
-  auto rt = zari::Runtime::Create(std::string(ZARI_SOURCE_DIR) + "/intents/telecom", o);
+  auto rt = zari::dialog::Runtime::Create(std::string(ZARI_SOURCE_DIR) + "/intents/telecom", o);
   REQUIRE(rt.ok());
   return rt.value();
 }

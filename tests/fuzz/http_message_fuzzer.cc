@@ -7,15 +7,15 @@
 
 #include "fuzz_common.h"
 #include "http_server.h"
-#include "runtime.h"
+#include "dialog/runtime.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static zari::server::HttpServer* server = [] {
     const char* src = std::getenv("ZARI_SOURCE_DIR");
     std::string pack = std::string(src ? src : ZARI_SOURCE_DIR) + "/intents/telecom";
-    zari::RuntimeOptions o;
+    zari::dialog::RuntimeOptions o;
     o.clock = [] { return int64_t{1795590000}; };
-    auto rt = zari::Runtime::Create(pack, o);
+    auto rt = zari::dialog::Runtime::Create(pack, o);
     if (!rt.ok()) std::abort();
     zari::server::HttpServerOptions so;
     so.max_sessions = 64;

@@ -5,7 +5,7 @@
 
 #include "fuzz_common.h"
 #include "text/normalize.h"
-#include "text/utf8.h"
+#include "util/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -14,8 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     zari::text::NormalizeOptions o;
     o.forced = forced;
     zari::text::Normalize(text, o, &n);
-    ZARI_FUZZ_CHECK(zari::text::IsValidUtf8(n.surface), "surface is UTF-8");
-    ZARI_FUZZ_CHECK(zari::text::IsValidUtf8(n.key), "key is UTF-8");
+    ZARI_FUZZ_CHECK(zari::IsValidUtf8(n.surface), "surface is UTF-8");
+    ZARI_FUZZ_CHECK(zari::IsValidUtf8(n.key), "key is UTF-8");
     ZARI_FUZZ_CHECK(n.key.empty() || (n.key.front() == ' ' && n.key.back() == ' '), "key is padded");
     if (n.lang == zari::text::Lang::kUnknown) continue;
     zari::text::NormalizeOptions o2;

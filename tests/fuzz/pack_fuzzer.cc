@@ -2,7 +2,7 @@
 // pack that loads compiles (templates, regexes, matcher) or fails cleanly.
 #include <string>
 
-#include "engine.h"
+#include "core/engine.h"
 #include "fuzz_common.h"
 #include "pack/loader.h"
 

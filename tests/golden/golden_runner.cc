@@ -28,19 +28,20 @@
 #include <string>
 #include <vector>
 
-#include "dialog/hours.h"
+#include "core/hours.h"
 #include "dialog/session.h"
-#include "runtime.h"
+#include "dialog/runtime.h"
 
 namespace fs = std::filesystem;
 using namespace zari;
+using namespace zari::dialog;
 
 namespace {
 
 std::optional<int64_t> ParseLocal(const std::string& iso, const Engine& e) {
   int y, mo, d, h, mi;
   if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) != 5) return std::nullopt;
-  return e.schedule().FromLocal(dialog::DaysFromCivil(y, mo, d), h * 60 + mi);
+  return e.schedule().FromLocal(DaysFromCivil(y, mo, d), h * 60 + mi);
 }
 
 std::string ReadFile(const fs::path& p) {

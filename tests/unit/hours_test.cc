@@ -1,10 +1,10 @@
 // Business hours: open/closed, the next opening, and how it is said in each language.
 #include <doctest/doctest.h>
 
-#include "dialog/hours.h"
+#include "core/hours.h"
 
-using zari::dialog::DaysFromCivil;
-using zari::dialog::Schedule;
+using zari::DaysFromCivil;
+using zari::Schedule;
 using zari::pack::Hours;
 using zari::pack::TimeRange;
 using zari::text::Lang;
@@ -35,7 +35,7 @@ int64_t Local(int y, int mo, int d, int h, int mi) { return Utc(y, mo, d, h, mi)
 TEST_CASE("civil dates round-trip") {
   for (int64_t day : {-1000LL, 0LL, 365LL, 20000LL, 20782LL}) {
     int y, m, d;
-    zari::dialog::CivilFromDays(day, &y, &m, &d);
+    zari::CivilFromDays(day, &y, &m, &d);
     CHECK(DaysFromCivil(y, m, d) == day);
   }
   CHECK(DaysFromCivil(2026, 11, 25) == 20782);

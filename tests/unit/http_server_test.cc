@@ -19,7 +19,7 @@ constexpr int64_t kSunday12 = 1795939200;     // 2026-11-29 12:00 Tbilisi: close
 struct Fixture {
   std::unique_ptr<WebhookSender> webhook;
   std::unique_ptr<HandoffRelay> relay;
-  std::shared_ptr<zari::Runtime> runtime;
+  std::shared_ptr<zari::dialog::Runtime> runtime;
   std::unique_ptr<HttpServer> server;
   ReloadStats reloads;
 
@@ -32,10 +32,10 @@ struct Fixture {
       webhook = std::move(WebhookSender::Create(wo).value());
     }
     relay = std::make_unique<HandoffRelay>(webhook.get());
-    zari::RuntimeOptions o;
+    zari::dialog::RuntimeOptions o;
     o.clock = [now] { return now; };
     o.on_handoff = [r = relay.get()](const zari::dialog::Handoff& h) { (*r)(h); };
-    auto rt = zari::Runtime::Create(std::string(ZARI_SOURCE_DIR) + "/intents/telecom", o);
+    auto rt = zari::dialog::Runtime::Create(std::string(ZARI_SOURCE_DIR) + "/intents/telecom", o);
     REQUIRE(rt.ok());
     runtime = rt.value();
     server = std::make_unique<HttpServer>(runtime, options, webhook.get(), &reloads);

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "text/utf8.h"
+#include "util/utf8.h"
 #include "util/json_writer.h"
 
 namespace {
@@ -26,7 +26,7 @@ std::string ReferenceQuoted(std::string_view s) {
   std::string out = "\"";
   for (size_t i = 0; i < s.size();) {
     const size_t start = i;
-    const char32_t c = zari::text::DecodeUtf8(s, &i);
+    const char32_t c = zari::DecodeUtf8(s, &i);
     if (c == '"' || c == '\\') {
       out += '\\';
       out += static_cast<char>(c);
@@ -39,8 +39,8 @@ std::string ReferenceQuoted(std::string_view s) {
         std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
         out += buf;
       }
-    } else if (c == zari::text::kReplacementChar && i - start == 1) {
-      zari::text::AppendUtf8(&out, c);
+    } else if (c == zari::kReplacementChar && i - start == 1) {
+      zari::AppendUtf8(&out, c);
     } else {
       out.append(s.substr(start, i - start));
     }

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "engine.h"
-#include "log/report.h"
+#include "core/engine.h"
+#include "report/report.h"
 #include "log_test_util.h"
 
 using namespace zari_test;
@@ -198,10 +198,10 @@ TEST_CASE("log through the C API: every unresolved message is stored, masked, af
     {
       auto pack = zari::Engine::Load(PackDir());
       REQUIRE(pack.ok());
-      zari::log::ReportOptions ro;
+      zari::report::ReportOptions ro;
       ro.databases = {db};
       ro.engine = pack.value();
-      auto report = zari::log::BuildReport(ro);
+      auto report = zari::report::BuildReport(ro);
       REQUIRE_MESSAGE(report.ok(), report.status().message());
       int64_t clustered = 0;
       for (const auto& c : report.value().clusters) {

@@ -14,12 +14,12 @@
 #include "dialog/session.h"
 #include "log/log_store.h"
 #include "log_test_util.h"
-#include "runtime.h"
-#include "text/utf8.h"
+#include "dialog/runtime.h"
+#include "util/utf8.h"
 
 using zari::Reply;
-using zari::Runtime;
-using zari::RuntimeOptions;
+using zari::dialog::Runtime;
+using zari::dialog::RuntimeOptions;
 using zari::dialog::Session;
 using zari::log::LogLevel;
 using zari::log::LogStore;
@@ -664,6 +664,6 @@ TEST_CASE("log store: stored texts are valid UTF-8, whatever was typed") {
     store.value()->Add(MakeRow(2, std::string("nul \0 and \xff byte", 16)));
   }
   Sql sql(db);
-  for (const auto& t : sql.Column("SELECT text FROM unresolved")) CHECK(zari::text::IsValidUtf8(t));
+  for (const auto& t : sql.Column("SELECT text FROM unresolved")) CHECK(zari::IsValidUtf8(t));
   CHECK(sql.Column("SELECT text FROM unresolved ORDER BY id")[0].rfind("cut in the middle of ბ\xEF\xBF\xBD", 0) == 0);
 }

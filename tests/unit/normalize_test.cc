@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "text/normalize.h"
-#include "text/utf8.h"
+#include "util/utf8.h"
 #include "text_helpers.h"
 
 using zari::testing::Key;
@@ -110,8 +110,8 @@ const Vector kVectors[] = {
 
 // Every invariant a Normalized must satisfy, whatever the input.
 void CheckWellFormed(const Normalized& n) {
-  REQUIRE(zari::text::IsValidUtf8(n.surface));
-  REQUIRE(zari::text::IsValidUtf8(n.key));
+  REQUIRE(zari::IsValidUtf8(n.surface));
+  REQUIRE(zari::IsValidUtf8(n.key));
   if (n.tokens.empty()) {
     CHECK(n.surface.empty());
     CHECK(n.key == " ");
@@ -168,7 +168,7 @@ std::string RandomText(std::mt19937& rng, size_t cps) {
     auto [lo, hi] = kRanges[pick(rng)];
     char32_t c = lo + static_cast<char32_t>(rng() % (hi - lo + 1));
     if (c >= 0xD800 && c <= 0xDFFF) c = 'x';
-    zari::text::AppendUtf8(&s, c);
+    zari::AppendUtf8(&s, c);
   }
   return s;
 }
@@ -425,7 +425,7 @@ TEST_CASE("property: adversarial inputs") {
       Normalized n = Norm(s, l);
       CheckWellFormed(n);
       if (s.size() >= (1u << 20) && s[0] != '\xFF') CHECK(n.truncated);
-      CHECK(zari::text::CountCodePoints(n.surface) <= 3 * 2048);
+      CHECK(zari::CountCodePoints(n.surface) <= 3 * 2048);
     }
   }
   Normalized n = Norm(mb);

@@ -1,4 +1,4 @@
-// log::BuildReport and its formats over a realistic mixed-language log:
+// report::BuildReport and its formats over a realistic mixed-language log:
 // clusters (typos, Latin-typed Georgian, Azerbaijani without its letters),
 // rates and containment, filters, several databases, old schemas, errors,
 // and the paste-ready YAML loading as a pack. Plus `zari report` itself.
@@ -14,20 +14,20 @@
 #include <set>
 #include <sstream>
 
-#include "engine.h"
+#include "core/engine.h"
 #include "log/log_store.h"
-#include "log/report.h"
+#include "report/report.h"
 #include "log_test_util.h"
 #include "report_test_data.h"
 #include "log/redact.h"
 #include "text/normalize.h"
-#include "text/utf8.h"
+#include "util/utf8.h"
 
-using zari::log::BuildReport;
-using zari::log::Cluster;
+using zari::report::BuildReport;
+using zari::report::Cluster;
 using zari::log::LogStore;
-using zari::log::Report;
-using zari::log::ReportOptions;
+using zari::report::Report;
+using zari::report::ReportOptions;
 using namespace zari_test;
 
 namespace {
@@ -393,7 +393,7 @@ TEST_CASE("report: with the pack, the nearest intent and what it answers now") {
   CHECK(saw_esim);
 
   // The YAML: answered clusters only in a comment; new intents load as a pack.
-  const std::string yaml = zari::log::FormatYaml(r);
+  const std::string yaml = zari::report::FormatYaml(r);
   CHECK(yaml.find("now answered by balance") != std::string::npos);
   CHECK(yaml.find("add_examples:") != std::string::npos);
   const size_t at = yaml.find("\nintents:");
@@ -438,7 +438,7 @@ TEST_CASE("report: table, CSV and JSON") {
   REQUIRE(built.ok());
   const Report& r = built.value();
 
-  const std::string table = zari::log::FormatTable(r);
+  const std::string table = zari::report::FormatTable(r);
   CHECK(table.find("Unresolved questions: " + std::to_string(r.cluster_count) + " clusters") != std::string::npos);
   CHECK(table.find("containment") != std::string::npos);
   CHECK(table.find("90.0%") != std::string::npos);
@@ -452,7 +452,7 @@ TEST_CASE("report: table, CSV and JSON") {
     int rows = 0;
     while (std::getline(in, line)) {
       if (line.find("question") != std::string::npos && line.find("count") != std::string::npos) {
-        column = zari::text::CountCodePoints(line.substr(0, line.find("question")));
+        column = zari::CountCodePoints(line.substr(0, line.find("question")));
         continue;
       }
       const size_t first = line.find_first_not_of(' ');
@@ -463,13 +463,13 @@ TEST_CASE("report: table, CSV and JSON") {
       const Cluster& c = r.clusters[static_cast<size_t>(rows - 1)];
       const auto at = line.find(c.label.substr(0, 6));
       REQUIRE(at != std::string::npos);
-      CHECK(zari::text::CountCodePoints(line.substr(0, at)) == column);
+      CHECK(zari::CountCodePoints(line.substr(0, at)) == column);
     }
     CHECK(rows == static_cast<int>(r.clusters.size()));
   }
 
   // CSV: a header and one record per cluster, quotes doubled.
-  const std::string csv = zari::log::FormatCsv(r);
+  const std::string csv = zari::report::FormatCsv(r);
   {
     size_t records = 0, fields = 1;
     bool quoted = false;
@@ -495,7 +495,7 @@ TEST_CASE("report: table, CSV and JSON") {
   }
 
   // JSON parses and carries the figures.
-  const auto j = nlohmann::json::parse(zari::log::FormatJson(r));
+  const auto j = nlohmann::json::parse(zari::report::FormatJson(r));
   CHECK(j["summary"]["unresolved"] == SeedTotal() + 1);
   CHECK(j["clusters"].size() == r.clusters.size());
   CHECK(j["clusters"][0]["count"] == 25);
@@ -547,7 +547,7 @@ TEST_CASE("report: reads schema 1 and 2 files as they are, without touching them
   }
   CHECK(no_counts_note);
   CHECK(dropped_note);
-  CHECK(zari::log::FormatTable(r).find("n/a") != std::string::npos);
+  CHECK(zari::report::FormatTable(r).find("n/a") != std::string::npos);
   // Untouched: same version, same journal mode, no new tables.
   Sql a(v1), b(v2);
   CHECK(a.Int("PRAGMA user_version") == 1);
@@ -602,7 +602,7 @@ TEST_CASE("report: progress for long runs") {
 }
 
 TEST_CASE("report: times for --since and --until") {
-  using zari::log::ParseReportTime;
+  using zari::report::ParseReportTime;
   const int64_t now = kStart;
   CHECK(ParseReportTime("7d", now).value() == now - 7 * 86400);
   CHECK(ParseReportTime("24h", now).value() == now - 86400);

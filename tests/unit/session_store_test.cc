@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "runtime.h"
+#include "dialog/runtime.h"
 #include "session_store.h"
 
 using zari::server::IsValidSessionId;
@@ -12,11 +12,11 @@ using zari::server::SessionStore;
 
 namespace {
 
-std::shared_ptr<zari::Runtime> TelecomRuntime() {
-  static std::shared_ptr<zari::Runtime> rt = [] {
-    zari::RuntimeOptions o;
+std::shared_ptr<zari::dialog::Runtime> TelecomRuntime() {
+  static std::shared_ptr<zari::dialog::Runtime> rt = [] {
+    zari::dialog::RuntimeOptions o;
     o.clock = [] { return int64_t{1795590000}; };  // Wed 2026-11-25 11:00 Tbilisi
-    auto r = zari::Runtime::Create(std::string(ZARI_SOURCE_DIR) + "/intents/telecom", o);
+    auto r = zari::dialog::Runtime::Create(std::string(ZARI_SOURCE_DIR) + "/intents/telecom", o);
     REQUIRE(r.ok());
     return r.value();
   }();

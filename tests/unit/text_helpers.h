@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "text/normalize.h"
-#include "text/utf8.h"
+#include "util/utf8.h"
 
 namespace zari::testing {
 
@@ -35,13 +35,13 @@ inline std::vector<std::string> Stems(const text::Normalized& n, size_t i) {
 
 inline std::u32string U32(std::string_view utf8) {
   std::u32string out;
-  for (size_t i = 0; i < utf8.size();) out.push_back(text::DecodeUtf8(utf8, &i));
+  for (size_t i = 0; i < utf8.size();) out.push_back(zari::DecodeUtf8(utf8, &i));
   return out;
 }
 
 inline std::string U8(std::u32string_view s) {
   std::string out;
-  for (char32_t c : s) text::AppendUtf8(&out, c);
+  for (char32_t c : s) zari::AppendUtf8(&out, c);
   return out;
 }
 

@@ -8,14 +8,14 @@
 #include <utility>
 #include <vector>
 
-#include "text/utf8.h"
+#include "util/utf8.h"
 
-using zari::text::AppendUtf8;
-using zari::text::CountCodePoints;
-using zari::text::DecodeUtf8;
-using zari::text::IsValidUtf8;
-using zari::text::kReplacementChar;
-using zari::text::SanitizeUtf8;
+using zari::AppendUtf8;
+using zari::CountCodePoints;
+using zari::DecodeUtf8;
+using zari::IsValidUtf8;
+using zari::kReplacementChar;
+using zari::SanitizeUtf8;
 
 namespace {
 
@@ -212,9 +212,9 @@ TEST_CASE("utf8: Utf8SequenceLength accepts exactly the sequences DecodeUtf8 dec
   };
   std::string s;
   auto check = [&] {
-    if (zari::text::Utf8SequenceLength(s, 0) != decoded_length(s)) {
+    if (zari::Utf8SequenceLength(s, 0) != decoded_length(s)) {
       CAPTURE(s);
-      CHECK(zari::text::Utf8SequenceLength(s, 0) == decoded_length(s));
+      CHECK(zari::Utf8SequenceLength(s, 0) == decoded_length(s));
     }
   };
   for (int a = 0x80; a < 256; ++a) {
@@ -234,7 +234,7 @@ TEST_CASE("utf8: Utf8SequenceLength accepts exactly the sequences DecodeUtf8 dec
     }
   }
   // Inside a longer string it looks at its own position only.
-  CHECK(zari::text::Utf8SequenceLength("aა😀", 1) == 3);
-  CHECK(zari::text::Utf8SequenceLength("aა😀", 4) == 4);
-  CHECK(zari::text::Utf8SequenceLength("aა\xF0\x9F\x98", 4) == 0);  // cut at the end
+  CHECK(zari::Utf8SequenceLength("aა😀", 1) == 3);
+  CHECK(zari::Utf8SequenceLength("aა😀", 4) == 4);
+  CHECK(zari::Utf8SequenceLength("aა\xF0\x9F\x98", 4) == 0);  // cut at the end
 }

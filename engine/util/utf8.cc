@@ -1,6 +1,6 @@
-#include "text/utf8.h"
+#include "util/utf8.h"
 
-namespace zari::text {
+namespace zari {
 
 std::string SanitizeUtf8(std::string_view s) {
   std::string out;
@@ -19,4 +19,4 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-}  // namespace zari::text
+}  // namespace zari

@@ -1,4 +1,4 @@
-#include "dialog/hours.h"
+#include "core/hours.h"
 
 #include <unicode/dtfmtsym.h>
 #include <unicode/locid.h>
@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 
-namespace zari::dialog {
+namespace zari {
 
 int64_t DaysFromCivil(int y, int m, int d) {
   y -= m <= 2;
@@ -192,4 +192,4 @@ std::string Schedule::DescribeNextOpen(int64_t now, int64_t next, text::Lang lan
   }
 }
 
-}  // namespace zari::dialog
+}  // namespace zari

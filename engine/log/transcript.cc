@@ -1,9 +1,9 @@
-#include "dialog/transcript.h"
+#include "log/transcript.h"
 
 #include "log/redact.h"
 #include "util/json_writer.h"
 
-namespace zari::dialog {
+namespace zari::log {
 
 void AppendTranscriptJson(const std::vector<Turn>& turns, bool redact, std::string* out) {
   json::Writer w(out);
@@ -18,4 +18,4 @@ void AppendTranscriptJson(const std::vector<Turn>& turns, bool redact, std::stri
   w.EndArray();
 }
 
-}  // namespace zari::dialog
+}  // namespace zari::log

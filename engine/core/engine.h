@@ -1,19 +1,19 @@
 // The compiled engine: an immutable snapshot of one loaded pack with its
 // matchers (DESIGN §1). Shared by all threads; reload builds a new snapshot.
-#ifndef ZARI_ENGINE_ENGINE_H_
-#define ZARI_ENGINE_ENGINE_H_
+#ifndef ZARI_ENGINE_CORE_ENGINE_H_
+#define ZARI_ENGINE_CORE_ENGINE_H_
 
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "dialog/hours.h"
-#include "dialog/messages.h"
+#include "core/hours.h"
+#include "core/messages.h"
 #include "match/examples.h"
 #include "match/rules.h"
 #include "pack/pack.h"
-#include "reply.h"
+#include "core/reply.h"
 #include "text/normalize.h"
 #include "util/status.h"
 
@@ -62,7 +62,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
 
   // Texts in a language, with fallbacks: the pack's message or Zari's default;
   // an intent's title, else its first example in that language, else its id.
-  std::string_view Message(dialog::MessageKind kind, text::Lang lang) const;
+  std::string_view Message(MessageKind kind, text::Lang lang) const;
   std::string_view Title(int32_t intent, text::Lang lang) const;
   const std::string* Answer(int32_t intent, text::Lang lang) const;  // nullptr if none
 
@@ -73,7 +73,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   bool IsEscalation(int32_t intent) const;
   double answer_threshold() const { return answer_threshold_; }
   double suggest_threshold() const { return suggest_threshold_; }
-  const dialog::Schedule& schedule() const { return schedule_; }
+  const Schedule& schedule() const { return schedule_; }
   const match::RuleMatcher& rules() const { return rules_; }
   const match::ExampleMatcher& examples() const { return examples_; }
   const std::vector<ExampleRef>& example_refs() const { return example_refs_; }
@@ -104,7 +104,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   match::ExampleMatcher examples_;
   std::vector<ExampleRef> example_refs_;
   std::vector<uint8_t> escalation_;  // per intent
-  dialog::Schedule schedule_;
+  Schedule schedule_;
   double answer_threshold_ = kDefaultAnswerThreshold;
   double suggest_threshold_ = kDefaultSuggestThreshold;
   uint64_t fingerprint_ = 0;
@@ -121,4 +121,4 @@ class Engine : public std::enable_shared_from_this<Engine> {
 
 }  // namespace zari
 
-#endif  // ZARI_ENGINE_ENGINE_H_
+#endif  // ZARI_ENGINE_CORE_ENGINE_H_

@@ -1,6 +1,6 @@
-#include "dialog/messages.h"
+#include "core/messages.h"
 
-namespace zari::dialog {
+namespace zari {
 
 using text::Lang;
 
@@ -73,4 +73,4 @@ void FillInto(std::string_view tmpl, std::string_view name, std::string_view val
   out->append(tmpl.substr(pos));
 }
 
-}  // namespace zari::dialog
+}  // namespace zari

@@ -1,8 +1,8 @@
-#include "runtime.h"
+#include "dialog/runtime.h"
 
 #include <chrono>
 
-namespace zari {
+namespace zari::dialog {
 
 Result<std::shared_ptr<Runtime>> Runtime::Create(const std::string& pack_path, RuntimeOptions options) {
   std::shared_ptr<Runtime> rt(new Runtime(std::move(options)));
@@ -59,4 +59,4 @@ void Runtime::FlushLog() const {
 
 log::LogStats Runtime::log_stats() const { return log_ ? log_->stats() : log::LogStats{}; }
 
-}  // namespace zari
+}  // namespace zari::dialog

@@ -21,8 +21,8 @@
 //
 // The reader never writes: older schemas are read as they are (no
 // migration), a newer schema is refused with a clear error.
-#ifndef ZARI_ENGINE_LOG_REPORT_H_
-#define ZARI_ENGINE_LOG_REPORT_H_
+#ifndef ZARI_ENGINE_REPORT_REPORT_H_
+#define ZARI_ENGINE_REPORT_REPORT_H_
 
 #include <cstdint>
 #include <functional>
@@ -38,7 +38,7 @@ namespace zari {
 class Engine;
 }
 
-namespace zari::log {
+namespace zari::report {
 
 struct ReportOptions {
   std::vector<std::string> databases;
@@ -131,6 +131,6 @@ std::string FormatYaml(const Report& report);
 // "2026-11-01T10:00[:SS][Z|±HH:MM]" (UTC unless an offset is given).
 Result<int64_t> ParseReportTime(const std::string& value, int64_t now);
 
-}  // namespace zari::log
+}  // namespace zari::report
 
-#endif  // ZARI_ENGINE_LOG_REPORT_H_
+#endif  // ZARI_ENGINE_REPORT_REPORT_H_

@@ -1,13 +1,13 @@
 // The recent turns of a conversation, handed to operators with a handoff and
 // stored in the log (redacted there).
-#ifndef ZARI_ENGINE_DIALOG_TRANSCRIPT_H_
-#define ZARI_ENGINE_DIALOG_TRANSCRIPT_H_
+#ifndef ZARI_ENGINE_LOG_TRANSCRIPT_H_
+#define ZARI_ENGINE_LOG_TRANSCRIPT_H_
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace zari::dialog {
+namespace zari::log {
 
 struct Turn {
   bool user = true;  // false: the bot
@@ -19,6 +19,6 @@ struct Turn {
 // masked by log::Redact first.
 void AppendTranscriptJson(const std::vector<Turn>& turns, bool redact, std::string* out);
 
-}  // namespace zari::dialog
+}  // namespace zari::log
 
-#endif  // ZARI_ENGINE_DIALOG_TRANSCRIPT_H_
+#endif  // ZARI_ENGINE_LOG_TRANSCRIPT_H_

@@ -1,8 +1,8 @@
 // Business hours (DESIGN §4 hours/closed, §8): when operators are online in
 // the pack's IANA time zone, and when they are back, in words of the user's
 // language ("tomorrow at 09:00", "ხვალ 09:00 საათზე", "sabah saat 09:00").
-#ifndef ZARI_ENGINE_DIALOG_HOURS_H_
-#define ZARI_ENGINE_DIALOG_HOURS_H_
+#ifndef ZARI_ENGINE_CORE_HOURS_H_
+#define ZARI_ENGINE_CORE_HOURS_H_
 
 #include <cstdint>
 #include <memory>
@@ -18,7 +18,7 @@ U_NAMESPACE_BEGIN
 class TimeZone;
 U_NAMESPACE_END
 
-namespace zari::dialog {
+namespace zari {
 
 // A local calendar day and time of day.
 struct LocalTime {
@@ -64,6 +64,6 @@ class Schedule {
 int64_t DaysFromCivil(int y, int m, int d);
 void CivilFromDays(int64_t z, int* y, int* m, int* d);
 
-}  // namespace zari::dialog
+}  // namespace zari
 
-#endif  // ZARI_ENGINE_DIALOG_HOURS_H_
+#endif  // ZARI_ENGINE_CORE_HOURS_H_

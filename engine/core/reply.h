@@ -1,8 +1,8 @@
 // One reply of the bot (DESIGN §7, §10a): the decision, its candidates and
 // what explains it. Strings of the pack are borrowed from the engine snapshot
 // the reply keeps alive, so a reply costs no string copies for answers.
-#ifndef ZARI_ENGINE_REPLY_H_
-#define ZARI_ENGINE_REPLY_H_
+#ifndef ZARI_ENGINE_CORE_REPLY_H_
+#define ZARI_ENGINE_CORE_REPLY_H_
 
 #include <array>
 #include <memory>
@@ -71,4 +71,4 @@ struct Reply {
 
 }  // namespace zari
 
-#endif  // ZARI_ENGINE_REPLY_H_
+#endif  // ZARI_ENGINE_CORE_REPLY_H_

@@ -1,13 +1,13 @@
 // UTF-8 decoding and encoding without ICU on the hot path.
-#ifndef ZARI_ENGINE_TEXT_UTF8_H_
-#define ZARI_ENGINE_TEXT_UTF8_H_
+#ifndef ZARI_ENGINE_UTIL_UTF8_H_
+#define ZARI_ENGINE_UTIL_UTF8_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace zari::text {
+namespace zari {
 
 inline constexpr char32_t kReplacementChar = 0xFFFD;
 
@@ -135,6 +135,6 @@ std::string SanitizeUtf8(std::string_view s);
 // True when s is well-formed UTF-8.
 bool IsValidUtf8(std::string_view s);
 
-}  // namespace zari::text
+}  // namespace zari
 
-#endif  // ZARI_ENGINE_TEXT_UTF8_H_
+#endif  // ZARI_ENGINE_UTIL_UTF8_H_

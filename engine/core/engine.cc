@@ -1,4 +1,4 @@
-#include "engine.h"
+#include "core/engine.h"
 
 #include <algorithm>
 
@@ -209,18 +209,18 @@ bool Engine::IsEscalation(int32_t intent) const {
   return intent >= 0 && static_cast<size_t>(intent) < escalation_.size() && escalation_[static_cast<size_t>(intent)];
 }
 
-std::string_view Engine::Message(dialog::MessageKind kind, Lang lang) const {
+std::string_view Engine::Message(MessageKind kind, Lang lang) const {
   const pack::Messages& m = pack_.messages;
   const pack::PerLangText* t = nullptr;
   switch (kind) {
-    case dialog::MessageKind::kWelcome: t = &m.welcome; break;
-    case dialog::MessageKind::kFallback: t = &m.fallback; break;
-    case dialog::MessageKind::kClarify: t = &m.clarify; break;
-    case dialog::MessageKind::kHandoff: t = &m.handoff; break;
-    case dialog::MessageKind::kAfterHours: t = &m.after_hours; break;
+    case MessageKind::kWelcome: t = &m.welcome; break;
+    case MessageKind::kFallback: t = &m.fallback; break;
+    case MessageKind::kClarify: t = &m.clarify; break;
+    case MessageKind::kHandoff: t = &m.handoff; break;
+    case MessageKind::kAfterHours: t = &m.after_hours; break;
   }
   const std::string& s = (*t)[static_cast<size_t>(lang)];
-  return s.empty() ? dialog::DefaultMessage(kind, lang) : std::string_view(s);
+  return s.empty() ? DefaultMessage(kind, lang) : std::string_view(s);
 }
 
 std::string_view Engine::Title(int32_t intent, Lang lang) const {
@@ -344,7 +344,7 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
       out->action = Action::kHandoff;
       out->handoff_reason = HandoffReason::kIntent;
     }
-    if (!out->text_ref) out->text_owned.assign(Message(dialog::MessageKind::kHandoff, out->lang));
+    if (!out->text_ref) out->text_owned.assign(Message(MessageKind::kHandoff, out->lang));
     return;
   }
   out->intent = -1;
@@ -360,7 +360,7 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
     return;
   }
   out->action = Action::kFallback;
-  out->text_owned.assign(Message(dialog::MessageKind::kFallback, out->lang));
+  out->text_owned.assign(Message(MessageKind::kFallback, out->lang));
 }
 
 void Engine::ComposeClarify(Reply* out) const {
@@ -369,8 +369,8 @@ void Engine::ComposeClarify(Reply* out) const {
   titles.clear();
   list.clear();
   for (size_t i = 0; i < out->option_count; ++i) titles.push_back(Title(out->options[i], out->lang));
-  dialog::AppendAlternatives(titles, out->lang, &list);
-  dialog::FillInto(Message(dialog::MessageKind::kClarify, out->lang), "options", list, &out->text_owned);
+  AppendAlternatives(titles, out->lang, &list);
+  FillInto(Message(MessageKind::kClarify, out->lang), "options", list, &out->text_owned);
 }
 
 void Engine::Classify(std::string_view text, Lang forced, Reply* out) const {

@@ -1,8 +1,8 @@
 // The bot's own sentences (welcome, fallback, clarify, handoff, after hours):
 // Zari's defaults in ka, az and en, used where a pack has none, and the small
 // grammar of filling them ("A, B or C").
-#ifndef ZARI_ENGINE_DIALOG_MESSAGES_H_
-#define ZARI_ENGINE_DIALOG_MESSAGES_H_
+#ifndef ZARI_ENGINE_CORE_MESSAGES_H_
+#define ZARI_ENGINE_CORE_MESSAGES_H_
 
 #include <string>
 #include <string_view>
@@ -10,7 +10,7 @@
 
 #include "text/lang.h"
 
-namespace zari::dialog {
+namespace zari {
 
 enum class MessageKind { kWelcome, kFallback, kClarify, kHandoff, kAfterHours };
 
@@ -24,6 +24,6 @@ std::string Fill(std::string_view tmpl, std::string_view name, std::string_view 
 // The same, written into *out (replacing its contents, reusing its capacity).
 void FillInto(std::string_view tmpl, std::string_view name, std::string_view value, std::string* out);
 
-}  // namespace zari::dialog
+}  // namespace zari
 
-#endif  // ZARI_ENGINE_DIALOG_MESSAGES_H_
+#endif  // ZARI_ENGINE_CORE_MESSAGES_H_

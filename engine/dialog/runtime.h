@@ -1,8 +1,8 @@
 // What an embedding host holds (zari_engine in the C API): the current
 // engine snapshot, swapped atomically on reload, plus the host's clock,
 // callbacks and the unresolved-query log. Sessions keep it alive.
-#ifndef ZARI_ENGINE_RUNTIME_H_
-#define ZARI_ENGINE_RUNTIME_H_
+#ifndef ZARI_ENGINE_DIALOG_RUNTIME_H_
+#define ZARI_ENGINE_DIALOG_RUNTIME_H_
 
 #include <functional>
 #include <memory>
@@ -10,11 +10,11 @@
 #include <string>
 
 #include "dialog/handoff.h"
-#include "engine.h"
+#include "core/engine.h"
 #include "log/log_store.h"
 #include "util/status.h"
 
-namespace zari {
+namespace zari::dialog {
 
 struct RuntimeOptions {
   EngineOptions engine;
@@ -53,6 +53,6 @@ class Runtime {
   std::unique_ptr<log::LogStore> log_;
 };
 
-}  // namespace zari
+}  // namespace zari::dialog
 
-#endif  // ZARI_ENGINE_RUNTIME_H_
+#endif  // ZARI_ENGINE_DIALOG_RUNTIME_H_

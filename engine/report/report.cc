@@ -1,4 +1,4 @@
-#include "log/report.h"
+#include "report/report.h"
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -11,14 +11,14 @@
 #include <set>
 #include <unordered_map>
 
-#include "engine.h"
+#include "core/engine.h"
 #include "log/log_store.h"
 #include "match/features.h"
 #include "text/normalize.h"
-#include "text/utf8.h"
+#include "util/utf8.h"
 #include "util/json_writer.h"
 
-namespace zari::log {
+namespace zari::report {
 namespace {
 
 // ---- small helpers ------------------------------------------------------------
@@ -88,13 +88,13 @@ int CodePointWidth(char32_t c) {
 
 size_t DisplayWidth(std::string_view s) {
   size_t w = 0, i = 0;
-  while (i < s.size()) w += static_cast<size_t>(CodePointWidth(text::DecodeUtf8(s, &i)));
+  while (i < s.size()) w += static_cast<size_t>(CodePointWidth(zari::DecodeUtf8(s, &i)));
   return w;
 }
 
 // One line: newlines and tabs become spaces, invalid UTF-8 is repaired.
 std::string OneLine(std::string_view s) {
-  std::string out = text::SanitizeUtf8(s);
+  std::string out = zari::SanitizeUtf8(s);
   for (char& c : out) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
@@ -108,7 +108,7 @@ std::string Truncate(std::string_view s, size_t width) {
   size_t w = 0, i = 0;
   while (i < s.size()) {
     size_t j = i;
-    const int cw = CodePointWidth(text::DecodeUtf8(s, &j));
+    const int cw = CodePointWidth(zari::DecodeUtf8(s, &j));
     if (w + static_cast<size_t>(cw) + 1 > width) break;
     out.append(s.substr(i, j - i));
     w += static_cast<size_t>(cw);
@@ -238,10 +238,10 @@ Status ReadDatabase(const std::string& path, const ReportOptions& o, DbData* out
     Query q(db.db, "PRAGMA application_id");
     if (q.ok() && q.Step()) app = q.Int(0);
   }
-  if (app != 0 && app != kApplicationId) return not_zari("another application's file");
-  if (version > kSchemaVersion) {
+  if (app != 0 && app != log::kApplicationId) return not_zari("another application's file");
+  if (version > log::kSchemaVersion) {
     return Status(Code::kInvalid, path + ": log schema version " + std::to_string(version) +
-                                      " is newer than this zari reads (" + std::to_string(kSchemaVersion) +
+                                      " is newer than this zari reads (" + std::to_string(log::kSchemaVersion) +
                                       "); use a newer zari");
   }
   if (!HasTable(db.db, "unresolved") || !HasColumn(db.db, "unresolved", "normalized")) {
@@ -833,7 +833,7 @@ std::string FormatTable(const Report& r) {
 
 std::string FormatCsv(const Report& r) {
   auto field = [](const std::string& s) {
-    std::string v = text::SanitizeUtf8(s);
+    std::string v = zari::SanitizeUtf8(s);
     if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
     std::string q = "\"";
     for (char c : v) {
@@ -880,7 +880,7 @@ std::string FormatJson(const Report& r) {
   json::Writer w(&out);
   auto counts = [&](const std::map<std::string, int64_t>& m) {
     w.BeginObject();
-    for (const auto& [k, v] : m) w.Key(text::SanitizeUtf8(k)).Int(v);
+    for (const auto& [k, v] : m) w.Key(zari::SanitizeUtf8(k)).Int(v);
     w.EndObject();
   };
   auto rates = [&](const Rates& x) {
@@ -924,14 +924,14 @@ std::string FormatJson(const Report& r) {
   w.Key("databases").BeginArray();
   for (const auto& d : r.databases) {
     w.BeginObject();
-    w.Key("path").String(text::SanitizeUtf8(d.path));
+    w.Key("path").String(zari::SanitizeUtf8(d.path));
     w.Key("schema").Int(d.schema);
     w.Key("unresolved").Int(d.unresolved);
     w.Key("handoffs").Int(d.handoffs);
     w.Key("dropped_rows").Int(d.dropped_rows);
     w.Key("turn_counts").Bool(d.has_counts);
     w.Key("packs").BeginArray();
-    for (const auto& p : d.packs) w.String(text::SanitizeUtf8(p));
+    for (const auto& p : d.packs) w.String(zari::SanitizeUtf8(p));
     w.EndArray();
     w.EndObject();
   }
@@ -964,7 +964,7 @@ std::string FormatJson(const Report& r) {
   for (const Rates& x : r.rates) {
     w.BeginObject();
     w.Key("language").String(x.language);
-    w.Key("channel").String(text::SanitizeUtf8(x.channel));
+    w.Key("channel").String(zari::SanitizeUtf8(x.channel));
     rates(x);
     w.EndObject();
   }
@@ -977,7 +977,7 @@ std::string FormatJson(const Report& r) {
     w.Key("rank").Int(static_cast<long long>(i + 1));
     w.Key("count").Int(c.count);
     w.Key("question").String(c.label);
-    w.Key("key").String(text::SanitizeUtf8(c.key));
+    w.Key("key").String(zari::SanitizeUtf8(c.key));
     w.Key("languages");
     counts(c.languages);
     w.Key("channels");
@@ -1003,7 +1003,7 @@ std::string FormatJson(const Report& r) {
       w.BeginObject();
       w.Key("id").String(c.nearest_intent);
       w.Key("score").Number(c.nearest_score);
-      w.Key("where").String(text::SanitizeUtf8(c.nearest_where));
+      w.Key("where").String(zari::SanitizeUtf8(c.nearest_where));
       w.EndObject();
     }
     w.Key("answered_now_by");
@@ -1017,7 +1017,7 @@ std::string FormatJson(const Report& r) {
   }
   w.EndArray();
   w.Key("notes").BeginArray();
-  for (const auto& n : r.notes) w.String(text::SanitizeUtf8(n));
+  for (const auto& n : r.notes) w.String(zari::SanitizeUtf8(n));
   w.EndArray();
   w.EndObject();
   out += "\n";
@@ -1028,7 +1028,7 @@ namespace {
 
 // A YAML double-quoted scalar.
 std::string YamlString(std::string_view s) {
-  std::string v = text::SanitizeUtf8(s);
+  std::string v = zari::SanitizeUtf8(s);
   std::string out = "\"";
   for (unsigned char c : v) {
     switch (c) {
@@ -1219,4 +1219,4 @@ Result<int64_t> ParseReportTime(const std::string& value, int64_t now) {
   return bad();
 }
 
-}  // namespace zari::log
+}  // namespace zari::report
