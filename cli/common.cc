@@ -15,8 +15,8 @@ int Error(const std::string& message, int code) {
 std::optional<text::Lang> ParseLangOption(const std::string& lang) {
   if (lang.empty()) return text::Lang::kUnknown;
   text::Lang l = text::ParseLang(lang);
-  if (l == text::Lang::kUnknown || lang.size() != 2) {
-    Error("unknown language '" + lang + "' (expected ka, az or en)", 2);
+  if (l == text::Lang::kUnknown) {
+    Error("unknown language '" + lang + "' (expected ka, az or en, or a tag such as ka-GE)", 2);
     return std::nullopt;
   }
   return l;

@@ -21,13 +21,9 @@ namespace zari::server {
 
 namespace {
 
-// A language code the pack has, else kUnknown ("en_GB", "EN" are read as en).
+// A language of the pack, else kUnknown ("en_GB", "EN" are read as en).
 text::Lang PackLanguage(const Engine& e, std::string_view code) {
-  if (code.size() < 2) return text::Lang::kUnknown;
-  if (code.size() > 2 && code[2] != '_' && code[2] != '-') return text::Lang::kUnknown;
-  std::string two{static_cast<char>(std::tolower(static_cast<unsigned char>(code[0]))),
-                  static_cast<char>(std::tolower(static_cast<unsigned char>(code[1])))};
-  text::Lang l = text::ParseLang(two);
+  text::Lang l = text::ParseLang(code);
   if (l == text::Lang::kUnknown || !(e.pack().LanguageSet() & text::LangBit(l))) return text::Lang::kUnknown;
   return l;
 }

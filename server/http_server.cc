@@ -281,8 +281,8 @@ HttpResponse HttpServer::HandleMessage(std::string_view body) {
     set_lang = true;
     if (!code.empty() && code != "auto") {
       lang = text::ParseLang(code);
-      if (lang == text::Lang::kUnknown || code.size() != 2) {
-        return Error(400, "unknown language '" + code + "' (expected ka, az, en or auto)");
+      if (lang == text::Lang::kUnknown) {
+        return Error(400, "unknown language '" + code + "' (expected ka, az, en, a tag such as ka-GE, or auto)");
       }
     }
   }

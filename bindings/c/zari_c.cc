@@ -96,7 +96,8 @@ int ParseLanguage(const char* language, zari::text::Lang* out) {
   if (!language) return ZARI_OK;
   zari::text::Lang l = zari::text::ParseLang(language);
   if (l == zari::text::Lang::kUnknown) {
-    return Fail(ZARI_EINVAL, std::string("unknown language '") + language + "' (expected ka, az or en)");
+    return Fail(ZARI_EINVAL, std::string("unknown language '") + language +
+                                 "' (expected ka, az or en, or a tag such as ka-GE)");
   }
   *out = l;
   return ZARI_OK;

@@ -179,7 +179,7 @@ class Reader {
                bool allow_any, const std::string& what) {
     if (allow_any && key == "any") return Lang::kUnknown;
     Lang l = text::ParseLang(key);
-    if (l == Lang::kUnknown || key.size() != 2) {
+    if (l == Lang::kUnknown) {
       Fail(k, "unknown language " + Quote(key) + " in " + what + " (expected ka, az, en" +
                   (allow_any ? " or any)" : ")"));
     }
@@ -189,11 +189,19 @@ class Reader {
     return l;
   }
 
+  // "en" and "en-US" are the same language: one of them per map.
+  void Once(const YAML::Node& k, const std::string& key, Lang l, text::LangSet* seen, const std::string& what) {
+    if (*seen & text::LangBit(l)) Fail(k, "language " + Quote(key) + " appears twice in " + what);
+    *seen |= text::LangBit(l);
+  }
+
   PerLang LangLists(const YAML::Node& n, const std::vector<Lang>& langs, bool allow_any,
                     const std::string& what) {
     PerLang out;
+    text::LangSet seen = 0;
     ForEach(n, what, [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) {
       Lang l = LangKey(k, key, langs, allow_any, what);
+      if (l != Lang::kUnknown) Once(k, key, l, &seen, what);
       out[static_cast<int>(l)] = TextList(v, what + "." + key);
     });
     return out;
@@ -201,8 +209,10 @@ class Reader {
 
   PerLangText LangTexts(const YAML::Node& n, const std::vector<Lang>& langs, const std::string& what) {
     PerLangText out;
+    text::LangSet seen = 0;
     ForEach(n, what, [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) {
       Lang l = LangKey(k, key, langs, false, what);
+      Once(k, key, l, &seen, what);
       out[static_cast<int>(l)] = Str(v, what + "." + key);
     });
     return out;
@@ -461,7 +471,7 @@ class PackLoader {
     for (const auto& l : langs) {
       std::string code = r.Str(l, "a language");
       Lang lang = text::ParseLang(code);
-      if (lang == Lang::kUnknown || code.size() != 2) {
+      if (lang == Lang::kUnknown) {
         r.Fail(l, "unknown language " + Quote(code) + " (Zari supports ka, az and en)");
       }
       if (std::find(pack_.languages.begin(), pack_.languages.end(), lang) != pack_.languages.end()) {

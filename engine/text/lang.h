@@ -28,12 +28,28 @@ inline std::string_view LangCode(Lang l) {
   }
 }
 
-// "ka", "az", "en" (case-insensitive, also "ka-GE", "az_AZ", "en-US") → Lang;
-// anything else → kUnknown.
-inline Lang ParseLang(std::string_view code) {
-  if (code.size() < 2) return Lang::kUnknown;
-  if (code.size() > 2 && code[2] != '-' && code[2] != '_') return Lang::kUnknown;
-  char a = static_cast<char>(code[0] | 0x20), b = static_cast<char>(code[1] | 0x20);
+// Reads a language tag. Every place that reads one (packs, the C API, HTTP,
+// the CLI, session states, the IVR's channel language) reads it here, so
+// they all accept the same: a BCP 47 tag whose language subtag is ka, az or
+// en, in any case, with or without further subtags ("ka", "KA", "ka-GE",
+// "az-Latn-AZ", "en-US"), '_' also separating them as POSIX locales write
+// ("en_GB"). Subtags are 1-8 letters or digits. Anything else ("und",
+// "kat", "ka-", "en--US", "english") is kUnknown.
+inline Lang ParseLang(std::string_view tag) {
+  if (tag.size() < 2) return Lang::kUnknown;
+  size_t run = 0;  // length of the current subtag
+  for (size_t i = 2; i < tag.size(); ++i) {
+    const char c = tag[i];
+    if (c == '-' || c == '_') {
+      if (i > 2 && run == 0) return Lang::kUnknown;  // "en--US"
+      run = 0;
+      continue;
+    }
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (i == 2 || !alnum || ++run > 8) return Lang::kUnknown;  // "kat", bad characters, long subtags
+  }
+  if (tag.size() > 2 && run == 0) return Lang::kUnknown;  // "ka-"
+  const char a = static_cast<char>(tag[0] | 0x20), b = static_cast<char>(tag[1] | 0x20);
   if (a == 'k' && b == 'a') return Lang::kKa;
   if (a == 'a' && b == 'z') return Lang::kAz;
   if (a == 'e' && b == 'n') return Lang::kEn;

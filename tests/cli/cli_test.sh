@@ -56,6 +56,13 @@ assert r["intent"] == "balance" and r["language"] == "ka" and r["action"] == "an
 assert r["explanation"]["via"] == "rule" and r["explanation"]["span"]
 PY
 
+# --lang takes a language tag (ka-GE is Georgian); an unknown one is a usage error.
+"$zari" ask --pack "$pack" --json --lang ka-GE "balance" > "$tmp/ask_tag.json"
+check "ask --lang ka-GE" python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['language'] == 'ka'" "$tmp/ask_tag.json"
+"$zari" ask --pack "$pack" --lang fr "balance" > /dev/null 2> "$tmp/ask_fr.err"
+check "ask --lang fr is refused" test $? -eq 2
+check "ask --lang fr says why" grep -q "unknown language 'fr'" "$tmp/ask_fr.err"
+
 # check: the sample pack passes; a broken pack fails with file:line:col.
 "$zari" check "$pack" > /dev/null
 check "check passes on the sample pack" test $? -eq 0

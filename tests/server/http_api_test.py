@@ -179,6 +179,9 @@ class HttpApiTest(unittest.TestCase):
         self.assertEqual(r["language"], "en")
         r = self.s.json("POST", "/api/v1/message", {"text": "x", "language": "fr"}, status=400)
         self.assertIn("unknown language", r["error"])
+        # A BCP 47 tag, as a browser's navigator.language gives it.
+        r = self.s.say("balance", language="ka-GE")
+        self.assertEqual(r["language"], "ka")
 
     def test_malformed_requests(self):
         for body in [b"{", b"not json", b"[]", b"{}", b'{"text": 1}', b'{"text": "a", "session": "../x"}',
