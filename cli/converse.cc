@@ -12,6 +12,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "dialog/reply_json.h"
 #include "dialog/session.h"
 
 namespace zari::cli {
@@ -40,6 +41,10 @@ void PrintReply(const Reply& r, bool color) {
   std::cout << bold << "bot> " << reset << r.Text() << "\n";
   for (size_t i = 0; i < r.option_count; ++i) {
     std::cout << "     " << (i + 1) << ") " << r.engine->Title(r.options[i], r.lang) << "\n";
+  }
+  // Follow-ups of an answer: typing one asks it.
+  for (size_t i = 0; i < r.suggestion_count; ++i) {
+    std::cout << "     - " << r.engine->Title(r.suggestions[i], r.lang) << "\n";
   }
   std::cout << dim << "     [" << ActionName(r.action);
   if (r.intent >= 0) std::cout << " " << r.engine->intent(r.intent).id;
@@ -70,7 +75,7 @@ int RunAsk(const ConverseOptions& o) {
   session.Respond(text, &r);
   if (o.json) {
     std::string out;
-    r.engine->AppendReplyJson(r, &out);
+    dialog::AppendReplyJson(r, &out);
     std::cout << out << "\n";
   } else {
     std::cout << r.Text() << "\n";
@@ -118,10 +123,11 @@ int RunClassify(const ConverseOptions& o) {
       out.clear();
       text::Normalized n;
       Reply r;
+      r.engine = loaded.value();
       for (size_t i = begin; i < end; ++i) {
         engine.Normalize(lines[i], *lang, text::Lang::kUnknown, &n);
         engine.Decide(n, lines[i], &r);
-        engine.AppendClassifyJson(r, lines[i], &out);
+        dialog::AppendClassifyJson(r, lines[i], &out);
         out.push_back('\n');
       }
     };
@@ -179,7 +185,7 @@ int RunChat(const ConverseOptions& o) {
     if (line == "/explain") {
       if (last.engine) {
         std::string out;
-        last.engine->AppendExplanationJson(last, &out);
+        dialog::AppendExplanationJson(last, &out);
         std::cout << out << "\n";
       }
       continue;
@@ -187,7 +193,7 @@ int RunChat(const ConverseOptions& o) {
     session.Respond(line, &last);
     if (o.json) {
       std::string out;
-      last.engine->AppendReplyJson(last, &out);
+      dialog::AppendReplyJson(last, &out);
       std::cout << out << "\n";
     } else {
       PrintReply(last, tty);

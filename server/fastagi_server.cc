@@ -46,30 +46,11 @@ agi::Decision IvrRouter::Route(const agi::CallInput& in) const {
     d.answer = std::string(e.Message(MessageKind::kFallback, l));
     return d;
   }
-  // Of the recognizer's alternatives, the one the engine is surest of (an
-  // answer beats a clarify or fallback; earlier wins ties).
-  size_t best = 0;
-  if (in.alternatives.size() > 1) {
-    double best_score = -1;
-    text::Normalized n;
-    Reply r;
-    for (size_t i = 0; i < in.alternatives.size(); ++i) {
-      e.Normalize(in.alternatives[i], forced, hint, &n);
-      e.Decide(n, in.alternatives[i], &r);
-      const double score = (r.action == Action::kAnswer ? 2.0 : 0.0) + r.confidence;
-      if (score > best_score) {
-        best_score = score;
-        best = i;
-      }
-    }
-  }
-  const std::string& said = in.alternatives[best];
-  text::Normalized n;
-  e.Normalize(said, forced, hint, &n);
   dialog::Session session(runtime_, in.call_id.empty() ? "ivr" : in.call_id, "ivr");
-  (void)session.SetLanguage(n.lang);  // detected (or the hint): keeps it for the reply
+  if (forced != text::Lang::kUnknown) (void)session.SetLanguage(forced);  // a language of the pack
+  session.SetLanguageHint(hint);
   Reply r;
-  session.Respond(said, &r);
+  session.RespondBest(in.alternatives, &r);
   d.language = std::string(text::LangCode(r.lang));
   d.action = std::string(ActionName(r.action));
   d.answer = std::string(r.Text());

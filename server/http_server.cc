@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "dialog/reply_json.h"
 #include "util/json_writer.h"
 #include "web_assets.h"
 #include "zari/version.h"
@@ -66,7 +67,7 @@ void HandoffRelay::operator()(const dialog::Handoff& h) const {
     tl_outcome = Outcome::kNoWebhook;
     return;
   }
-  tl_outcome = webhook_->Enqueue(h.ToJson()) ? Outcome::kQueued : Outcome::kRejected;
+  tl_outcome = webhook_->Enqueue(dialog::HandoffJson(h)) ? Outcome::kQueued : Outcome::kRejected;
 }
 
 HandoffRelay::Outcome HandoffRelay::TakeOutcome() {
@@ -300,16 +301,12 @@ HttpResponse HttpServer::HandleMessage(std::string_view body) {
   const bool created = lease.created();
   lease.Release();  // the session is free for its next request
 
-  std::string reply;
-  r.engine->AppendReplyJson(r, &reply);
   std::string out;
-  out.reserve(reply.size() + 128);
-  out += "{\"session\":";
-  json::AppendString(&out, id);
-  out += ",\"new_session\":";
-  out += created ? "true" : "false";
-  out += ',';
-  out.append(reply, 1, reply.size() - 2);  // the reply object's members
+  json::Writer w(&out);
+  w.BeginObject();
+  w.Key("session").String(id);
+  w.Key("new_session").Bool(created);
+  dialog::AppendReplyMembers(r, w);
   if (r.action == Action::kHandoff || r.action == Action::kAfterHours) {
     std::string_view status = "after_hours";
     if (r.action == Action::kHandoff) {
@@ -319,13 +316,12 @@ HttpResponse HttpServer::HandleMessage(std::string_view body) {
         default: status = "not_configured"; break;
       }
     }
-    out += ",\"handoff\":{\"status\":";
-    json::AppendString(&out, status);
-    out += ",\"logged\":";
-    out += runtime_->log() ? "true" : "false";
-    out += '}';
+    w.Key("handoff").BeginObject();
+    w.Key("status").String(status);
+    w.Key("logged").Bool(runtime_->log() != nullptr);
+    w.EndObject();
   }
-  out += '}';
+  w.EndObject();
   return Json(200, std::move(out));
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "dialog/handoff.h"
+#include "dialog/reply_json.h"
 #include "dialog/session.h"
 #include "dialog/runtime.h"
 #include "util/json_writer.h"
@@ -371,12 +372,24 @@ const char* zari_reply_option_label(const zari_reply* reply, size_t i) {
   return reply->rep.engine->Title(reply->rep.options[i], reply->rep.lang).data();
 }
 
+size_t zari_reply_suggestion_count(const zari_reply* reply) { return reply ? reply->rep.suggestion_count : 0; }
+
+const char* zari_reply_suggestion_intent(const zari_reply* reply, size_t i) {
+  if (!reply || i >= reply->rep.suggestion_count) return nullptr;
+  return reply->rep.engine->intent(reply->rep.suggestions[i]).id.c_str();
+}
+
+const char* zari_reply_suggestion_title(const zari_reply* reply, size_t i) {
+  if (!reply || i >= reply->rep.suggestion_count) return nullptr;
+  return reply->rep.engine->Title(reply->rep.suggestions[i], reply->rep.lang).data();
+}
+
 int zari_reply_to_json(char** out, const zari_reply* reply) {
   return Guard([&]() -> int {
     if (out) *out = nullptr;
     if (!out || !reply) return Fail(ZARI_EINVAL, "zari_reply_to_json: NULL argument");
     std::string s;
-    reply->rep.engine->AppendReplyJson(reply->rep, &s);
+    zari::dialog::AppendReplyJson(reply->rep, &s);
     *out = CopyString(s);
     return ZARI_OK;
   });
@@ -465,7 +478,7 @@ int zari_handoff_to_json(char** out, const zari_handoff* h) {
   return Guard([&]() -> int {
     if (out) *out = nullptr;
     if (!out || !h) return Fail(ZARI_EINVAL, "zari_handoff_to_json: NULL argument");
-    *out = CopyString(h->rep->ToJson());
+    *out = CopyString(zari::dialog::HandoffJson(*h->rep));
     return ZARI_OK;
   });
 }

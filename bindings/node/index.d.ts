@@ -34,6 +34,12 @@ export interface ClarifyOption {
   label: string;
 }
 
+/** A follow-up question offered with an answer. */
+export interface Suggestion {
+  intent: string;
+  title: string;
+}
+
 /** The reply JSON (DESIGN §10a). */
 export interface ReplyJSON {
   reply: string;
@@ -44,8 +50,10 @@ export interface ReplyJSON {
   route: string | null;
   slots: Record<string, string>;
   options: ClarifyOption[];
+  suggestions: Suggestion[];
   candidates: Candidate[];
   explanation: Record<string, unknown> | null;
+  handoff_reason?: 'requested' | 'intent' | 'misses';
 }
 
 /** One reply of the bot, copied out of the C reply. */
@@ -60,6 +68,8 @@ export declare class Reply {
   readonly route: string | null;
   readonly confidence: number;
   readonly options: ClarifyOption[];
+  /** Follow-ups offered with an answer (the intent's `suggest:`); sending a title asks it. */
+  readonly suggestions: Suggestion[];
   readonly candidates: Candidate[];
   readonly explanation: Record<string, unknown> | null;
   readonly slots: Record<string, string>;

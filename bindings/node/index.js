@@ -145,6 +145,9 @@ function declare(lib, libPath) {
     reply_option_count: f('size_t zari_reply_option_count(const zari_reply *reply)'),
     reply_option_intent: f('const char *zari_reply_option_intent(const zari_reply *reply, size_t i)'),
     reply_option_label: f('const char *zari_reply_option_label(const zari_reply *reply, size_t i)'),
+    reply_suggestion_count: f('size_t zari_reply_suggestion_count(const zari_reply *reply)'),
+    reply_suggestion_intent: f('const char *zari_reply_suggestion_intent(const zari_reply *reply, size_t i)'),
+    reply_suggestion_title: f('const char *zari_reply_suggestion_title(const zari_reply *reply, size_t i)'),
     reply_destroy: f('void zari_reply_destroy(zari_reply *reply)'),
 
     session_create: f('int zari_session_create(_Out_ zari_session **out, zari_engine *engine, ' +
@@ -389,6 +392,11 @@ class Reply {
       for (let i = 0; i < count; i++) {
         options.push({ intent: n.reply_option_intent(rp, i), label: n.reply_option_label(rp, i) });
       }
+      const suggestions = [];
+      const offered = Number(n.reply_suggestion_count(rp));
+      for (let i = 0; i < offered; i++) {
+        suggestions.push({ intent: n.reply_suggestion_intent(rp, i), title: n.reply_suggestion_title(rp, i) });
+      }
       return new Reply({
         reply: n.reply_text(rp),
         action: n.reply_action_str(rp),
@@ -397,6 +405,7 @@ class Reply {
         route: n.reply_route(rp),
         confidence: n.reply_confidence(rp),
         options,
+        suggestions,
       }, out[0]);
     } finally {
       n.reply_destroy(rp);

@@ -8,7 +8,6 @@
 
 #include "pack/loader.h"
 #include "util/batch_pool.h"
-#include "util/hash.h"
 #include "util/json_writer.h"
 
 namespace zari {
@@ -69,14 +68,6 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(pack::Pack pack, const Eng
   return std::shared_ptr<const Engine>(std::move(e));
 }
 
-namespace {
-
-// The pack's identity: its name, version and intent ids, each closed by a
-// byte that cannot occur in UTF-8.
-uint64_t Fnv(uint64_t h, std::string_view s) { return hash::FnvByte(hash::Fnv(h, s), 0xFF); }
-
-}  // namespace
-
 Status Engine::Build(const EngineOptions& options) {
   max_message_code_points_ = options.max_message_code_points;
   Status s = rules_.Build(pack_, options.rules);
@@ -86,7 +77,14 @@ Status Engine::Build(const EngineOptions& options) {
   if (pack_.answer_threshold >= 0) answer_threshold_ = pack_.answer_threshold;
   if (pack_.suggest_threshold >= 0) suggest_threshold_ = pack_.suggest_threshold;
   if (suggest_threshold_ > answer_threshold_) suggest_threshold_ = answer_threshold_;
+  BuildIntentTables();
+  BuildExamples(options);
+  return Status::Ok();
+}
 
+// Per intent: its id and route as JSON values, whether it escalates, and its
+// suggested follow-ups (the loader checked that they exist).
+void Engine::BuildIntentTables() {
   id_json_.clear();
   route_json_.clear();
   for (const pack::Intent& in : pack_.intents) {
@@ -100,13 +98,22 @@ Status Engine::Build(const EngineOptions& options) {
     }
     max_json_value_ = std::max({max_json_value_, id_json_.back().size(), route_json_.back().size()});
   }
-
   escalation_.assign(pack_.intents.size(), 0);
   for (const pack::Text& t : pack_.escalation_intents) {
     int32_t i = FindIntent(t.text);
     if (i >= 0) escalation_[static_cast<size_t>(i)] = 1;
   }
+  suggest_.assign(pack_.intents.size(), {});
+  for (size_t i = 0; i < pack_.intents.size(); ++i) {
+    for (const pack::Text& t : pack_.intents[i].suggest) {
+      const int32_t target = FindIntent(t.text);
+      if (target >= 0) suggest_[i].push_back(target);
+    }
+  }
+}
 
+// The exact-example table, the example matcher and the vocabulary.
+void Engine::BuildExamples(const EngineOptions& options) {
   examples_ = match::ExampleMatcher(options.examples);
   size_t example_count = 0;
   for (const pack::Intent& in : pack_.intents) {
@@ -114,11 +121,8 @@ Status Engine::Build(const EngineOptions& options) {
   }
   examples_.Reserve(example_count);
   example_refs_.reserve(example_count);
-  uint64_t fp = Fnv(hash::kFnvOffset, pack_.name);
-  fp = Fnv(fp, pack_.version);
   for (size_t ii = 0; ii < pack_.intents.size(); ++ii) {
     const pack::Intent& in = pack_.intents[ii];
-    fp = Fnv(fp, in.id);
     for (int l = 1; l < text::kLangCount; ++l) {
       for (const pack::Text& ex : in.examples[static_cast<size_t>(l)]) {
         example_refs_.push_back({static_cast<int32_t>(ii), static_cast<Lang>(l), &ex});
@@ -155,8 +159,6 @@ Status Engine::Build(const EngineOptions& options) {
   }
   std::vector<text::Normalized>().swap(normalized);
   examples_.Finish(pack_.intents.size(), &pool);
-  fingerprint_ = fp;
-  return Status::Ok();
 }
 
 void Engine::Normalize(std::string_view text, Lang forced, Lang hint, text::Normalized* out) const {
@@ -232,17 +234,23 @@ std::string_view Engine::Title(int32_t intent, Lang lang) const {
   return in.id;
 }
 
-const std::string* Engine::Answer(int32_t intent, Lang lang) const {
+const std::string* Engine::AnswerText(int32_t intent, Lang lang) const {
   const std::string& a = pack_.intents[static_cast<size_t>(intent)].answer[static_cast<size_t>(lang)];
   return a.empty() ? nullptr : &a;
+}
+
+std::string_view Engine::IntentJson(int32_t intent) const {
+  return intent >= 0 ? std::string_view(id_json_[static_cast<size_t>(intent)]) : "null";
+}
+
+std::string_view Engine::RouteJson(int32_t intent) const {
+  return intent >= 0 ? std::string_view(route_json_[static_cast<size_t>(intent)]) : "null";
 }
 
 void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out, bool exact_examples) const {
   out->handoff_reason = HandoffReason::kNone;
   out->lang = n.lang;
   out->script = n.script;
-  out->candidate_count = 0;
-  out->option_count = 0;
   thread_local std::vector<Candidate> cands, scored;
   thread_local std::vector<match::RuleHit> hits;
   cands.clear();
@@ -255,40 +263,47 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
   const uint64_t exact_hash = exact_examples ? rules_.PrefetchExactExample(n) : 0;
   rules_.Match(n, &hits);
   examples_.Score(n, kMaxCandidates, &scored);
-
-  // Rules: DTMF, exact examples, templates and regexes all score 1.
-  int32_t dtmf = rules_.Dtmf(raw);
-  if (dtmf >= 0) {
-    Candidate c;
-    c.intent = dtmf;
-    c.score = 1;
-    c.via = Via::kDtmf;
-    c.evidence.kind = EvidenceKind::kDtmf;
+  RuleCandidates(n, raw, hits, exact_examples ? &exact_hash : nullptr, &cands);
+  const size_t rule_count = cands.size();
+  // Examples: calibrated scores for the rest of the list, but for intents a
+  // rule already found.
+  for (Candidate c : scored) {
+    if (std::any_of(cands.begin(), cands.begin() + static_cast<std::ptrdiff_t>(rule_count),
+                    [&](const Candidate& x) { return x.intent == c.intent; })) {
+      continue;
+    }
+    c.evidence.kind = EvidenceKind::kExamples;
     cands.push_back(c);
   }
-  int32_t exact = exact_examples ? rules_.ExactExample(n, exact_hash) : -1;
+  const size_t count = std::min(cands.size(), kMaxCandidates);
+  for (size_t i = 0; i < count; ++i) out->candidates[i] = cands[i];
+  out->candidate_count = static_cast<uint8_t>(count);
+  ResolveCandidates(n, out);
+}
+
+// Rules score 1: DTMF, an exact example, templates and regexes; sorted by
+// priority, then specificity, then DTMF/exact before templates.
+void Engine::RuleCandidates(const text::Normalized& n, std::string_view raw, const std::vector<match::RuleHit>& hits,
+                            const uint64_t* exact_hash, std::vector<Candidate>* cands) const {
+  auto known = [&](int32_t intent) {
+    return std::any_of(cands->begin(), cands->end(), [&](const Candidate& x) { return x.intent == intent; });
+  };
+  if (int32_t dtmf = rules_.Dtmf(raw); dtmf >= 0) {
+    cands->push_back({dtmf, 1, Via::kDtmf, {EvidenceKind::kDtmf, -1, 0, 0}});
+  }
+  const int32_t exact = exact_hash ? rules_.ExactExample(n, *exact_hash) : -1;
   if (exact >= 0) {
-    Candidate c;
-    c.intent = example_refs_[static_cast<size_t>(exact)].intent;
-    c.score = 1;
-    c.via = Via::kRule;
-    c.evidence = {EvidenceKind::kExactExample, exact, 0, static_cast<uint16_t>(n.tokens.size())};
-    if (std::none_of(cands.begin(), cands.end(), [&](const Candidate& x) { return x.intent == c.intent; })) {
-      cands.push_back(c);
+    const int32_t intent = example_refs_[static_cast<size_t>(exact)].intent;
+    if (!known(intent)) {
+      cands->push_back(
+          {intent, 1, Via::kRule, {EvidenceKind::kExactExample, exact, 0, static_cast<uint16_t>(n.tokens.size())}});
     }
   }
   for (const match::RuleHit& h : hits) {
-    if (std::any_of(cands.begin(), cands.end(), [&](const Candidate& x) { return x.intent == h.intent; })) continue;
-    Candidate c;
-    c.intent = h.intent;
-    c.score = 1;
-    c.via = Via::kRule;
-    c.evidence = {EvidenceKind::kRule, h.rule, h.token_begin, h.token_end};
-    cands.push_back(c);
+    if (known(h.intent)) continue;
+    cands->push_back({h.intent, 1, Via::kRule, {EvidenceKind::kRule, h.rule, h.token_begin, h.token_end}});
   }
-  const size_t rule_count = cands.size();
-  // Rules first: by priority, then specificity, then DTMF/exact before templates.
-  std::sort(cands.begin(), cands.end(), [&](const Candidate& a, const Candidate& b) {
+  std::sort(cands->begin(), cands->end(), [&](const Candidate& a, const Candidate& b) {
     int pa = intent(a.intent).priority, pb = intent(b.intent).priority;
     if (pa != pb) return pa > pb;
     auto spec = [&](const Candidate& c) {
@@ -300,24 +315,16 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
     if (sa != sb) return sa > sb;
     return a.intent < b.intent;
   });
+}
 
-  // Examples: calibrated scores for the rest of the list, but for intents a
-  // rule already found.
-  for (Candidate c : scored) {
-    if (std::any_of(cands.begin(), cands.begin() + static_cast<std::ptrdiff_t>(rule_count),
-                    [&](const Candidate& x) { return x.intent == c.intent; })) {
-      continue;
-    }
-    c.evidence.kind = EvidenceKind::kExamples;
-    cands.push_back(c);
-  }
-
-  const size_t count = std::min(cands.size(), kMaxCandidates);
-  for (size_t i = 0; i < count; ++i) out->candidates[i] = cands[i];
-  out->candidate_count = static_cast<uint8_t>(count);
-
+// Answer, clarify or fallback from the ranked candidates and the thresholds.
+void Engine::ResolveCandidates(const text::Normalized& n, Reply* out) const {
+  const size_t count = out->candidate_count;
   const Candidate* best = out->Best();
   out->confidence = best ? best->score : 0.0f;
+  out->option_count = 0;
+  out->suggestion_count = 0;
+  out->slots.clear();
   out->text_ref = nullptr;
   out->text_owned.clear();
   // A confident example match is answered unless a runner-up is close (at
@@ -326,29 +333,14 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
   const bool close_second = count > 1 && out->candidates[1].via == Via::kExample &&
                             out->candidates[1].score * 3.0f >= best->score;
   if (best && (best->via != Via::kExample || (best->score >= answer_threshold_ && !close_second))) {
-    out->action = Action::kAnswer;
-    out->intent = best->intent;
-    out->slots.clear();
     if (best->evidence.kind == EvidenceKind::kRule) {
       match::RuleHit h{best->evidence.source, best->intent, best->evidence.token_begin, best->evidence.token_end};
       rules_.Slots(n, h, &out->slots);
     }
-    out->text_ref = Answer(best->intent, out->lang);
-    // Asking for a person, or an intent that always goes to one: the session
-    // decides between handoff and after-hours (DESIGN §8).
-    if (IsEscalation(best->intent)) {
-      out->action = Action::kHandoff;
-      out->handoff_reason = HandoffReason::kRequested;
-      out->text_ref = nullptr;
-    } else if (intent(best->intent).handoff) {
-      out->action = Action::kHandoff;
-      out->handoff_reason = HandoffReason::kIntent;
-    }
-    if (!out->text_ref) out->text_owned.assign(Message(MessageKind::kHandoff, out->lang));
+    ResolveIntent(best->intent, out);
     return;
   }
   out->intent = -1;
-  out->slots.clear();
   if (best && best->score >= suggest_threshold_) {
     out->action = Action::kClarify;
     for (size_t i = 0; i < count && out->option_count < kMaxOptions; ++i) {
@@ -361,6 +353,44 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
   }
   out->action = Action::kFallback;
   out->text_owned.assign(Message(MessageKind::kFallback, out->lang));
+}
+
+void Engine::ResolveIntent(int32_t intent_index, Reply* out) const {
+  out->intent = intent_index;
+  out->action = Action::kAnswer;
+  out->handoff_reason = HandoffReason::kNone;
+  out->suggestion_count = 0;
+  out->text_owned.clear();
+  out->text_ref = AnswerText(intent_index, out->lang);
+  // Asking for a person, or an intent that always goes to one: the session
+  // then decides between handoff and after hours.
+  if (IsEscalation(intent_index)) {
+    out->text_ref = nullptr;
+    ResolveHandoff(HandoffReason::kRequested, out);
+    return;
+  }
+  if (intent(intent_index).handoff) {
+    ResolveHandoff(HandoffReason::kIntent, out);
+    return;
+  }
+  for (int32_t s : suggest_[static_cast<size_t>(intent_index)]) out->suggestions[out->suggestion_count++] = s;
+}
+
+void Engine::ResolveHandoff(HandoffReason reason, Reply* out) const {
+  out->action = Action::kHandoff;
+  out->handoff_reason = reason;
+  out->suggestion_count = 0;
+  if (reason != HandoffReason::kIntent || !out->text_ref) {
+    out->text_ref = nullptr;
+    out->text_owned.assign(Message(MessageKind::kHandoff, out->lang));
+  }
+}
+
+void Engine::ResolveAfterHours(int64_t now, int64_t next_open, Reply* out) const {
+  out->action = Action::kAfterHours;
+  out->text_ref = nullptr;
+  FillInto(Message(MessageKind::kAfterHours, out->lang), "next_open",
+           schedule_.DescribeNextOpen(now, next_open, out->lang), &out->text_owned);
 }
 
 void Engine::ComposeClarify(Reply* out) const {
@@ -380,149 +410,6 @@ void Engine::Classify(std::string_view text, Lang forced, Reply* out) const {
   out->chose_option = false;
   out->input.assign(text.substr(0, 4096));
   Decide(n, text, out);
-}
-
-// The candidates array: [{"intent":…,"score":…,"via":…}, …].
-void Engine::AppendCandidates(const Reply& r, std::string* out) const {
-  json::Buffer b(out, 2 + r.candidate_count * (max_json_value_ + json::kMaxNumberBytes + 48));
-  b.Literal("[");
-  for (size_t i = 0; i < r.candidate_count; ++i) {
-    const Candidate& c = r.candidates[i];
-    if (i > 0) b.Literal(",");
-    b.Literal("{\"intent\":");
-    b.Raw(id_json_[static_cast<size_t>(c.intent)]);
-    b.Literal(",\"score\":");
-    b.Number(c.score);
-    b.Literal(",\"via\":");
-    b.PlainString(match::ViaName(c.via));
-    b.Literal("}");
-  }
-  b.Literal("]");
-}
-
-std::string_view Engine::IntentJson(int32_t intent) const {
-  return intent >= 0 ? std::string_view(id_json_[static_cast<size_t>(intent)]) : "null";
-}
-
-std::string_view Engine::RouteJson(int32_t intent) const {
-  return intent >= 0 ? std::string_view(route_json_[static_cast<size_t>(intent)]) : "null";
-}
-
-void Engine::AppendClassifyJson(const Reply& r, std::string_view text, std::string* out) const {
-  // A fixed shape: the keys are literals, ids and routes were escaped at load.
-  out->append("{\"text\":");
-  json::AppendString(out, text);
-  {
-    json::Buffer b(out, 2 * max_json_value_ + json::kMaxNumberBytes + 96);
-    b.Literal(",\"language\":");
-    b.PlainString(text::LangCode(r.lang));
-    b.Literal(",\"intent\":");
-    b.Raw(IntentJson(r.intent));
-    b.Literal(",\"confidence\":");
-    b.Number(r.confidence);
-    b.Literal(",\"action\":");
-    b.PlainString(ActionName(r.action));
-    b.Literal(",\"route\":");
-    b.Raw(RouteJson(r.intent));
-    b.Literal(",\"candidates\":");
-  }
-  AppendCandidates(r, out);
-  out->push_back('}');
-}
-
-void Engine::AppendReplyJson(const Reply& r, std::string* out) const {
-  json::Writer w(out);
-  w.BeginObject();
-  w.Key("reply").String(r.Text());
-  w.Key("action").String(ActionName(r.action));
-  w.Key("intent").Raw(IntentJson(r.intent));
-  w.Key("confidence").Number(r.confidence);
-  w.Key("language").String(text::LangCode(r.lang));
-  w.Key("route").Raw(RouteJson(r.intent));
-  w.Key("slots").BeginObject();
-  for (const match::Slot& s : r.slots) w.Key(s.name).String(s.value);
-  w.EndObject();
-  w.Key("options").BeginArray();
-  for (size_t i = 0; i < r.option_count; ++i) {
-    w.BeginObject();
-    w.Key("intent").Raw(IntentJson(r.options[i]));
-    w.Key("label").String(Title(r.options[i], r.lang));
-    w.EndObject();
-  }
-  w.EndArray();
-  AppendCandidates(r, w.Key("candidates").RawValue());
-  if (r.handoff_reason != HandoffReason::kNone) w.Key("handoff_reason").String(HandoffReasonName(r.handoff_reason));
-  w.Key("explanation");
-  AppendExplanationJson(r, out);
-  w.EndObject();
-}
-
-void Engine::AppendExplanationJson(const Reply& r, std::string* out) const {
-  text::Normalized n;
-  Normalize(r.input, r.lang, Lang::kUnknown, &n);
-  json::Writer w(out);
-  w.BeginObject();
-  w.Key("typed_as").String(text::LangTag(r.lang, r.script));
-  w.Key("normalized").String(n.surface);
-  w.Key("key").String(n.BareKey());
-  const Candidate* best = r.Best();
-  auto span = [&](uint16_t b, uint16_t e) {
-    if (b >= e || e > n.tokens.size()) return std::string_view();
-    size_t sb = n.tokens[b].surface_begin;
-    size_t se = n.tokens[e - 1].surface_begin + n.tokens[e - 1].surface_len;
-    return std::string_view(n.surface).substr(sb, se - sb);
-  };
-  if (r.chose_option) w.Key("chosen_option").Bool(true);
-  if (!best) {
-    w.Key("via").Null();
-    w.Key("reason").String("no rule matched and no example shares words with the message");
-  } else {
-    const match::Evidence& ev = best->evidence;
-    w.Key("via").String(match::ViaName(best->via));
-    w.Key("intent").String(intent(best->intent).id);
-    switch (ev.kind) {
-      case EvidenceKind::kDtmf:
-        w.Key("dtmf").String(intent(best->intent).dtmf);
-        break;
-      case EvidenceKind::kExactExample: {
-        const ExampleRef& ex = example_refs_[static_cast<size_t>(ev.source)];
-        w.Key("example").String(ex.text->text);
-        w.Key("source").String(ex.text->pos.ToString());
-        w.Key("match").String("exact");
-        w.Key("span").String(n.surface);
-        break;
-      }
-      case EvidenceKind::kRule: {
-        const match::Rule& rule = rules_.rule(ev.source);
-        w.Key(rule.is_regex ? "regex" : "template").String(rule.source);
-        w.Key("source").String(rule.pos.ToString());
-        w.Key("span").String(span(ev.token_begin, ev.token_end));
-        break;
-      }
-      case EvidenceKind::kExamples: {
-        w.Key("score").Number(best->score);
-        int32_t e = examples_.Nearest(n, best->intent);
-        if (e >= 0) {
-          const ExampleRef& ex = example_refs_[static_cast<size_t>(e)];
-          w.Key("nearest_example").String(ex.text->text);
-          w.Key("source").String(ex.text->pos.ToString());
-        }
-        if (r.action == Action::kClarify || r.action == Action::kFallback) {
-          std::string reason = r.action == Action::kClarify ? "best score is between the suggest and answer thresholds"
-                                                            : "best score is below the suggest threshold";
-          w.Key("reason").String(reason);
-          w.Key("thresholds").BeginObject();
-          w.Key("answer").Number(answer_threshold_);
-          w.Key("suggest").Number(suggest_threshold_);
-          w.EndObject();
-        }
-        break;
-      }
-      case EvidenceKind::kNone:
-        break;
-    }
-  }
-  w.EndObject();
 }
 
 }  // namespace zari

@@ -60,11 +60,26 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // Normalize + Decide, for stateless classification.
   void Classify(std::string_view text, text::Lang forced, Reply* out) const;
 
+  // The one place a decided intent becomes an action and a text (Decide, and
+  // a session's clarify choice): its answer with its suggested follow-ups,
+  // or a handoff when it asks for a person (an escalation intent: reason
+  // requested) or always goes to one (`handoff: true`: reason intent).
+  // REQUIRES: out->lang set; 0 <= intent < intent_count().
+  void ResolveIntent(int32_t intent, Reply* out) const;
+  // Makes the reply a handoff for `reason` inside business hours: an intent
+  // that hands off keeps its own answer when the reply carries it ("a
+  // specialist will call you"); every other handoff says the pack's handoff
+  // message.
+  void ResolveHandoff(HandoffReason reason, Reply* out) const;
+  // Makes a handoff reply an after-hours one: the pack's after_hours message
+  // with the time operators are back (`next_open`, unix seconds).
+  void ResolveAfterHours(int64_t now, int64_t next_open, Reply* out) const;
+
   // Texts in a language, with fallbacks: the pack's message or Zari's default;
   // an intent's title, else its first example in that language, else its id.
   std::string_view Message(MessageKind kind, text::Lang lang) const;
   std::string_view Title(int32_t intent, text::Lang lang) const;
-  const std::string* Answer(int32_t intent, text::Lang lang) const;  // nullptr if none
+  const std::string* AnswerText(int32_t intent, text::Lang lang) const;  // nullptr if none
 
   const pack::Pack& pack() const { return pack_; }
   size_t intent_count() const { return pack_.intents.size(); }
@@ -77,37 +92,32 @@ class Engine : public std::enable_shared_from_this<Engine> {
   const match::RuleMatcher& rules() const { return rules_; }
   const match::ExampleMatcher& examples() const { return examples_; }
   const std::vector<ExampleRef>& example_refs() const { return example_refs_; }
-  // A hash of the compiled pack's content: session state from another pack
-  // (or another version of it) is rejected on import.
-  uint64_t fingerprint() const { return fingerprint_; }
-
-  // DESIGN §10a: reply, action, intent, confidence, language, route, slots,
-  // options, candidates, explanation.
-  void AppendReplyJson(const Reply& r, std::string* out) const;
-  // DESIGN §11 `zari classify`: text, language, intent, confidence, action,
-  // route, candidates.
-  void AppendClassifyJson(const Reply& r, std::string_view text, std::string* out) const;
-  // The explanation object alone (what matched, with the span).
-  void AppendExplanationJson(const Reply& r, std::string* out) const;
+  // An intent's id and route as JSON values (quoted and escaped once at
+  // load; null for no intent or route), and the longest of them.
+  std::string_view IntentJson(int32_t intent) const;
+  std::string_view RouteJson(int32_t intent) const;
+  size_t max_json_value() const { return max_json_value_; }
 
  private:
   Engine() = default;
   Status Build(const EngineOptions& options);
+  void BuildIntentTables();
+  void BuildExamples(const EngineOptions& options);
+  // `exact_hash`: PrefetchExactExample's hash, or null to skip exact examples.
+  void RuleCandidates(const text::Normalized& n, std::string_view raw, const std::vector<match::RuleHit>& hits,
+                      const uint64_t* exact_hash, std::vector<match::Candidate>* cands) const;
+  void ResolveCandidates(const text::Normalized& n, Reply* out) const;
   void ComposeClarify(Reply* out) const;
-  void AppendCandidates(const Reply& r, std::string* out) const;
-  // An intent's id and route as JSON values (null for no intent or route).
-  std::string_view IntentJson(int32_t intent) const;
-  std::string_view RouteJson(int32_t intent) const;
 
   pack::Pack pack_;
   match::RuleMatcher rules_;
   match::ExampleMatcher examples_;
   std::vector<ExampleRef> example_refs_;
   std::vector<uint8_t> escalation_;  // per intent
+  std::vector<std::vector<int32_t>> suggest_;  // per intent: its `suggest:` intents
   Schedule schedule_;
   double answer_threshold_ = kDefaultAnswerThreshold;
   double suggest_threshold_ = kDefaultSuggestThreshold;
-  uint64_t fingerprint_ = 0;
   size_t max_message_code_points_ = 2048;
   // Word keys of the pack's examples by language: when a message carries no
   // language cue ("voicemail", "APN settings"), the language whose examples

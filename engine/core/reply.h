@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "match/candidate.h"
-#include "match/rules.h"
+#include "pack/pack.h"
 #include "text/lang.h"
 
 namespace zari {
@@ -45,6 +45,7 @@ inline std::string_view HandoffReasonName(HandoffReason r) {
 
 inline constexpr size_t kMaxCandidates = 5;
 inline constexpr size_t kMaxOptions = 3;
+inline constexpr size_t kMaxSuggestions = pack::kMaxSuggestions;
 
 struct Reply {
   std::shared_ptr<const Engine> engine;  // owner of every borrowed string
@@ -57,6 +58,8 @@ struct Reply {
   uint8_t candidate_count = 0;
   std::array<int32_t, kMaxOptions> options{};  // clarify choices (intents)
   uint8_t option_count = 0;
+  std::array<int32_t, kMaxSuggestions> suggestions{};  // follow-ups of an answer (intents)
+  uint8_t suggestion_count = 0;
   HandoffReason handoff_reason = HandoffReason::kNone;
   bool chose_option = false;            // the user picked a clarify option
   std::vector<match::Slot> slots;

@@ -21,8 +21,6 @@ struct Handoff {
   int64_t ts = 0;             // unix seconds
   int64_t next_open = -1;     // outside hours: when operators are back
   std::string transcript_json;  // [{"role":"user","text":…,"ts":…}, …]
-
-  std::string ToJson() const;
 };
 
 }  // namespace zari::dialog

@@ -45,22 +45,25 @@ Status Session::SetLanguage(Lang lang) {
   return Status::Ok();
 }
 
-int32_t Session::ResolveOption(const Engine& e, const text::Normalized& n, std::string_view raw) const {
-  if (options_.empty() || n.tokens.empty()) return -1;
+int32_t Session::ResolveChoice(const Engine& e, const text::Normalized& n, std::string_view raw) const {
+  if ((options_.empty() && suggested_.empty()) || n.tokens.empty()) return -1;
+  // An option's or a suggestion's label, as a quick-reply button sends it.
+  text::Normalized title;
+  for (const std::vector<std::string>* offered : {&options_, &suggested_}) {
+    for (const std::string& id : *offered) {
+      int32_t intent = e.FindIntent(id);
+      if (intent < 0) continue;
+      e.Normalize(e.Title(intent, n.lang), n.lang, Lang::kUnknown, &title);
+      if (title.BareKey() == n.BareKey() || id == raw) return intent;
+    }
+  }
+  // Clarify options may also be chosen by number, ordinal or "yes".
+  if (options_.empty() || n.tokens.size() > 4) return -1;  // a new question, not a choice
   auto option = [&](int index) -> int32_t {
     if (index < 0) index = static_cast<int>(options_.size()) - 1;
     if (index >= static_cast<int>(options_.size())) return -1;
     return e.FindIntent(options_[static_cast<size_t>(index)]);
   };
-  // The option's label, as a quick-reply button sends it.
-  text::Normalized title;
-  for (size_t i = 0; i < options_.size(); ++i) {
-    int32_t intent = e.FindIntent(options_[i]);
-    if (intent < 0) continue;
-    e.Normalize(e.Title(intent, n.lang), n.lang, Lang::kUnknown, &title);
-    if (title.BareKey() == n.BareKey() || options_[i] == raw) return intent;
-  }
-  if (n.tokens.size() > 4) return -1;  // a new question, not a choice
   for (const text::Token& t : n.tokens) {
     std::string_view key = n.KeyOf(t);
     if (t.numeric && key.size() == 1 && key[0] >= '1' && key[0] <= '9') return option(key[0] - '1');
@@ -91,69 +94,83 @@ void Session::AddTurn(bool user, std::string_view text, int64_t ts) {
   while (transcript_.size() > keep) transcript_.pop_front();
 }
 
+void Session::Understand(const Engine& e, std::string_view text, text::Normalized* n, Reply* out) const {
+  e.Normalize(text, forced_, sticky_, n);
+  out->input.assign(text.substr(0, kMaxTurnBytes));
+  const int32_t chosen = ResolveChoice(e, *n, text);
+  if (chosen < 0) {
+    e.Decide(*n, text, out);
+    return;
+  }
+  // The user picked one of the offered options: answer it as if matched.
+  out->lang = n->lang;
+  out->script = n->script;
+  out->confidence = 1;
+  out->chose_option = true;
+  match::Candidate c;
+  c.intent = chosen;
+  c.score = 1;
+  c.via = match::Via::kRule;
+  out->candidates[0] = c;
+  out->candidate_count = 1;
+  e.ResolveIntent(chosen, out);
+}
+
 void Session::Respond(std::string_view text, Reply* out) {
   std::shared_ptr<const Engine> engine = runtime_->engine();
-  const Engine& e = *engine;
-  const int64_t now = runtime_->Now();
-  e.Normalize(text, forced_, sticky_, &norm_);
   out->Clear();
   out->engine = engine;
-  out->input.assign(text.substr(0, kMaxTurnBytes));
+  Understand(*engine, text, &norm_, out);
+  Conclude(*engine, text, norm_, out);
+}
 
-  const int32_t chosen = ResolveOption(e, norm_, text);
-  if (chosen >= 0) {
-    // The user picked one of the offered options: answer it as if matched.
-    out->lang = norm_.lang;
-    out->script = norm_.script;
-    out->action = Action::kAnswer;
-    out->intent = chosen;
-    out->confidence = 1;
-    out->chose_option = true;
-    match::Candidate c;
-    c.intent = chosen;
-    c.score = 1;
-    c.via = match::Via::kRule;
-    out->candidates[0] = c;
-    out->candidate_count = 1;
-    out->text_ref = e.Answer(chosen, out->lang);
-    if (e.IsEscalation(chosen)) {
-      out->action = Action::kHandoff;
-      out->handoff_reason = HandoffReason::kRequested;
-      out->text_ref = nullptr;
-    } else if (e.intent(chosen).handoff) {
-      out->action = Action::kHandoff;
-      out->handoff_reason = HandoffReason::kIntent;
+void Session::RespondBest(const std::vector<std::string>& alternatives, Reply* out) {
+  std::shared_ptr<const Engine> engine = runtime_->engine();
+  Reply candidate;
+  text::Normalized n;
+  size_t best = 0;
+  double best_score = -1;
+  for (size_t i = 0; i < alternatives.size(); ++i) {
+    candidate.Clear();
+    candidate.engine = engine;
+    Understand(*engine, alternatives[i], &n, &candidate);
+    // An answer beats a clarify or a fallback; earlier wins ties.
+    const double score = (candidate.action == Action::kAnswer ? 2.0 : 0.0) + candidate.confidence;
+    if (score > best_score) {
+      best_score = score;
+      best = i;
+      *out = candidate;
+      std::swap(norm_, n);
     }
-    if (!out->text_ref) out->text_owned.assign(e.Message(MessageKind::kHandoff, out->lang));
-  } else {
-    e.Decide(norm_, text, out);
   }
+  Conclude(*engine, alternatives[best], norm_, out);
+}
+
+void Session::Conclude(const Engine& e, std::string_view text, const text::Normalized& n, Reply* out) {
+  const int64_t now = runtime_->Now();
   // A person was asked for after hours and operators are back: hand over now.
   if (pending_reason_ != HandoffReason::kNone && out->action != Action::kHandoff && e.schedule().IsOpen(now)) {
-    out->action = Action::kHandoff;
-    out->handoff_reason = pending_reason_;
     out->intent = e.FindIntent(pending_intent_);
     out->text_ref = nullptr;
+    e.ResolveHandoff(pending_reason_, out);
   }
-  if (norm_.detected && forced_ == Lang::kUnknown) sticky_ = norm_.lang;
+  if (n.detected && forced_ == Lang::kUnknown) sticky_ = n.lang;
   AddTurn(true, text, now);
-
   options_.clear();
+  suggested_.clear();
   switch (out->action) {
     case Action::kAnswer:
       misses_ = 0;
+      for (size_t i = 0; i < out->suggestion_count; ++i) suggested_.push_back(e.intent(out->suggestions[i]).id);
       break;
     case Action::kClarify:
       for (size_t i = 0; i < out->option_count; ++i) options_.push_back(e.intent(out->options[i]).id);
-      LogUnresolved(e, now, *out);
+      LogUnresolved(e, now, n, *out);
       break;
     case Action::kFallback:
       ++misses_;
-      LogUnresolved(e, now, *out);
-      if (e.pack().after_misses > 0 && misses_ >= e.pack().after_misses) {
-        out->action = Action::kHandoff;
-        out->handoff_reason = HandoffReason::kMisses;
-      }
+      LogUnresolved(e, now, n, *out);
+      if (e.pack().after_misses > 0 && misses_ >= e.pack().after_misses) e.ResolveHandoff(HandoffReason::kMisses, out);
       break;
     default:
       break;
@@ -184,20 +201,11 @@ void Session::Escalate(const Engine& e, int64_t now, Reply* out) {
   if (h.within_hours) {
     pending_reason_ = HandoffReason::kNone;
     pending_intent_.clear();
-    // An intent that hands off keeps its own answer ("a specialist will call
-    // you"); otherwise the pack's handoff message.
-    if (out->handoff_reason != HandoffReason::kIntent || !out->text_ref) {
-      out->text_ref = nullptr;
-      out->text_owned.assign(e.Message(MessageKind::kHandoff, out->lang));
-    }
   } else {
-    out->action = Action::kAfterHours;
     pending_reason_ = out->handoff_reason;
     pending_intent_ = h.intent;
     h.next_open = schedule.NextOpen(now);
-    out->text_ref = nullptr;
-    out->text_owned = Fill(e.Message(MessageKind::kAfterHours, out->lang), "next_open",
-                           schedule.DescribeNextOpen(now, h.next_open, out->lang));
+    e.ResolveAfterHours(now, h.next_open, out);
   }
   // The transcript includes this message and the bot's reply to it.
   std::vector<log::Turn> turns(transcript_.begin(), transcript_.end());
@@ -222,7 +230,7 @@ void Session::Escalate(const Engine& e, int64_t now, Reply* out) {
   }
 }
 
-void Session::LogUnresolved(const Engine& e, int64_t now, const Reply& r) const {
+void Session::LogUnresolved(const Engine& e, int64_t now, const text::Normalized& n, const Reply& r) const {
   log::LogStore* store = runtime_->log();
   if (!store) return;
   log::UnresolvedRow row;
@@ -232,7 +240,7 @@ void Session::LogUnresolved(const Engine& e, int64_t now, const Reply& r) const 
   row.language = std::string(text::LangCode(r.lang));
   row.action = std::string(ActionName(r.action));
   row.text = r.input;  // the log's writer makes it valid UTF-8, off the reply path
-  row.normalized = norm_.surface;
+  row.normalized = n.surface;
   if (const match::Candidate* best = r.Best()) {
     row.best_intent = e.intent(best->intent).id;
     row.best_score = best->score;
@@ -261,6 +269,11 @@ std::string Session::Export() const {
   w.Key("options").BeginArray();
   for (const auto& o : options_) w.String(o);
   w.EndArray();
+  if (!suggested_.empty()) {  // optional: states written before suggestions have none
+    w.Key("suggested").BeginArray();
+    for (const auto& o : suggested_) w.String(o);
+    w.EndArray();
+  }
   w.Key("transcript").BeginArray();
   for (const log::Turn& t : transcript_) {
     w.BeginObject();
@@ -274,90 +287,140 @@ std::string Session::Export() const {
   return out;
 }
 
-Result<std::unique_ptr<Session>> Session::Import(std::shared_ptr<Runtime> runtime, std::string_view state) {
-  auto bad = [](const std::string& why) { return Status(Code::kState, "invalid session state: " + why); };
-  if (state.size() > kMaxStateBytes) return bad("longer than 1 MB");
-  nlohmann::json j = nlohmann::json::parse(state.begin(), state.end(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return bad("not a Zari session state (not a JSON object)");
-  auto str = [&](const char* key, std::string* out) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string()) return false;
+namespace {
+
+// Reads an exported state into a session; each step checks its fields and
+// says what is wrong in the same words ("invalid session state: …").
+class StateReader {
+ public:
+  StateReader(const nlohmann::json& j, const Engine& e) : j_(j), e_(e) {}
+
+  static Status Bad(const std::string& why) { return Status(Code::kState, "invalid session state: " + why); }
+
+  bool Str(const char* key, std::string* out) const {
+    auto it = j_.find(key);
+    if (it == j_.end() || !it->is_string()) return false;
     *out = it->get<std::string>();
     return true;
-  };
+  }
+
+  // "" (none) or a language of Zari's.
+  static bool Language(const std::string& code, Lang* out) {
+    *out = code.empty() ? Lang::kUnknown : text::ParseLang(code);
+    return code.empty() || *out != Lang::kUnknown;
+  }
+
+  Status Counters(int* misses, int64_t* turns, bool* has_turns) const {
+    auto m = j_.find("misses");
+    if (m == j_.end() || !m->is_number_integer() || m->get<int64_t>() < 0 || m->get<int64_t>() > 1000) {
+      return Bad("bad misses count");
+    }
+    *misses = static_cast<int>(m->get<int64_t>());
+    // Optional (added after format 1 shipped): without it, a conversation
+    // that already has a transcript is not counted as new again.
+    auto t = j_.find("turns");
+    *has_turns = t != j_.end();
+    if (*has_turns) {
+      if (!t->is_number_integer() || t->get<int64_t>() < 0) return Bad("bad turns count");
+      *turns = t->get<int64_t>();
+    }
+    return Status::Ok();
+  }
+
+  // A handoff waiting for operators (optional: states without it have none).
+  Status Pending(HandoffReason* reason, std::string* intent) const {
+    auto p = j_.find("pending");
+    if (p == j_.end()) return Status::Ok();
+    if (!p->is_string()) return Bad("bad pending handoff");
+    const std::string name = p->get<std::string>();
+    if (name == "requested") *reason = HandoffReason::kRequested;
+    else if (name == "intent") *reason = HandoffReason::kIntent;
+    else if (name == "misses") *reason = HandoffReason::kMisses;
+    else if (!name.empty()) return Bad("bad pending handoff");
+    auto pi = j_.find("pending_intent");
+    if (pi != j_.end()) {
+      if (!pi->is_string()) return Bad("bad pending handoff");
+      *intent = pi->get<std::string>();
+    }
+    return Status::Ok();
+  }
+
+  // A list of intent ids of this pack, at most `max` long (`required`: the
+  // key must be there).
+  Status Intents(const char* key, bool required, size_t max, std::vector<std::string>* out) const {
+    auto it = j_.find(key);
+    if (it == j_.end() && !required) return Status::Ok();
+    if (it == j_.end() || !it->is_array() || it->size() > max) return Bad(std::string("bad ") + key);
+    for (const auto& o : *it) {
+      if (!o.is_string() || e_.FindIntent(o.get<std::string>()) < 0) return Bad(std::string(key) + " name unknown intents");
+      out->push_back(o.get<std::string>());
+    }
+    return Status::Ok();
+  }
+
+  Status Transcript(std::deque<log::Turn>* out) const {
+    auto transcript = j_.find("transcript");
+    if (transcript == j_.end() || !transcript->is_array()) return Bad("bad transcript");
+    for (const auto& t : *transcript) {
+      if (!t.is_object()) return Bad("bad transcript entry");
+      auto u = t.find("u"), tx = t.find("t"), ts = t.find("ts");
+      if (u == t.end() || !u->is_number_integer() || tx == t.end() || !tx->is_string() || ts == t.end() ||
+          !ts->is_number_integer()) {
+        return Bad("bad transcript entry");
+      }
+      out->push_back({u->get<int64_t>() != 0, tx->get<std::string>(), ts->get<int64_t>()});
+    }
+    return Status::Ok();
+  }
+
+ private:
+  const nlohmann::json& j_;
+  const Engine& e_;
+};
+
+// The format version and the pack the state belongs to.
+Status CheckHeader(const nlohmann::json& j, const StateReader& r, const Engine& e) {
   auto v = j.find("v");
-  if (v == j.end() || !v->is_number_integer()) return bad("no format version");
+  if (v == j.end() || !v->is_number_integer()) return StateReader::Bad("no format version");
   if (v->get<int64_t>() != kStateVersion) {
-    return bad("format version " + std::to_string(v->get<int64_t>()) + ", this Zari reads version " +
-               std::to_string(kStateVersion));
+    return StateReader::Bad("format version " + std::to_string(v->get<int64_t>()) + ", this Zari reads version " +
+                            std::to_string(kStateVersion));
   }
-  std::shared_ptr<const Engine> e = runtime->engine();
-  std::string pack, pack_version, id, channel, lang, forced;
-  if (!str("pack", &pack) || !str("pack_version", &pack_version) || !str("id", &id) || !str("channel", &channel) ||
-      !str("lang", &lang) || !str("forced", &forced)) {
-    return bad("missing or mistyped fields");
-  }
-  if (pack != e->pack().name || pack_version != e->pack().version) {
+  std::string pack, pack_version;
+  if (!r.Str("pack", &pack) || !r.Str("pack_version", &pack_version)) return StateReader::Bad("missing or mistyped fields");
+  if (pack != e.pack().name || pack_version != e.pack().version) {
     return Status(Code::kState, "session state belongs to pack '" + pack + "' version '" + pack_version +
-                                    "', but the engine runs pack '" + e->pack().name + "' version '" +
-                                    e->pack().version + "'");
+                                    "', but the engine runs pack '" + e.pack().name + "' version '" +
+                                    e.pack().version + "'");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Session>> Session::Import(std::shared_ptr<Runtime> runtime, std::string_view state) {
+  if (state.size() > kMaxStateBytes) return StateReader::Bad("longer than 1 MB");
+  nlohmann::json j = nlohmann::json::parse(state.begin(), state.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return StateReader::Bad("not a Zari session state (not a JSON object)");
+  std::shared_ptr<const Engine> e = runtime->engine();
+  StateReader r(j, *e);
+  if (Status s = CheckHeader(j, r, *e); !s.ok()) return s;
+  std::string id, channel, lang, forced;
+  if (!r.Str("id", &id) || !r.Str("channel", &channel) || !r.Str("lang", &lang) || !r.Str("forced", &forced)) {
+    return StateReader::Bad("missing or mistyped fields");
   }
   auto session = std::make_unique<Session>(runtime, id, channel);
-  auto parse_lang = [&](const std::string& code, Lang* out) {
-    if (code.empty()) {
-      *out = Lang::kUnknown;
-      return true;
-    }
-    Lang l = text::ParseLang(code);
-    if (l == Lang::kUnknown || code.size() != 2) return false;
-    *out = l;
-    return true;
-  };
-  if (!parse_lang(lang, &session->sticky_) || !parse_lang(forced, &session->forced_)) return bad("unknown language");
-  auto misses = j.find("misses");
-  if (misses == j.end() || !misses->is_number_integer() || misses->get<int64_t>() < 0 || misses->get<int64_t>() > 1000) {
-    return bad("bad misses count");
+  if (!StateReader::Language(lang, &session->sticky_) || !StateReader::Language(forced, &session->forced_)) {
+    return StateReader::Bad("unknown language");
   }
-  session->misses_ = static_cast<int>(misses->get<int64_t>());
-  // Optional (added after format 1 shipped): without it, a conversation that
-  // already has a transcript is not counted as new again.
-  auto turns = j.find("turns");
-  if (turns != j.end()) {
-    if (!turns->is_number_integer() || turns->get<int64_t>() < 0) return bad("bad turns count");
-    session->turns_ = turns->get<int64_t>();
-  }
-  // A handoff waiting for operators (optional: states without it have none).
-  if (auto p = j.find("pending"); p != j.end()) {
-    if (!p->is_string()) return bad("bad pending handoff");
-    const std::string reason = p->get<std::string>();
-    if (reason == "requested") session->pending_reason_ = HandoffReason::kRequested;
-    else if (reason == "intent") session->pending_reason_ = HandoffReason::kIntent;
-    else if (reason == "misses") session->pending_reason_ = HandoffReason::kMisses;
-    else if (!reason.empty()) return bad("bad pending handoff");
-    auto pi = j.find("pending_intent");
-    if (pi != j.end()) {
-      if (!pi->is_string()) return bad("bad pending handoff");
-      session->pending_intent_ = pi->get<std::string>();
-    }
-  }
-  auto options = j.find("options");
-  if (options == j.end() || !options->is_array() || options->size() > kMaxOptions) return bad("bad options");
-  for (const auto& o : *options) {
-    if (!o.is_string() || e->FindIntent(o.get<std::string>()) < 0) return bad("options name unknown intents");
-    session->options_.push_back(o.get<std::string>());
-  }
-  auto transcript = j.find("transcript");
-  if (transcript == j.end() || !transcript->is_array()) return bad("bad transcript");
-  for (const auto& t : *transcript) {
-    if (!t.is_object()) return bad("bad transcript entry");
-    auto u = t.find("u"), tx = t.find("t"), ts = t.find("ts");
-    if (u == t.end() || !u->is_number_integer() || tx == t.end() || !tx->is_string() || ts == t.end() ||
-        !ts->is_number_integer()) {
-      return bad("bad transcript entry");
-    }
-    session->transcript_.push_back({u->get<int64_t>() != 0, tx->get<std::string>(), ts->get<int64_t>()});
-  }
-  if (turns == j.end() && !session->transcript_.empty()) session->turns_ = 1;
+  bool has_turns = false;
+  Status s = r.Counters(&session->misses_, &session->turns_, &has_turns);
+  if (s.ok()) s = r.Pending(&session->pending_reason_, &session->pending_intent_);
+  if (s.ok()) s = r.Intents("options", /*required=*/true, kMaxOptions, &session->options_);
+  if (s.ok()) s = r.Intents("suggested", /*required=*/false, kMaxSuggestions, &session->suggested_);
+  if (s.ok()) s = r.Transcript(&session->transcript_);
+  if (!s.ok()) return s;
+  if (!has_turns && !session->transcript_.empty()) session->turns_ = 1;
   return session;
 }
 

@@ -25,9 +25,18 @@ class Session {
 
   // Forces the language (kUnknown returns to detection).
   Status SetLanguage(text::Lang lang);
+  // The language to assume while a message has no cue of its own (an IVR
+  // channel's language); the conversation's own language replaces it.
+  void SetLanguageHint(text::Lang lang) { if (sticky_ == text::Lang::kUnknown) sticky_ = lang; }
 
   // Answers one message. May call the runtime's handoff callback.
   void Respond(std::string_view text, Reply* out);
+  // Answers the likeliest of several transcriptions of one utterance (a
+  // speech recognizer's n-best): each is understood, and the one the engine
+  // is surest of (an answer before a clarify or fallback, then the higher
+  // confidence, then the earlier) is answered as Respond would.
+  // REQUIRES: !alternatives.empty().
+  void RespondBest(const std::vector<std::string>& alternatives, Reply* out);
 
   // Versioned JSON with everything above; Import rejects other formats,
   // other packs or pack versions, and corrupt strings.
@@ -38,14 +47,17 @@ class Session {
   const std::string& channel() const { return channel_; }
   text::Lang language() const { return sticky_; }
   int misses() const { return misses_; }
-  // A request for a person made outside business hours, waiting for operators.
-  bool handoff_pending() const { return pending_reason_ != HandoffReason::kNone; }
-  const std::vector<std::string>& pending_options() const { return options_; }
 
  private:
-  int32_t ResolveOption(const Engine& e, const text::Normalized& n, std::string_view raw) const;
+  // What the message asks, without changing the conversation: a clarify
+  // option or suggestion chosen, else the engine's decision.
+  void Understand(const Engine& e, std::string_view text, text::Normalized* n, Reply* out) const;
+  // The conversation's policy on top of it (a handoff waiting for operators,
+  // misses, business hours), then the transcript, the log and the counters.
+  void Conclude(const Engine& e, std::string_view text, const text::Normalized& n, Reply* out);
+  int32_t ResolveChoice(const Engine& e, const text::Normalized& n, std::string_view raw) const;
   void Escalate(const Engine& e, int64_t now, Reply* out);
-  void LogUnresolved(const Engine& e, int64_t now, const Reply& r) const;
+  void LogUnresolved(const Engine& e, int64_t now, const text::Normalized& n, const Reply& r) const;
   void AddTurn(bool user, std::string_view text, int64_t ts);
 
   std::shared_ptr<Runtime> runtime_;
@@ -58,10 +70,11 @@ class Session {
   // are back hands the conversation over (nothing asked for is lost).
   HandoffReason pending_reason_ = HandoffReason::kNone;
   std::string pending_intent_;
-  int64_t turns_ = 0;                 // replies so far (0: the next one opens the conversation)
-  std::vector<std::string> options_;  // intent ids, so they survive a reload
+  int64_t turns_ = 0;                   // replies so far (0: the next one opens the conversation)
+  std::vector<std::string> options_;    // clarify choices offered last (intent ids: they survive a reload)
+  std::vector<std::string> suggested_;  // follow-ups offered with the last answer (chosen by title)
   std::deque<log::Turn> transcript_;
-  text::Normalized norm_;             // reused between turns
+  text::Normalized norm_;               // reused between turns
 };
 
 }  // namespace zari::dialog

@@ -3,6 +3,7 @@
 #define ZARI_ENGINE_MATCH_CANDIDATE_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace zari::match {
@@ -33,6 +34,12 @@ struct Candidate {
   float score = 0;
   Via via = Via::kRule;
   Evidence evidence;
+};
+
+// A value captured by a template's {name} (the reply's `slots`).
+struct Slot {
+  std::string name;
+  std::string value;
 };
 
 }  // namespace zari::match

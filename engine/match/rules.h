@@ -53,11 +53,6 @@ struct RuleHit {
   uint16_t token_begin = 0, token_end = 0;
 };
 
-struct Slot {
-  std::string name;
-  std::string value;
-};
-
 // Heterogeneous lookup by string_view in the exact-example and DTMF maps.
 struct StringHash {
   using is_transparent = void;

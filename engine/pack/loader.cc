@@ -664,7 +664,13 @@ class PackLoader {
       else if (key == "answer") {
         in.answer = r.LangTexts(v, langs, what + " answer");
         has_answer = true;
-      } else if (key == "suggest") in.suggest = r.TextList(v, what + " suggest");
+      } else if (key == "suggest") {
+        in.suggest = r.TextList(v, what + " suggest");
+        if (in.suggest.size() > kMaxSuggestions) {
+          r.Fail(v, "suggest of " + what + " lists " + std::to_string(in.suggest.size()) + " intents; at most " +
+                        std::to_string(kMaxSuggestions) + " are shown after an answer");
+        }
+      }
       else if (key == "handoff") in.handoff = r.Bool(v, what + " handoff");
       else if (key == "priority") in.priority = r.Int(v, what + " priority");
       else {

@@ -31,6 +31,10 @@ struct Text {
 using PerLang = std::array<std::vector<Text>, text::kLangCount>;
 using PerLangText = std::array<std::string, text::kLangCount>;
 
+// An intent's `suggest:` list (follow-ups offered after its answer) is at
+// most this long: the widget shows them as buttons under the answer.
+inline constexpr size_t kMaxSuggestions = 5;
+
 struct Intent {
   std::string id;
   SourcePos pos;
@@ -42,7 +46,7 @@ struct Intent {
   PerLang examples;
   PerLang nots;            // phrasings that must not resolve here (`zari check`)
   PerLangText answer;
-  std::vector<Text> suggest;
+  std::vector<Text> suggest;  // intent ids, at most kMaxSuggestions
   bool handoff = false;
   int priority = 0;
 };

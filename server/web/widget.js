@@ -34,6 +34,7 @@
       input: 'Your message',
       send: 'Send',
       suggestions: 'Suggestions',
+      related: 'Related questions',
       typing: 'Typing…',
       operator: 'An operator will continue the conversation here.',
       unavailable: 'We could not reach an operator right now. Please try again in a few minutes.',
@@ -51,6 +52,7 @@
       input: 'თქვენი შეტყობინება',
       send: 'გაგზავნა',
       suggestions: 'შემოთავაზებები',
+      related: 'მსგავსი კითხვები',
       typing: 'იწერება…',
       operator: 'საუბარს აქვე გააგრძელებს ოპერატორი.',
       unavailable: 'ოპერატორთან დაკავშირება ახლა ვერ მოხერხდა. გთხოვთ, სცადოთ რამდენიმე წუთში.',
@@ -68,6 +70,7 @@
       input: 'Mesajınız',
       send: 'Göndər',
       suggestions: 'Təkliflər',
+      related: 'Əlaqəli suallar',
       typing: 'Yazır…',
       operator: 'Söhbəti burada operator davam etdirəcək.',
       unavailable: 'Hazırda operatorla əlaqə qurmaq mümkün olmadı. Zəhmət olmasa, bir neçə dəqiqədən sonra yenidən cəhd edin.',
@@ -229,7 +232,9 @@
     sendBtn.textContent = t('send');
     title.textContent = fixedTitle || (state.welcome && state.welcome.name) || t('title');
     panel.setAttribute('lang', lang);
-    root.querySelectorAll('.options').forEach(function (g) { g.setAttribute('aria-label', t('suggestions')); });
+    root.querySelectorAll('.options').forEach(function (g) {
+      g.setAttribute('aria-label', t(g.classList.contains('related') ? 'related' : 'suggestions'));
+    });
   }
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
@@ -254,14 +259,17 @@
     scrollDown();
   }
 
-  function addOptions(options) {
-    var group = el('div', { class: 'options', role: 'group', 'aria-label': t('suggestions') });
-    options.forEach(function (o) {
-      var b = el('button', { class: 'option', type: 'button', text: o.label, 'data-intent': o.intent });
+  // Quick replies: a clarify's options, or the follow-ups of an answer.
+  // A button sends its text, which the session recognizes as that choice.
+  function addChoices(items, textKey, kind) {
+    var group = el('div', { class: 'options ' + kind, role: 'group',
+                            'aria-label': t(kind === 'related' ? 'related' : 'suggestions') });
+    items.forEach(function (o) {
+      var b = el('button', { class: 'option', type: 'button', text: o[textKey], 'data-intent': o.intent });
       b.addEventListener('click', function () {
         if (state.busy) return;
         group.querySelectorAll('button').forEach(function (x) { x.disabled = true; });
-        send(o.label);
+        send(o[textKey]);
       });
       group.appendChild(b);
     });
@@ -330,7 +338,11 @@
           applyLang();
         }
         addMessage('bot', reply.reply || '', reply);
-        if (reply.action === 'clarify' && reply.options && reply.options.length) addOptions(reply.options);
+        if (reply.action === 'clarify' && reply.options && reply.options.length) {
+          addChoices(reply.options, 'label', 'clarify');
+        } else if (reply.suggestions && reply.suggestions.length) {
+          addChoices(reply.suggestions, 'title', 'related');
+        }
         if (reply.action === 'handoff' && reply.handoff) {
           if (reply.handoff.status === 'queued') addNotice('operator', t('operator'));
           else if (reply.handoff.status === 'unavailable') addNotice('unavailable', t('unavailable'));

@@ -215,6 +215,26 @@ function widget(page) {
       assert.equal(await w.send.textContent(), 'Send');
     });
 
+    await step("an answer offers the intent's related questions; clicking one answers it", async () => {
+      const r = await w.ask('How do I check my balance?');
+      assert.equal(r.intent, 'balance');
+      // This answer's group (the next answer adds its own).
+      const groups = page.locator('.options.related');
+      const group = groups.nth((await groups.count()) - 1);
+      const related = group.locator('button.option');
+      assert.deepEqual(await related.evaluateAll((bs) => bs.map((b) => b.getAttribute('data-intent'))),
+                       ['top_up', 'package_balance']);
+      assert.equal(await group.getAttribute('aria-label'), 'Related questions');
+      const title = await related.first().textContent();
+      assert.ok(title && title.length > 0);
+      const before = await w.botReplies.count();
+      await related.first().click();
+      await w.botReplies.nth(before).waitFor();
+      assert.equal(await w.botReplies.nth(before).getAttribute('data-intent'), 'top_up');
+      assert.equal(await related.first().isDisabled(), true);
+      assert.equal(await page.locator('.msg.user').last().textContent(), title);
+    });
+
     await step('a clarify shows quick replies; clicking one answers it', async () => {
       // A word the sample pack finds ambiguous (the matcher keeps being tuned): asked over the API first.
       let word = null;
@@ -229,7 +249,8 @@ function widget(page) {
       assert.ok(word, 'one of the ambiguous words clarifies');
       const r = await w.ask(word);
       assert.equal(r.action, 'clarify');
-      const options = page.locator('.options').last().locator('button.option');
+      const clarify = page.locator('.options.clarify');
+      const options = clarify.nth((await clarify.count()) - 1).locator('button.option');
       const count = await options.count();
       assert.ok(count >= 2, 'at least two quick replies, got ' + count);
       const last = options.nth(count - 1);

@@ -173,14 +173,25 @@ static void test_classify(zari_engine* e) {
   CHECK(strstr(zari_reply_text(r), "*100#") != NULL);
   CHECK(zari_reply_to_json(&json, r) == ZARI_OK);
   CHECK(json && strstr(json, "\"intent\":\"balance\"") && strstr(json, "\"candidates\":[{"));
+  CHECK(json && strstr(json, "\"suggestions\":[{\"intent\":\"top_up\",\"title\":\""));
   zari_string_free(json);
+  /* The answer's follow-ups (suggest: [top_up, package_balance]), titled in Georgian. */
+  CHECK(zari_reply_suggestion_count(r) == 2);
+  CHECK_STR(zari_reply_suggestion_intent(r, 0), "top_up");
+  CHECK_STR(zari_reply_suggestion_intent(r, 1), "package_balance");
+  CHECK_STR(zari_reply_suggestion_title(r, 0), "ბალანსის შევსება");
+  CHECK(zari_reply_suggestion_intent(r, 2) == NULL);
+  CHECK(zari_reply_suggestion_title(r, 2) == NULL);
+  CHECK(zari_reply_suggestion_count(NULL) == 0);
+  CHECK(zari_reply_suggestion_intent(NULL, 0) == NULL);
   zari_reply_destroy(r);
 
-  /* Unrelated text: fallback, no intent, no route. */
+  /* Unrelated text: fallback, no intent, no route, no suggestions. */
   CHECK(zari_engine_classify(&r, e, "what is the capital of peru", 27, "en") == ZARI_OK);
   CHECK(zari_reply_action(r) == ZARI_ACTION_FALLBACK);
   CHECK(zari_reply_intent(r) == NULL);
   CHECK(zari_reply_route(r) == NULL);
+  CHECK(zari_reply_suggestion_count(r) == 0);
   zari_reply_destroy(r);
 
   /* Any bytes get a reply; a bad language code is an error. */

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/engine.h"
+#include "dialog/reply_json.h"
 #include "fuzz_common.h"
 #include "pack/loader.h"
 
@@ -57,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     zari::Reply r;
     engine.value()->Classify("balance", zari::text::Lang::kUnknown, &r);
     std::string json;
-    engine.value()->AppendReplyJson(r, &json);
+    zari::dialog::AppendReplyJson(r, &json);
     ZARI_FUZZ_CHECK(!json.empty(), "reply JSON");
   } else {
     ZARI_FUZZ_CHECK(!engine.status().message().empty(), "a failed compile says why");

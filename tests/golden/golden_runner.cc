@@ -16,6 +16,7 @@
 //       intent: balance         # "null" or ~ for none
 //       language: ka
 //       handoff: requested      # a handoff callback with this reason
+//       suggests: "top_up package_balance"   # the answer's follow-ups, in order
 //     - export_import: true     # round-trip the session state here
 #include <yaml-cpp/yaml.h>
 
@@ -102,6 +103,11 @@ std::vector<std::string> RunCase(const std::string& pack, const fs::path& file, 
     for (size_t i = 0; i < r.option_count; ++i) {
       out << "     " << (i + 1) << ") " << e.Title(r.options[i], r.lang) << " [" << e.intent(r.options[i]).id << "]\n";
     }
+    std::string suggests;
+    for (size_t i = 0; i < r.suggestion_count; ++i) {
+      out << "     + " << e.Title(r.suggestions[i], r.lang) << " [" << e.intent(r.suggestions[i]).id << "]\n";
+      suggests += (i ? " " : "") + e.intent(r.suggestions[i]).id;
+    }
     out << "     [" << ActionName(r.action) << " " << intent << " " << text::LangTag(r.lang, r.script);
     if (r.handoff_reason != HandoffReason::kNone) out << " reason=" << HandoffReasonName(r.handoff_reason);
     out << "]\n";
@@ -120,6 +126,7 @@ std::vector<std::string> RunCase(const std::string& pack, const fs::path& file, 
     expect("action", std::string(ActionName(r.action)));
     expect("intent", intent);
     expect("language", std::string(text::LangCode(r.lang)));
+    expect("suggests", suggests);
     if (turn["handoff"]) {
       std::string want = turn["handoff"].as<std::string>();
       std::string got = handoffs.empty() ? "none" : std::string(HandoffReasonName(handoffs[0].reason));

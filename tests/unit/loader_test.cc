@@ -180,6 +180,10 @@ TEST_CASE("errors name file, line, column and the problem") {
     CHECK(Error(with("thresholds: {answer: 0.3, suggest: 0.6}\n")).find("suggest must not be above") != std::string::npos);
     CHECK(Error(with("escalation: {intents: [nobody]}\n")).find("names 'nobody', which no intent has") != std::string::npos);
     CHECK(Error(with("", "    suggest: [ghost]\n")).find("suggests 'ghost'") != std::string::npos);
+    // Suggestions are shown as buttons: at most five, reported where the list is.
+    CHECK(Error(with("", "    suggest: [a, a, a, a, a, a]\n")).find("p.yaml:6:14: suggest of intent 'a' lists 6 intents; at most 5") != std::string::npos);
+    // Language tags: "en-US" is English, and a language may be given once per map.
+    CHECK(Error(with("", "    title: {en: x, en-US: y}\n")).find("language 'en-US' appears twice") != std::string::npos);
     std::string bad_id = d.Write("p.yaml", "zari: 1\nlanguages: [en]\nintents:\n  - id: Bad Id\n    answer: {en: x}\n");
     CHECK(Error(bad_id).find("bad intent id 'Bad Id'") != std::string::npos);
   }

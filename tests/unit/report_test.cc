@@ -411,8 +411,8 @@ TEST_CASE("report: with the pack, the nearest intent and what it answers now") {
   // Each skeleton has an answer placeholder in every pack language.
   for (size_t i = 0; i < pasted.value()->intent_count(); ++i) {
     for (auto l : {zari::text::Lang::kEn, zari::text::Lang::kKa, zari::text::Lang::kAz}) {
-      REQUIRE(pasted.value()->Answer(static_cast<int32_t>(i), l) != nullptr);
-      CHECK(pasted.value()->Answer(static_cast<int32_t>(i), l)->rfind("TODO", 0) == 0);
+      REQUIRE(pasted.value()->AnswerText(static_cast<int32_t>(i), l) != nullptr);
+      CHECK(pasted.value()->AnswerText(static_cast<int32_t>(i), l)->rfind("TODO", 0) == 0);
     }
   }
 }

@@ -9,7 +9,7 @@ const zari = require('..');
 const { PACK, CLARIFY_PACK, tmpdir, copyPack } = require('./support');
 
 const REPLY_KEYS = ['action', 'candidates', 'confidence', 'explanation', 'intent', 'language', 'options',
-  'reply', 'route', 'slots'];
+  'reply', 'route', 'slots', 'suggestions'];
 
 let engine;
 test.before(() => { engine = new zari.Engine(PACK); });
@@ -77,6 +77,19 @@ test('clarify options', () => {
   assert.deepEqual(r.options.map((o) => o.intent).sort(), ['plan_change', 'plan_prices']);
   for (const o of r.options) assert.ok(r.reply.includes(o.label));
   assert.deepEqual(r.options, r.toJSON().options);
+});
+
+test('suggestions: follow-ups of an answer, titled in its language', () => {
+  const r = engine.classify('Balansımı necə yoxlaya bilərəm?');
+  assert.equal(r.intent, 'balance');
+  assert.deepEqual(r.suggestions.map((x) => x.intent), ['top_up', 'package_balance']);
+  assert.equal(r.suggestions[0].title, 'Balansı artırmaq');
+  assert.deepEqual(r.suggestions, r.toJSON().suggestions);
+  assert.deepEqual(engine.classify('what is the capital of peru', 'en').suggestions, []);
+  const s = engine.session('s-suggest');
+  const first = s.respond('How do I check my balance?');
+  assert.equal(s.respond(first.suggestions[1].title).intent, 'package_balance');
+  s.close();
 });
 
 test('fallback', () => {

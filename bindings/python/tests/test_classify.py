@@ -7,7 +7,7 @@ import unittest
 import support
 import zari
 
-REPLY_KEYS = {"reply", "action", "intent", "confidence", "language", "route", "slots", "options",
+REPLY_KEYS = {"reply", "action", "intent", "confidence", "language", "route", "slots", "options", "suggestions",
               "candidates", "explanation"}
 
 
@@ -90,6 +90,18 @@ class ClassifyTest(unittest.TestCase):
         for intent, label in r.options:
             self.assertIn(label, r.reply)
         self.assertEqual(r.options, [(o["intent"], o["label"]) for o in r.to_dict()["options"]])
+
+    def test_suggestions(self):
+        r = self.engine.classify("Balansımı necə yoxlaya bilərəm?")
+        self.assertEqual(r.intent, "balance")
+        self.assertEqual([i for i, _ in r.suggestions], ["top_up", "package_balance"])
+        self.assertEqual(r.suggestions, [(o["intent"], o["title"]) for o in r.to_dict()["suggestions"]])
+        self.assertEqual(r.suggestions[0][1], "Balansı artırmaq")  # titled in the reply's language
+        self.assertEqual(self.engine.classify("what is the capital of peru", "en").suggestions, [])
+        # Sending a title, as a quick-reply button does, asks that intent.
+        with self.engine.session("s-suggest") as s:
+            first = s.respond("How do I check my balance?")
+            self.assertEqual(s.respond(first.suggestions[1][1]).intent, "package_balance")
 
     def test_fallback(self):
         r = self.engine.classify("what is the capital of peru", "en")

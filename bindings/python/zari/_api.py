@@ -224,13 +224,16 @@ class Reply:
     ``reply``/``text`` the bot's text · ``action`` an :class:`Action` ·
     ``intent`` id or None · ``language`` "ka"/"az"/"en" · ``route`` or None ·
     ``confidence`` 0..1 · ``options`` [(intent, label)] for clarify ·
+    ``suggestions`` [(intent, title)]: follow-ups offered with an answer ·
     ``candidates``, ``explanation``, ``slots`` and ``to_dict()`` from the
     reply JSON (DESIGN §10a).
     """
 
-    __slots__ = ("reply", "action", "intent", "language", "route", "confidence", "options", "_json")
+    __slots__ = ("reply", "action", "intent", "language", "route", "confidence", "options", "suggestions",
+                 "_json")
 
-    def __init__(self, reply, action, intent, language, route, confidence, options, json_text):
+    def __init__(self, reply, action, intent, language, route, confidence, options, json_text,
+                 suggestions=()):
         self.reply = reply
         self.action = action
         self.intent = intent
@@ -238,6 +241,7 @@ class Reply:
         self.route = route
         self.confidence = confidence
         self.options = options
+        self.suggestions = list(suggestions)
         self._json = json_text
 
     @classmethod
@@ -257,10 +261,13 @@ class Reply:
             options = [(_native.text(L.zari_reply_option_intent(rp, i)),
                         _native.text(L.zari_reply_option_label(rp, i)))
                        for i in range(L.zari_reply_option_count(rp))]
+            suggestions = [(_native.text(L.zari_reply_suggestion_intent(rp, i)),
+                            _native.text(L.zari_reply_suggestion_title(rp, i)))
+                           for i in range(L.zari_reply_suggestion_count(rp))]
             return cls(_native.text(L.zari_reply_text(rp)), action,
                        _native.text(L.zari_reply_intent(rp)), _native.text(L.zari_reply_language(rp)),
                        _native.text(L.zari_reply_route(rp)), L.zari_reply_confidence(rp), options,
-                       json_text)
+                       json_text, suggestions)
         finally:
             L.zari_reply_destroy(rp)
 

@@ -103,6 +103,9 @@ _PROTOTYPES = {
     "zari_reply_option_count": (c_size_t, [ReplyP]),
     "zari_reply_option_intent": (c_char_p, [ReplyP, c_size_t]),
     "zari_reply_option_label": (c_char_p, [ReplyP, c_size_t]),
+    "zari_reply_suggestion_count": (c_size_t, [ReplyP]),
+    "zari_reply_suggestion_intent": (c_char_p, [ReplyP, c_size_t]),
+    "zari_reply_suggestion_title": (c_char_p, [ReplyP, c_size_t]),
     "zari_reply_to_json": (c_int, [ctypes.POINTER(c_void_p), ReplyP]),
     "zari_reply_destroy": (None, [ReplyP]),
     # sessions

@@ -286,9 +286,27 @@ ZARI_EXTERN(const char *) zari_reply_option_intent(const zari_reply *reply, size
 /** Quick-reply label of option `i` in the reply's language, or NULL. */
 ZARI_EXTERN(const char *) zari_reply_option_label(const zari_reply *reply, size_t i);
 
+/** Number of follow-up questions suggested with an answer: the answered
+ *  intent's `suggest:` list in the pack (at most 5). 0 unless the action is
+ *  ZARI_ACTION_ANSWER, and 0 for NULL. Thread-safety: like every reply
+ *  accessor, any thread, as long as the reply is not destroyed meanwhile. */
+ZARI_EXTERN(size_t) zari_reply_suggestion_count(const zari_reply *reply);
+
+/** Intent id of suggestion `i`, or NULL when out of range or `reply` is NULL.
+ *  Borrowed: valid until the reply is destroyed. */
+ZARI_EXTERN(const char *) zari_reply_suggestion_intent(const zari_reply *reply, size_t i);
+
+/** Title of suggestion `i` in the reply's language (the intent's `title:`,
+ *  else its first example in that language, else its id), to show as a
+ *  button. Sending that title as the next message of the same session asks
+ *  that intent. NULL when out of range or `reply` is NULL. Borrowed: valid
+ *  until the reply is destroyed. */
+ZARI_EXTERN(const char *) zari_reply_suggestion_title(const zari_reply *reply, size_t i);
+
 /** The whole reply as one JSON object: reply, action, intent, confidence,
- *  language, route, slots, options, candidates [{intent, score, via}],
- *  explanation. @param[out] out free with zari_string_free. */
+ *  language, route, slots, options, suggestions [{intent, title}],
+ *  candidates [{intent, score, via}], explanation.
+ *  @param[out] out free with zari_string_free. */
 ZARI_EXTERN(int) zari_reply_to_json(char **out, const zari_reply *reply);
 
 /** Frees a reply. NULL is a no-op. */
