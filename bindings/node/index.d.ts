@@ -34,7 +34,7 @@ export interface ClarifyOption {
   label: string;
 }
 
-/** The reply JSON (DESIGN §10a). */
+/** The reply JSON (docs/C_API.md, The reply JSON). */
 export interface ReplyJSON {
   reply: string;
   action: ActionName;

@@ -225,7 +225,7 @@ class Reply:
     ``intent`` id or None · ``language`` "ka"/"az"/"en" · ``route`` or None ·
     ``confidence`` 0..1 · ``options`` [(intent, label)] for clarify ·
     ``candidates``, ``explanation``, ``slots`` and ``to_dict()`` from the
-    reply JSON (DESIGN §10a).
+    reply JSON (docs/C_API.md, The reply JSON).
     """
 
     __slots__ = ("reply", "action", "intent", "language", "route", "confidence", "options", "_json")
