@@ -335,7 +335,7 @@ void Engine::Decide(const text::Normalized& n, std::string_view raw, Reply* out,
     }
     out->text_ref = Answer(best->intent, out->lang);
     // Asking for a person, or an intent that always goes to one: the session
-    // decides between handoff and after-hours (DESIGN §8).
+    // decides between handoff and after-hours (docs/PACKS.md, In a conversation).
     if (IsEscalation(best->intent)) {
       out->action = Action::kHandoff;
       out->handoff_reason = HandoffReason::kRequested;

@@ -1,5 +1,5 @@
 // The compiled engine: an immutable snapshot of one loaded pack with its
-// matchers (DESIGN §1). Shared by all threads; reload builds a new snapshot.
+// matchers (docs/ARCHITECTURE.md). Shared by all threads; reload builds a new snapshot.
 #ifndef ZARI_ENGINE_CORE_ENGINE_H_
 #define ZARI_ENGINE_CORE_ENGINE_H_
 
@@ -81,10 +81,10 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // (or another version of it) is rejected on import.
   uint64_t fingerprint() const { return fingerprint_; }
 
-  // DESIGN §10a: reply, action, intent, confidence, language, route, slots,
+  // Reply JSON (docs/C_API.md): reply, action, intent, confidence, language, route, slots,
   // options, candidates, explanation.
   void AppendReplyJson(const Reply& r, std::string* out) const;
-  // DESIGN §11 `zari classify`: text, language, intent, confidence, action,
+  // `zari classify` (docs/CLI.md): text, language, intent, confidence, action,
   // route, candidates.
   void AppendClassifyJson(const Reply& r, std::string_view text, std::string* out) const;
   // The explanation object alone (what matched, with the span).
