@@ -1,4 +1,4 @@
-// The unresolved-query log against its targets (DESIGN §12):
+// The unresolved-query log against its targets (docs/PERFORMANCE.md):
 //   ≥ 100,000 unresolved rows per second sustained, and
 //   the log changes reply p99 by less than 10%.
 //

@@ -1,6 +1,6 @@
 // `zari bench`: measures a user's own pack on this machine — load time,
 // memory, per-message latency percentiles and throughput on 1..N threads
-// (DESIGN §12; docs/PERFORMANCE.md). The message generator and the statistics
+// (docs/PERFORMANCE.md). The message generator and the statistics
 // are separate functions so tests can reach them without timing anything.
 #ifndef ZARI_CLI_BENCH_H_
 #define ZARI_CLI_BENCH_H_

@@ -1,4 +1,4 @@
-// The `zari` command's subcommands (DESIGN §11). main.cc parses arguments with
+// The `zari` command's subcommands (docs/CLI.md). main.cc parses arguments with
 // CLI11 and calls one of these; each returns the process exit status.
 #ifndef ZARI_CLI_COMMANDS_H_
 #define ZARI_CLI_COMMANDS_H_

@@ -1,4 +1,4 @@
-// The `zari` command (DESIGN §11).
+// The `zari` command (docs/CLI.md).
 #include <CLI/CLI.hpp>
 
 #include "bench.h"

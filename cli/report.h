@@ -1,4 +1,4 @@
-// zari report (DESIGN §11): unresolved-question clusters and rates from one or
+// zari report (docs/OPERATIONS.md): unresolved-question clusters and rates from one or
 // more log databases. The logic is engine/log/report.h; this is the command.
 #ifndef ZARI_CLI_REPORT_H_
 #define ZARI_CLI_REPORT_H_

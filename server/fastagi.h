@@ -1,4 +1,4 @@
-// Asterisk FastAGI for IVR pre-routing (DESIGN §10d): the protocol as a pure
+// Asterisk FastAGI for IVR pre-routing (docs/IVR.md): the protocol as a pure
 // state machine, with no sockets, so it is unit-tested line by line and can
 // be fuzzed. fastagi_server.h runs it over TCP.
 //

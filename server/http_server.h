@@ -1,4 +1,4 @@
-// `zari serve` (DESIGN §10c): the JSON API, the chat widget and its demo page
+// `zari serve` (docs/HTTP.md): the JSON API, the chat widget and its demo page
 // over cpp-httplib.
 //
 //   POST /api/v1/message   {"session"?, "text", "language"?} → reply JSON (§10a)

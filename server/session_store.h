@@ -1,4 +1,4 @@
-// Conversations of the HTTP server (DESIGN §10c): one dialog::Session per
+// Conversations of the HTTP server (docs/HTTP.md): one dialog::Session per
 // visitor, kept in memory with an idle timeout and a bounded count.
 //
 // Thread-safety: a SessionStore may be used by any number of threads. Each

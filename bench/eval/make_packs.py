@@ -16,7 +16,7 @@ Reads MASSIVE 1.1 (ka-GE, az-AZ, en-US), CLINC150 and BANKING77 and writes, unde
     manifest.json              packs, dev files and counts (read by run_eval.py)
     LICENSES/<dataset>/        the datasets' LICENSE / NOTICE / CITATION files
 
-A pack is a directory with pack.yaml and intents.yaml (DESIGN.md section 4). Every
+A pack is a directory with pack.yaml and intents.yaml (docs/PACKS.md). Every
 scalar is written as a JSON string (json.dumps, ensure_ascii=False), which is a valid
 YAML double-quoted scalar, inside ordinary block YAML with one example per line, so
 engine errors that name a line point at one example. Dev lines are
@@ -183,7 +183,7 @@ def write_pack(path: Path, name: str, lang: str, intents) -> int:
 
 def write_multilingual_pack(path: Path, name: str, langs, intents_by_lang) -> int:
     """One pack with every language's examples and answers per intent (the
-    full MASSIVE pack of DESIGN §12: ka, az and en together)."""
+    full MASSIVE pack of the targets in docs/PERFORMANCE.md: ka, az and en)."""
     prepare_pack_dir(path)
     with open(path / "pack.yaml", "w", encoding="utf-8", newline="\n") as f:
         f.write(f"{MARKER}\nzari: 1\nname: {q(name)}\nlanguages: [{', '.join(langs)}]\n")
@@ -322,7 +322,7 @@ def make_massive(data: Path, out: Path, dedupe: bool, log):
             log(name, intents, n_ex, dropped, n_dev)
             if suffix == "full":
                 full_by_lang[lang] = intents
-    # All three languages in one pack: the DESIGN §12 load and speed target.
+    # All three languages in one pack: the load and speed target (docs/PERFORMANCE.md).
     langs = list(MASSIVE_LOCALES)
     n_dev = write_dev(out / "massive-all.dev.jsonl", dev_rows)
     n_ex = write_multilingual_pack(out / "massive-all-full", "MASSIVE ka+az+en (all train)", langs,

@@ -19,7 +19,7 @@ How a pack of N intents is built (deterministic: same bytes every run):
   language (the same MASSIVE ids in the three languages), taken from a rotating window
   so that intents of the same base intent see different phrasings. A product intent's
   examples carry the product word, at the start or at the end of the utterance.
-* Templates (DESIGN section 5). Per language, the two most distinctive words of the
+* Templates (docs/PACKS.md, Phrase templates). Per language, the two most distinctive words of the
   base intent are found from MASSIVE train counts (share of the word's occurrences that
   fall in this intent, at least 5 of them). A plain intent gets "w1 * w2" and "w2 * w1";
   a product intent "P * w1" and "w1 * P" with priority 1, so the product wins over the

@@ -40,7 +40,7 @@ export interface Suggestion {
   title: string;
 }
 
-/** The reply JSON (DESIGN §10a). */
+/** The reply JSON (docs/C_API.md, The reply JSON). */
 export interface ReplyJSON {
   reply: string;
   action: ActionName;

@@ -1,5 +1,5 @@
 // The compiled engine: an immutable snapshot of one loaded pack with its
-// matchers (DESIGN §1). Shared by all threads; reload builds a new snapshot.
+// matchers (docs/ARCHITECTURE.md). Shared by all threads; reload builds a new snapshot.
 #ifndef ZARI_ENGINE_CORE_ENGINE_H_
 #define ZARI_ENGINE_CORE_ENGINE_H_
 

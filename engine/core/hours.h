@@ -1,4 +1,4 @@
-// Business hours (DESIGN §4 hours/closed, §8): when operators are online in
+// Business hours (docs/PACKS.md: hours, closed): when operators are online in
 // the pack's IANA time zone, and when they are back, in words of the user's
 // language ("tomorrow at 09:00", "ხვალ 09:00 საათზე", "sabah saat 09:00").
 #ifndef ZARI_ENGINE_CORE_HOURS_H_

@@ -1,4 +1,4 @@
-// One reply of the bot (DESIGN §7, §10a): the decision, its candidates and
+// One reply of the bot (docs/C_API.md, The reply JSON): the decision, its candidates and
 // what explains it. Strings of the pack are borrowed from the engine snapshot
 // the reply keeps alive, so a reply costs no string copies for answers.
 #ifndef ZARI_ENGINE_CORE_REPLY_H_

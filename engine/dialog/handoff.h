@@ -1,4 +1,4 @@
-// A conversation handed to a human operator (DESIGN §8): what the host's
+// A conversation handed to a human operator (docs/PACKS.md): what the host's
 // callback receives and what the log stores.
 #ifndef ZARI_ENGINE_DIALOG_HANDOFF_H_
 #define ZARI_ENGINE_DIALOG_HANDOFF_H_

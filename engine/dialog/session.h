@@ -1,4 +1,4 @@
-// One conversation (DESIGN §8): sticky language, consecutive misses, the
+// One conversation (docs/PACKS.md): sticky language, consecutive misses, the
 // clarify options last offered, the recent transcript. Applies the policy on
 // top of the engine's decision: clarify choices, escalation to an operator
 // (asked for, by intent, or after misses), business hours, logging.

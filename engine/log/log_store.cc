@@ -213,7 +213,7 @@ Result<int> LogStore::Migrate(sqlite3* db) {
   }
   if (version == kSchemaVersion) return static_cast<int>(version);
   if (version == 0) {
-    // A fresh file, or one made by hand from DESIGN §9. Anything else is
+    // A fresh file, or one made by hand with the version 1 tables. Anything else is
     // somebody else's database: refuse rather than add tables to it.
     sqlite3_stmt* st = nullptr;
     bool foreign = false;
@@ -228,7 +228,7 @@ Result<int> LogStore::Migrate(sqlite3* db) {
   }
   DbError e = Exec(db, "BEGIN IMMEDIATE");
   if (e.rc != SQLITE_OK) return IoError("cannot migrate log database: " + e.message);
-  // Version 1: the tables of DESIGN §9.
+  // Version 1: unresolved and handoffs (docs/OPERATIONS.md, Schema).
   if (version < 1) {
     e = Exec(db,
              "CREATE TABLE IF NOT EXISTS unresolved("

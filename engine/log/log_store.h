@@ -1,4 +1,4 @@
-// The unresolved-query log (DESIGN §9): every fallback, clarification and
+// The unresolved-query log (docs/OPERATIONS.md): every fallback, clarification and
 // handoff goes to SQLite so a support team can see what the FAQ misses, and
 // every turn is counted (per hour, language, channel and action) so reports
 // can give containment and fallback rates.
@@ -31,7 +31,7 @@
 //
 // Schema (PRAGMA user_version = kSchemaVersion, PRAGMA application_id =
 // kApplicationId); older versions are migrated forward on open:
-//   1  DESIGN §9: unresolved, handoffs
+//   1  unresolved, handoffs
 //   2  unresolved.action, unresolved.pack_version, handoffs.pack,
 //      handoffs.next_open, log_meta(key, value), ts indexes
 //   3  turn_counts(hour, language, channel, action, turns, conversations),

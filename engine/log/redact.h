@@ -1,4 +1,4 @@
-// Masks personal data before anything is stored (DESIGN §9, §13; the full
+// Masks personal data before anything is stored (docs/RELIABILITY.md; the full
 // policy with examples is docs/PRIVACY.md):
 //   e-mail addresses                                        → [email]
 //   IBANs (GE, AZ and other countries' account numbers)      → [account]

@@ -1,4 +1,4 @@
-// The example matcher (DESIGN §7): learns from every intent's `examples`, at
+// The example matcher (docs/EVALUATION.md): learns from every intent's `examples`, at
 // load time.
 //
 // Model. Each intent is a multinomial Naive Bayes class over sparse hashed
@@ -7,7 +7,7 @@
 // perceptron then corrects the weights where NB, scoring each training
 // example *without that example* (leave-one-out), ranks a wrong intent too
 // close to the right one. Training is deterministic (fixed order) and bounded
-// (a few epochs), so it fits the load budget (DESIGN §12).
+// (a few epochs), so it fits the load budget (docs/PERFORMANCE.md).
 //
 // Layout. A message costs one hash-table lookup per feature plus the weights
 // it touches: features seen with many intents keep a dense row of weights

@@ -1,4 +1,4 @@
-// Rule matching (DESIGN §5, §7): phrase templates over the normalized key and
+// Rule matching (docs/DECISIONS.md): phrase templates over the normalized key and
 // raw regexes over the normalized surface.
 //
 // Templates are prefiltered by their words: each is indexed under the rarest

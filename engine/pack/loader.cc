@@ -284,7 +284,7 @@ class PackLoader {
     if (fs::is_directory(st)) {
       std::string settings = (fs::path(path) / "pack.yaml").string();
       if (!fs::exists(settings, ec)) {
-        Throw(Code::kPack, path + ": not a pack: pack.yaml is missing (DESIGN §4)");
+        Throw(Code::kPack, path + ": not a pack: pack.yaml is missing (docs/PACKS.md)");
       }
       LoadFile(settings, /*settings=*/true);
       std::vector<std::string> files;

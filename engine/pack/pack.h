@@ -1,4 +1,4 @@
-// An intent pack as plain structs (DESIGN §4). Filled by the loader, which is
+// An intent pack as plain structs (docs/PACKS.md). Filled by the loader, which is
 // the only code that sees YAML; compiled by the engine into matchers.
 #ifndef ZARI_ENGINE_PACK_PACK_H_
 #define ZARI_ENGINE_PACK_PACK_H_
@@ -41,7 +41,7 @@ struct Intent {
   std::string route;
   std::string dtmf;
   PerLangText title;       // quick-reply label per language ("" = none)
-  PerLang patterns;        // phrase templates (DESIGN §5)
+  PerLang patterns;        // phrase templates (docs/PACKS.md)
   PerLang regex;           // raw RE2 over the normalized surface; [0] = any language
   PerLang examples;
   PerLang nots;            // phrasings that must not resolve here (`zari check`)
@@ -97,7 +97,7 @@ struct Pack {
 };
 
 // Bounds that keep a hostile or mistaken pack from exhausting the machine
-// (DESIGN §13). Exceeding one fails the load with a one-line error.
+// (docs/RELIABILITY.md). Exceeding one fails the load with a one-line error.
 struct Limits {
   size_t max_file_bytes = 32u << 20;     // one YAML file
   size_t max_total_bytes = 256u << 20;   // the whole pack

@@ -1,4 +1,4 @@
-// Phrase templates (DESIGN §5) compiled to RE2 syntax over the normalized key,
+// Phrase templates (docs/PACKS.md) compiled to RE2 syntax over the normalized key,
 // and to a token program that the rule matcher runs instead of the regex.
 //
 // The key of a message is " tok1 tok2 … tokN " (one space before every token

@@ -1,4 +1,4 @@
-// The unresolved-query report (DESIGN §9, §11; `zari report`): reads one or
+// The unresolved-query report (docs/OPERATIONS.md; `zari report`): reads one or
 // more log databases (one per server) read-only, groups the questions the
 // bot could not answer into clusters, and computes containment, fallback
 // and handoff rates from the turn counters.
@@ -116,14 +116,14 @@ struct Report {
 // that is not a Zari log, a newer schema, an unreadable database.
 Result<Report> BuildReport(const ReportOptions& options);
 
-// Output formats (DESIGN §11). All UTF-8; the table aligns by display width.
+// Output formats (docs/OPERATIONS.md). All UTF-8; the table aligns by display width.
 std::string FormatTable(const Report& report);
 std::string FormatCsv(const Report& report);
 std::string FormatJson(const Report& report);
 // Paste-ready YAML: `add_examples` (cluster texts for the nearest existing
 // intent, when its score reaches the pack's suggest threshold) and `intents`
 // (skeletons for the other clusters: id, title, examples per language,
-// answer placeholders), in the pack format of DESIGN §4. Clusters the
+// answer placeholders), in the pack format of docs/PACKS.md. Clusters the
 // current pack already answers are listed in a comment only.
 std::string FormatYaml(const Report& report);
 

@@ -1,4 +1,4 @@
-// The normalization pipeline (DESIGN §6, LANGUAGE.md §1): every user message,
+// The normalization pipeline (docs/LANGUAGE.md): every user message,
 // template and example goes through Normalize(), so they meet in one form.
 //
 //   bytes → UTF-8 repair, № → # → NFKC (only when needed) → cleanup (emoji,
@@ -70,7 +70,7 @@ struct NormalizeOptions {
   // reading, so "iphone" in "iphone-ის ბალანსი" and in "iphonis balansi" meet;
   // only its surface differs (Latin when kept, Mkhedruli when decoded).
   int latin_as_georgian = -1;
-  size_t max_code_points = 2048;   // longer input is cut (DESIGN §13)
+  size_t max_code_points = 2048;   // longer input is cut (docs/RELIABILITY.md)
   bool stems = true;
 };
 

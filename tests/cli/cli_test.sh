@@ -2,7 +2,7 @@
 # The zari command as a user runs it: exit codes, output shapes, errors.
 source "$(dirname "$0")/common.sh"
 
-# classify: one JSON object per input line with exactly the DESIGN §11 fields.
+# classify: one JSON object per input line with exactly the fields of docs/CLI.md.
 printf '%s\n' "როგორ შევამოწმო ბალანსი?" "balansimi nece yoxlaya bilerem" "How do I check my balance?" \
   "what is the capital of peru" > "$tmp/in.txt"
 "$zari" classify --pack "$pack" < "$tmp/in.txt" > "$tmp/out.jsonl"
@@ -45,7 +45,7 @@ assert [len(r["text"]) for r in rows] == [3 << 20, 7, 400000, 4], [len(r["text"]
 assert rows[1]["text"] == "balance" and rows[3]["text"] == "last"
 PY
 
-# ask --json: the reply JSON of DESIGN §10a.
+# ask --json: the reply JSON (docs/C_API.md, The reply JSON).
 "$zari" ask --pack "$pack" --json --now 2026-11-25T11:00 "ბალანსი" > "$tmp/ask.json"
 check "ask --json fields" python3 - "$tmp/ask.json" <<'PY'
 import json, sys

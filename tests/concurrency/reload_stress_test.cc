@@ -1,6 +1,7 @@
 // One engine under load from many threads while the pack is reloaded, broken
 // reloads are rejected, and the log writes: no torn state, no crash, sessions
-// continue (DESIGN §1, §13). Run again under TSan by scripts/test.sh.
+// continue (docs/RELIABILITY.md, Concurrency and hot reload). Run again under
+// TSan by scripts/test.sh.
 #include <doctest/doctest.h>
 #include <unistd.h>
 

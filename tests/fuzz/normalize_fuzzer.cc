@@ -1,6 +1,6 @@
 // Any bytes normalize without crashing, into valid UTF-8, and normalizing is
 // idempotent: the surface read again in its language gives the same surface
-// and key (STYLE.md "Fuzzing").
+// and key (docs/RELIABILITY.md, Fuzzing).
 #include <string>
 
 #include "fuzz_common.h"

@@ -151,7 +151,7 @@ TEST_CASE("log store: a new database has schema 3, WAL and every table") {
   CHECK(sql.Int("SELECT count(*) FROM log_meta WHERE key='counts_since'") == 1);
 }
 
-TEST_CASE("log store: migrates a version 1 database (DESIGN §9 tables) and keeps its rows") {
+TEST_CASE("log store: migrates a version 1 database (unresolved, handoffs) and keeps its rows") {
   LogTempDir dir;
   const std::string db = dir.File("v1.db");
   {
@@ -216,7 +216,7 @@ TEST_CASE("log store: migrates a version 2 database") {
   CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name='turn_counts'") == 1);
 }
 
-TEST_CASE("log store: a version 0 file made by hand from DESIGN §9 is adopted") {
+TEST_CASE("log store: a version 0 file made by hand with the version 1 tables is adopted") {
   LogTempDir dir;
   const std::string db = dir.File("v0.db");
   {

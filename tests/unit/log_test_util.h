@@ -104,7 +104,7 @@ bool WaitUntil(F done, int seconds = 60) {
   return true;
 }
 
-// The DESIGN §9 tables exactly (schema version 1).
+// The schema version 1 tables exactly (docs/OPERATIONS.md, Schema).
 inline const char* kSchemaV1 =
     "CREATE TABLE unresolved(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
     " session TEXT, channel TEXT, language TEXT,"

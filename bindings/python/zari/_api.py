@@ -226,7 +226,7 @@ class Reply:
     ``confidence`` 0..1 · ``options`` [(intent, label)] for clarify ·
     ``suggestions`` [(intent, title)]: follow-ups offered with an answer ·
     ``candidates``, ``explanation``, ``slots`` and ``to_dict()`` from the
-    reply JSON (DESIGN §10a).
+    reply JSON (docs/C_API.md, The reply JSON).
     """
 
     __slots__ = ("reply", "action", "intent", "language", "route", "confidence", "options", "suggestions",

@@ -31,12 +31,15 @@
  *  - A fallible function returns `int`: ZARI_OK (0) or a negative
  *    `zari_status`; `zari_last_error()` then describes what went wrong.
  *    "The bot did not understand" is not an error: it is a reply whose
- *    action is ZARI_ACTION_FALLBACK.
+ *    action is ZARI_ACTION_FALLBACK. The Errors: line of each function
+ *    names the codes it returns, except ZARI_EINTERNAL: that is a bug in
+ *    Zari, which any function that can fail may report.
  *  - Outputs come first, as `T **out`, and are owned by the caller, who
  *    releases them with the matching destroy/free function. On failure
  *    `*out` is set to NULL (when `out` itself is not NULL).
  *  - A returned `const char *` is borrowed from its handle and stays valid
- *    until that handle is destroyed.
+ *    until that handle is destroyed (exceptions: zari_last_error(), and the
+ *    zari_handoff_* strings, valid only during the handoff callback).
  *  - Strings are UTF-8. User text is passed as (pointer, length), may hold
  *    any bytes (invalid UTF-8 is replaced, NULs are treated as spaces) and
  *    is never required to be NUL-terminated. Paths and names are
@@ -44,16 +47,32 @@
  *  - Strings returned through `char **out` are freed with zari_string_free(),
  *    never with free().
  *  - No C++ exception ever crosses this API; out-of-memory is ZARI_ENOMEM.
- *  - Callbacks take `void *user_data` last and run on the thread that made
- *    the call that triggered them.
+ *  - Callbacks take `void *user_data` last. Zari passes it through and never
+ *    frees it; it must stay valid until the engine and every session created
+ *    from it are destroyed (sessions keep working, and keep calling the
+ *    clock and the handoff callback, after zari_engine_destroy). Callbacks
+ *    must not unwind (C++ exception, longjmp) through Zari. They do not all
+ *    run on the caller's thread: the clock and the handoff callback run
+ *    inside zari_session_respond, on its thread; the log callback runs on
+ *    the log's writer thread, and on other threads in the cases that
+ *    zari_log_fn lists.
+ *  - Each function says under "Errors:" what it returns on failure, under
+ *    "Thread-safety:" what may run at the same time, and under "Ownership:"
+ *    who frees what it returns, and when borrowed pointers stop being valid.
  *
  * Thread safety:
  *   A zari_engine may be used by any number of threads at once (classify,
- *   session_create, reload). A zari_session must be used by one thread at
- *   a time; different sessions may be used concurrently. zari_options and
- *   zari_reply belong to their creator. zari_last_error() is per thread.
- *   The unresolved-query log is written by one background thread owned by
- *   the engine; callers need no locking.
+ *   session_create, session_import, reload, stats, pack name and version);
+ *   only zari_engine_destroy must not overlap another call on the same
+ *   engine handle. A zari_session must be used by one thread at a time;
+ *   different sessions (of one engine or of several) may be used
+ *   concurrently. zari_options are not synchronized: set them on one thread,
+ *   then share them read-only (several zari_engine_load calls may read the
+ *   same options at once). A zari_reply is never changed after it is
+ *   returned: several threads may read it at once, but none while it is
+ *   destroyed. zari_last_error() is per thread. The unresolved-query log is
+ *   written by one background thread owned by the engine; callers need no
+ *   locking.
  */
 #ifndef ZARI_ZARI_H_
 #define ZARI_ZARI_H_
@@ -93,20 +112,26 @@ typedef enum zari_status {
 } zari_status;
 
 /** Runtime version as ZARI_VERSION_MAJOR*10000 + MINOR*100 + PATCH, so a
- *  program can check `zari_version_number() == ZARI_VERSION_NUMBER`. */
+ *  program can check `zari_version_number() == ZARI_VERSION_NUMBER`.
+ *  Cannot fail. Thread-safety: any thread. */
 ZARI_EXTERN(int) zari_version_number(void);
 
-/** Runtime version as "MAJOR.MINOR.PATCH". Static storage, never NULL. */
+/** Runtime version as "MAJOR.MINOR.PATCH". Static storage, never NULL.
+ *  Thread-safety: any thread. */
 ZARI_EXTERN(const char *) zari_version_string(void);
 
 /** A short English description of a status code ("pack invalid", …).
- *  Static storage, never NULL, also for unknown codes. */
+ *  Static storage, never NULL, also for unknown codes ("unknown status").
+ *  Thread-safety: any thread. */
 ZARI_EXTERN(const char *) zari_status_str(int status);
 
 /** Details of the last failed call on this thread, e.g.
  *  "intents/telecom/billing.yaml:12:5: unknown key 'anwser' in intent 'balance'".
- *  Never NULL (empty when no call has failed). Valid until the next failing
- *  call on the same thread. */
+ *  Never NULL (empty when no call has failed). A successful call does not
+ *  clear it: read it right after the failing call.
+ *  Ownership: borrowed, valid until the next failing call on the same
+ *  thread (or the thread's exit).
+ *  Thread-safety: any thread; each thread has its own. */
 ZARI_EXTERN(const char *) zari_last_error(void);
 
 /* ------------------------------------------------------------------------ */
@@ -117,7 +142,11 @@ ZARI_EXTERN(const char *) zari_last_error(void);
 typedef struct zari_options zari_options;
 
 /** Clock returning the current time as unix seconds (UTC). Used for business
- *  hours and log timestamps; tests fix it. Must be thread-safe. */
+ *  hours and log timestamps; tests fix it. Called once per
+ *  zari_session_respond, on the thread that called it (so from several
+ *  threads at once when sessions are used concurrently); never by
+ *  zari_engine_classify. Must be thread-safe. `user_data` must stay valid
+ *  until the engine and every session created from it are destroyed. */
 typedef int64_t (*zari_clock_fn)(void *user_data);
 
 /** A conversation handed to a human operator; see the zari_handoff_*
@@ -125,9 +154,13 @@ typedef int64_t (*zari_clock_fn)(void *user_data);
 typedef struct zari_handoff zari_handoff;
 
 /** Called once per handoff, inside business hours, on the thread that called
- *  zari_session_respond. `h` is borrowed and valid only during the call. The
+ *  zari_session_respond, before that call returns (also for sessions that
+ *  outlive zari_engine_destroy). `h` and every string read from it are
+ *  borrowed and valid only during the call: copy what you keep. The
  *  callback should return quickly (queue the work); it may call other zari_*
- *  functions except destroying the engine or the session that triggered it. */
+ *  functions except destroying the engine, and except any call on the
+ *  session that triggered it (it is in the middle of zari_session_respond). `user_data` must stay valid
+ *  until the engine and every session created from it are destroyed. */
 typedef void (*zari_handoff_fn)(const zari_handoff *h, void *user_data);
 
 /** Severity of a message passed to a zari_log_fn. */
@@ -137,31 +170,62 @@ typedef enum zari_log_level {
   ZARI_LOG_ERROR = 2
 } zari_log_level;
 
-/** Receives operational messages (log database retries, dropped rows, …).
- *  May be called from Zari's background thread; must be thread-safe. */
+/** Receives operational messages of the unresolved-query log; `level` is a
+ *  zari_log_level, `message` is borrowed and valid during the call.
+ *  Where it runs:
+ *   - on the log's writer thread: failed writes and their retries, "log
+ *     database writable again", a database file moved, replaced or deleted;
+ *   - on the thread in zari_session_respond when the log queue is full and
+ *     a row is dropped;
+ *   - on the thread in zari_engine_load when the database cannot be opened
+ *     yet (it is then retried).
+ *  So it may run on several threads at once: it must be thread-safe, return
+ *  quickly and not wait for a thread that is calling Zari. It is not called
+ *  once zari_engine_destroy has begun (a call already under way on another
+ *  thread may still be running); messages from then on (such as rows lost
+ *  while closing on a failing disk) are not delivered.
+ *  `user_data` must stay valid until the engine and every session created
+ *  from it are destroyed. */
 typedef void (*zari_log_fn)(int level, const char *message, void *user_data);
 
-/** Creates default options (no log database, system clock, no callbacks).
- *  Returns NULL only when out of memory. Free with zari_options_destroy. */
+/** Creates default options (no log database, system clock, no callbacks,
+ *  default limits). Returns NULL only when out of memory.
+ *  Ownership: the caller's; free with zari_options_destroy.
+ *  Thread-safety: any thread. */
 ZARI_EXTERN(zari_options *) zari_options_create(void);
 
 /** Frees options. NULL is a no-op. An engine keeps its own copy, so options
- *  may be destroyed right after zari_engine_load. */
+ *  may be destroyed right after zari_engine_load.
+ *  Thread-safety: not while another thread uses the same options. */
 ZARI_EXTERN(void) zari_options_destroy(zari_options *opts);
 
 /** Log unresolved questions and handoffs to the SQLite database at
  *  `sqlite_path` (created if missing). NULL or "" disables the log.
- *  Errors: ZARI_EINVAL if opts is NULL. The file is opened by zari_engine_load. */
+ *  The path is copied; the file is opened by zari_engine_load.
+ *  Errors: ZARI_EINVAL if opts is NULL, ZARI_ENOMEM.
+ *  Thread-safety: not while another thread uses the same options. */
 ZARI_EXTERN(int) zari_options_set_log_db(zari_options *opts, const char *sqlite_path);
 
-/** Use `fn` instead of the system clock (NULL restores the system clock). */
+/** Use `fn` instead of the system clock (NULL restores the system clock).
+ *  See zari_clock_fn for when and where it runs and how long `user_data`
+ *  must live.
+ *  Errors: ZARI_EINVAL if opts is NULL.
+ *  Thread-safety: not while another thread uses the same options. */
 ZARI_EXTERN(int) zari_options_set_clock(zari_options *opts, zari_clock_fn fn, void *user_data);
 
-/** Call `fn` when a conversation is handed to an operator (NULL: no callback). */
+/** Call `fn` when a conversation is handed to an operator (NULL: no callback).
+ *  See zari_handoff_fn for when and where it runs and how long `user_data`
+ *  must live.
+ *  Errors: ZARI_EINVAL if opts is NULL.
+ *  Thread-safety: not while another thread uses the same options. */
 ZARI_EXTERN(int) zari_options_set_handoff(zari_options *opts, zari_handoff_fn fn,
                                           void *user_data);
 
-/** Receive operational messages (NULL: they go nowhere, counters still count). */
+/** Receive operational messages (NULL: they go nowhere, counters still count).
+ *  See zari_log_fn for the threads it runs on and how long `user_data`
+ *  must live.
+ *  Errors: ZARI_EINVAL if opts is NULL.
+ *  Thread-safety: not while another thread uses the same options. */
 ZARI_EXTERN(int) zari_options_set_log_callback(zari_options *opts, zari_log_fn fn,
                                                void *user_data);
 
@@ -179,137 +243,207 @@ typedef enum zari_limit {
   ZARI_LIMIT_MESSAGE_CODE_POINTS = 8   /**< a message is matched on its first N code points (default 2048) */
 } zari_limit;
 
-/** Sets one limit (value > 0). Errors: ZARI_EINVAL for NULL opts, an unknown
- *  limit or a value out of range. */
+/** Sets one limit (value > 0). Applies to zari_engine_load and to every
+ *  zari_engine_reload of the engine loaded with these options.
+ *  Errors: ZARI_EINVAL for NULL opts, an unknown limit or a value out of
+ *  range (1 … 2^40).
+ *  Thread-safety: not while another thread uses the same options. */
 ZARI_EXTERN(int) zari_options_set_limit(zari_options *opts, int limit, int64_t value);
 
 /* ------------------------------------------------------------------------ */
 /* Engine                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/** A loaded, compiled intent pack. Immutable and shareable across threads. */
+/** A loaded intent pack. What it serves is a compiled, immutable snapshot of
+ *  the pack, shared by all threads; zari_engine_reload swaps in a new
+ *  snapshot atomically, so the pack behind one handle can change while
+ *  threads use it. */
 typedef struct zari_engine zari_engine;
 
 /** Loads the pack at `pack_path` (a directory with pack.yaml, or one YAML
  *  file) and compiles it.
- *  @param[out] out  the engine; free with zari_engine_destroy.
+ *  @param[out] out  the engine; NULL on failure.
  *  @param opts      options, or NULL for defaults; copied.
  *  Errors: ZARI_EINVAL (NULL out or path), ZARI_ENOTFOUND (no such path),
  *  ZARI_EPACK (invalid pack: zari_last_error() names file:line:col and the
- *  problem), ZARI_ELIMIT, ZARI_EIO (log database cannot be opened).
- *  Thread-safety: any thread. */
+ *  problem), ZARI_ELIMIT (a limit of zari_options_set_limit exceeded),
+ *  ZARI_EIO (a pack file cannot be read, or the log database can never
+ *  work: its directory is missing, it is not an SQLite database or is
+ *  another application's, or its schema is newer; a database that is only
+ *  busy, full or read-only loads and is retried), ZARI_ENOMEM.
+ *  Ownership: the caller owns *out; free it with zari_engine_destroy.
+ *  Thread-safety: any thread; loads on several threads are independent.
+ *  The log callback may run on this thread before the call returns. */
 ZARI_EXTERN(int) zari_engine_load(zari_engine **out, const char *pack_path,
                                   const zari_options *opts);
 
-/** Loads and compiles the pack at `pack_path` (NULL: the path it was loaded
- *  from) and swaps it in atomically. Calls already running finish on the old
- *  pack; sessions continue on the new one. On any error the old pack keeps
- *  serving and the error is returned as for zari_engine_load.
- *  Thread-safety: may run while other threads use the engine. */
+/** Loads and compiles the pack at `pack_path` (NULL: the path of the pack
+ *  now loaded) and swaps it in atomically, with the limits given at
+ *  zari_engine_load. Calls already running finish on the old pack; sessions
+ *  continue on the new one. The log keeps its database; the new pack's
+ *  `log.redact` applies to rows added from then on. On any error the old
+ *  pack keeps serving.
+ *  Errors: ZARI_EINVAL (NULL engine), and for the new pack ZARI_ENOTFOUND,
+ *  ZARI_EPACK, ZARI_ELIMIT or ZARI_EIO as for zari_engine_load, ZARI_ENOMEM.
+ *  Ownership: pointers from zari_engine_pack_name/_version stay valid.
+ *  Thread-safety: any thread, while other threads use the engine; of two
+ *  reloads at once, the one that finishes last wins. Not while the engine
+ *  is being destroyed. */
 ZARI_EXTERN(int) zari_engine_reload(zari_engine *engine, const char *pack_path);
 
 /** Releases the engine handle and flushes the unresolved-query log to disk
- *  (waits for the background writer). From the start of this call the log
- *  callback is no longer called (so a callback that needs the calling thread
- *  cannot deadlock it). Sessions still alive keep the compiled pack alive and
- *  keep working; their log rows are written when the last of them is
- *  destroyed. NULL is a no-op. Must not be called twice. */
+ *  (waits for the background writer; on a disk whose writes keep failing,
+ *  for up to about 10 s, then counts the rows left as dropped). From the
+ *  start of this call the log callback is no longer called (so a callback
+ *  that needs the calling thread cannot deadlock it). Sessions still alive
+ *  keep the compiled pack alive and keep working; their log rows are written
+ *  when the last of them is destroyed. Replies stay valid. NULL is a no-op.
+ *  Must not be called twice.
+ *  Ownership: pack name and version pointers of this engine become invalid.
+ *  Thread-safety: must not overlap any other call on this engine handle,
+ *  nor be called from one of its callbacks; sessions and replies may be in
+ *  use on other threads. */
 ZARI_EXTERN(void) zari_engine_destroy(zari_engine *engine);
 
 /** Name of the pack currently loaded (`name:` in pack.yaml; after a reload,
- *  the new pack's). Borrowed, valid until the engine is destroyed, also
- *  across reloads on other threads. */
+ *  the new pack's). "" for a NULL engine.
+ *  Ownership: borrowed, valid until the engine is destroyed, also across
+ *  reloads on other threads.
+ *  Thread-safety: any thread, also during a reload. */
 ZARI_EXTERN(const char *) zari_engine_pack_name(const zari_engine *engine);
 
 /** Version of the pack currently loaded (`version:` in pack.yaml, "" when
- *  absent). Borrowed, valid until the engine is destroyed. */
+ *  absent). "" for a NULL engine.
+ *  Ownership: borrowed, valid until the engine is destroyed, also across
+ *  reloads on other threads.
+ *  Thread-safety: any thread, also during a reload. */
 ZARI_EXTERN(const char *) zari_engine_pack_version(const zari_engine *engine);
 
-/** Statistics of the engine as a JSON object: intents, languages, log
- *  counters (queued, written, dropped, failed writes, last log error).
- *  @param[out] out free with zari_string_free. */
+/** Statistics of the engine as a JSON object: pack, pack_version, intents,
+ *  examples, rules, rule_dfa_fallbacks, languages, and log {enabled,
+ *  enqueued, written, dropped, pending, failed_writes, last_error}.
+ *  @param[out] out the JSON text; NULL on failure.
+ *  Errors: ZARI_EINVAL (NULL out or engine), ZARI_ENOMEM.
+ *  Ownership: the caller owns *out; free it with zari_string_free.
+ *  Thread-safety: any thread, also during a reload. */
 ZARI_EXTERN(int) zari_engine_stats_json(char **out, const zari_engine *engine);
 
 /* ------------------------------------------------------------------------ */
 /* Replies                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/** One reply of the bot. Owned by the caller; free with zari_reply_destroy. */
+/** One reply of the bot. Owned by the caller; free with zari_reply_destroy.
+ *  A reply keeps the compiled pack it was decided on alive: it stays valid
+ *  after a reload and after its session and engine are destroyed. */
 typedef struct zari_reply zari_reply;
 
 /** What the bot decided to do. */
 typedef enum zari_action {
   ZARI_ACTION_ANSWER = 1,      /**< an intent matched; the reply is its answer */
   ZARI_ACTION_CLARIFY = 2,     /**< unsure: the reply asks "did you mean …" with options */
-  ZARI_ACTION_FALLBACK = 3,    /**< not understood; the question is logged */
-  ZARI_ACTION_HANDOFF = 4,     /**< handed to an operator (callback called) */
-  ZARI_ACTION_AFTER_HOURS = 5  /**< handoff wanted but operators are offline */
+  ZARI_ACTION_FALLBACK = 3,    /**< not understood; in a session, the question is logged */
+  ZARI_ACTION_HANDOFF = 4,     /**< handed to an operator (in a session, the callback was called) */
+  ZARI_ACTION_AFTER_HOURS = 5  /**< handoff wanted but operators are offline (sessions only) */
 } zari_action;
 
-/** Classifies one message without conversation state (no handoff, no
- *  stickiness, nothing logged). `language` is "ka", "az", "en" or NULL to
- *  detect it.
- *  @param[out] out the reply; free with zari_reply_destroy.
+/** Classifies one message without conversation state: no stickiness, no
+ *  clarify memory, nothing logged, no callback called, business hours not
+ *  consulted (a request for a person is ZARI_ACTION_HANDOFF, never
+ *  AFTER_HOURS). `language` is "ka", "az", "en" (case-insensitive; a region
+ *  tag like "en-US" is accepted) or NULL to detect it.
+ *  @param[out] out the reply; NULL on failure.
  *  Errors: ZARI_EINVAL (NULL engine/out, or text NULL with len > 0, or an
- *  unknown language code). Thread-safety: any thread. */
+ *  unknown language code), ZARI_ENOMEM.
+ *  Ownership: the caller owns *out; free it with zari_reply_destroy.
+ *  Thread-safety: any thread, any number at once, also during a reload. */
 ZARI_EXTERN(int) zari_engine_classify(zari_reply **out, zari_engine *engine, const char *text,
                                       size_t len, const char *language);
 
-/** The action (a zari_action value), or ZARI_EINVAL for NULL. */
+/** The action (a zari_action value), or ZARI_EINVAL for NULL.
+ *  Errors: ZARI_EINVAL (NULL reply; zari_last_error() says so).
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(int) zari_reply_action(const zari_reply *reply);
 
 /** The action as a word: "answer", "clarify", "fallback", "handoff",
- *  "after_hours". Never NULL ("" for NULL reply). */
+ *  "after_hours". Never NULL ("" for NULL reply). Static storage.
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(const char *) zari_reply_action_str(const zari_reply *reply);
 
-/** The bot's text in the reply's language. Never NULL. */
+/** The bot's text in the reply's language. Never NULL ("" for NULL reply).
+ *  Ownership: borrowed, valid until the reply is destroyed.
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(const char *) zari_reply_text(const zari_reply *reply);
 
-/** Id of the decided intent, or NULL when none (clarify, fallback). */
+/** Id of the decided intent, or NULL when none (clarify, fallback, a handoff
+ *  after misses, NULL reply).
+ *  Ownership: borrowed, valid until the reply is destroyed.
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(const char *) zari_reply_intent(const zari_reply *reply);
 
-/** Language of the reply: "ka", "az" or "en". Never NULL. */
+/** Language of the reply: "ka", "az" or "en". Never NULL ("" for NULL
+ *  reply). Static storage.
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(const char *) zari_reply_language(const zari_reply *reply);
 
-/** Routing key (IVR queue) of the decided intent, or NULL when none. */
+/** Routing key (IVR queue) of the decided intent, or NULL when none (no
+ *  intent, an intent without `route:`, NULL reply).
+ *  Ownership: borrowed, valid until the reply is destroyed.
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(const char *) zari_reply_route(const zari_reply *reply);
 
-/** Confidence of the best candidate, 0..1 (1 for rule and DTMF matches). */
+/** Confidence of the best candidate, 0..1 (1 for rule and DTMF matches and
+ *  a chosen clarify option; 0 for NULL reply).
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(double) zari_reply_confidence(const zari_reply *reply);
 
-/** Number of clarify options (0 unless the action is ZARI_ACTION_CLARIFY). */
+/** Number of clarify options (0 unless the action is ZARI_ACTION_CLARIFY;
+ *  0 for NULL reply).
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(size_t) zari_reply_option_count(const zari_reply *reply);
 
-/** Intent id of option `i`, or NULL when out of range. */
+/** Intent id of option `i`, or NULL when out of range (or NULL reply).
+ *  Ownership: borrowed, valid until the reply is destroyed.
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(const char *) zari_reply_option_intent(const zari_reply *reply, size_t i);
 
-/** Quick-reply label of option `i` in the reply's language, or NULL. */
+/** Quick-reply label of option `i` in the reply's language (the intent's
+ *  title, else its first example, else its id), or NULL when out of range
+ *  (or NULL reply).
+ *  Ownership: borrowed, valid until the reply is destroyed.
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(const char *) zari_reply_option_label(const zari_reply *reply, size_t i);
 
 /** Number of follow-up questions suggested with an answer: the answered
  *  intent's `suggest:` list in the pack (at most 5). 0 unless the action is
- *  ZARI_ACTION_ANSWER, and 0 for NULL. Thread-safety: like every reply
- *  accessor, any thread, as long as the reply is not destroyed meanwhile. */
+ *  ZARI_ACTION_ANSWER (0 for NULL reply).
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(size_t) zari_reply_suggestion_count(const zari_reply *reply);
 
-/** Intent id of suggestion `i`, or NULL when out of range or `reply` is NULL.
- *  Borrowed: valid until the reply is destroyed. */
+/** Intent id of suggestion `i`, or NULL when out of range (or NULL reply).
+ *  Ownership: borrowed, valid until the reply is destroyed.
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(const char *) zari_reply_suggestion_intent(const zari_reply *reply, size_t i);
 
-/** Title of suggestion `i` in the reply's language (the intent's `title:`,
- *  else its first example in that language, else its id), to show as a
- *  button. Sending that title as the next message of the same session asks
- *  that intent. NULL when out of range or `reply` is NULL. Borrowed: valid
- *  until the reply is destroyed. */
+/** Title of suggestion `i` in the reply's language (the intent's title,
+ *  else its first example, else its id), to show as a button; sending that
+ *  title as the next message of the same session asks that intent. NULL
+ *  when out of range (or NULL reply).
+ *  Ownership: borrowed, valid until the reply is destroyed.
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(const char *) zari_reply_suggestion_title(const zari_reply *reply, size_t i);
 
 /** The whole reply as one JSON object: reply, action, intent, confidence,
- *  language, route, slots, options, suggestions [{intent, title}],
- *  candidates [{intent, score, via}], explanation.
- *  @param[out] out free with zari_string_free. */
+ *  language, route, slots, options [{intent, label}], suggestions
+ *  [{intent, title}], candidates [{intent, score, via}], handoff_reason (on
+ *  handoff and after hours only), explanation.
+ *  @param[out] out the JSON text; NULL on failure.
+ *  Errors: ZARI_EINVAL (NULL out or reply), ZARI_ENOMEM.
+ *  Ownership: the caller owns *out; free it with zari_string_free.
+ *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(int) zari_reply_to_json(char **out, const zari_reply *reply);
 
-/** Frees a reply. NULL is a no-op. */
+/** Frees a reply. NULL is a no-op. Strings borrowed from it become invalid.
+ *  Thread-safety: not while another thread reads the reply. */
 ZARI_EXTERN(void) zari_reply_destroy(zari_reply *reply);
 
 /* ------------------------------------------------------------------------ */
@@ -321,50 +455,81 @@ ZARI_EXTERN(void) zari_reply_destroy(zari_reply *reply);
 typedef struct zari_session zari_session;
 
 /** Starts a conversation.
- *  @param[out] out     the session; free with zari_session_destroy.
+ *  @param[out] out     the session; NULL on failure.
  *  @param session_id   the host's id for the conversation (copied; NULL → "").
- *  @param channel      "web", "ivr", "api", … (copied; NULL → "web").
- *  Errors: ZARI_EINVAL. Thread-safety: any thread. */
+ *  @param channel      "web", "ivr", "api", … (copied; NULL or "" → "web").
+ *  Errors: ZARI_EINVAL (NULL out or engine), ZARI_ENOMEM.
+ *  Ownership: the caller owns *out; free it with zari_session_destroy. The
+ *  session keeps the engine's compiled pack, log and callbacks alive.
+ *  Thread-safety: any thread, concurrently with other calls on the engine. */
 ZARI_EXTERN(int) zari_session_create(zari_session **out, zari_engine *engine,
                                      const char *session_id, const char *channel);
 
-/** Ends a conversation. NULL is a no-op. */
+/** Ends a conversation. NULL is a no-op. When the engine was destroyed
+ *  before and this is its last session, this call flushes the log and
+ *  frees the compiled pack (it may wait for the log writer, like
+ *  zari_engine_destroy).
+ *  Thread-safety: not while another call uses the same session, nor from
+ *  the handoff callback it triggered. */
 ZARI_EXTERN(void) zari_session_destroy(zari_session *session);
 
 /** The session id given at creation (or restored by zari_session_import).
- *  Borrowed, valid until the session is destroyed; "" for NULL. */
+ *  "" for NULL.
+ *  Ownership: borrowed, valid until the session is destroyed.
+ *  Thread-safety: any thread; the id never changes. */
 ZARI_EXTERN(const char *) zari_session_id(const zari_session *session);
 
-/** The session's channel ("web", "ivr", …). Borrowed, valid until the
- *  session is destroyed; "" for NULL. */
+/** The session's channel ("web", "ivr", …). "" for NULL.
+ *  Ownership: borrowed, valid until the session is destroyed.
+ *  Thread-safety: any thread; the channel never changes. */
 ZARI_EXTERN(const char *) zari_session_channel(const zari_session *session);
 
-/** Forces the session's language ("ka", "az", "en"); NULL returns to
- *  detection. Errors: ZARI_EINVAL for an unknown code or one the pack lacks. */
+/** Forces the session's language ("ka", "az", "en", case-insensitive); NULL
+ *  returns to detection.
+ *  Errors: ZARI_EINVAL (NULL session, an unknown code, or a language the
+ *  pack lacks; the session is then unchanged), ZARI_ENOMEM.
+ *  Thread-safety: one thread per session at a time. */
 ZARI_EXTERN(int) zari_session_set_language(zari_session *session, const char *language);
 
 /** Answers one user message: matching, clarify choices, escalation, business
- *  hours, logging. May call the handoff callback before returning.
- *  @param[out] out the reply; free with zari_reply_destroy.
- *  Errors: ZARI_EINVAL. Thread-safety: one thread per session at a time. */
+ *  hours, logging. Calls the clock once, and the handoff callback (inside
+ *  business hours) before returning, on this thread; the log callback may
+ *  run on this thread when the log queue is full.
+ *  @param[out] out the reply; NULL on failure.
+ *  Errors: ZARI_EINVAL (NULL out or session, or text NULL with len > 0),
+ *  ZARI_ENOMEM.
+ *  Ownership: the caller owns *out; free it with zari_reply_destroy.
+ *  Thread-safety: one thread per session at a time; different sessions in
+ *  parallel, also during a reload or after zari_engine_destroy. */
 ZARI_EXTERN(int) zari_session_respond(zari_reply **out, zari_session *session, const char *text,
                                       size_t len);
 
-/** Serializes the session's state into a compact, versioned string so a
- *  stateless back end can continue the conversation later.
- *  @param[out] out free with zari_string_free. */
+/** Serializes the session's state into a compact, versioned string (JSON)
+ *  so a stateless back end can continue the conversation later. The state
+ *  names the pack and version now loaded.
+ *  @param[out] out the state; NULL on failure.
+ *  Errors: ZARI_EINVAL (NULL out or session), ZARI_ENOMEM.
+ *  Ownership: the caller owns *out; free it with zari_string_free.
+ *  Thread-safety: one thread per session at a time. */
 ZARI_EXTERN(int) zari_session_export(char **out, const zari_session *session);
 
 /** Restores a session exported with zari_session_export.
- *  @param[out] out the session; free with zari_session_destroy.
+ *  @param[out] out the session; NULL on failure.
  *  Errors: ZARI_EINVAL (NULL arguments), ZARI_ESTATE (corrupt string, another
- *  format version, or another pack name/version). */
+ *  format version, or another pack name/version than the engine's now),
+ *  ZARI_ENOMEM.
+ *  Ownership: the caller owns *out; free it with zari_session_destroy.
+ *  `state` is only read during the call.
+ *  Thread-safety: any thread, concurrently with other calls on the engine. */
 ZARI_EXTERN(int) zari_session_import(zari_session **out, zari_engine *engine, const char *state);
 
 /* ------------------------------------------------------------------------ */
 /* Handoffs                                                                 */
 /* ------------------------------------------------------------------------ */
-/* All strings are borrowed from the handoff and valid during the callback. */
+/* Only inside a zari_handoff_fn, on its thread. All strings are borrowed
+ * from the handoff and valid during the callback; copy what you keep. A
+ * NULL handoff gives "" (NULL from zari_handoff_intent, "[]" from
+ * zari_handoff_transcript_json). */
 
 ZARI_EXTERN(const char *) zari_handoff_session(const zari_handoff *h);  /**< session id */
 ZARI_EXTERN(const char *) zari_handoff_channel(const zari_handoff *h);  /**< "web", "ivr", … */
@@ -377,14 +542,20 @@ ZARI_EXTERN(const char *) zari_handoff_intent(const zari_handoff *h);
 /** The recent transcript as a JSON array of {role: "user"|"bot", text, ts}. */
 ZARI_EXTERN(const char *) zari_handoff_transcript_json(const zari_handoff *h);
 /** The whole handoff as one JSON object (session, channel, language, reason,
- *  intent, ts, transcript). @param[out] out free with zari_string_free. */
+ *  intent, within_hours, ts, transcript). @param[out] out the JSON text;
+ *  NULL on failure.
+ *  Errors: ZARI_EINVAL (NULL out or h), ZARI_ENOMEM.
+ *  Ownership: the caller owns *out (it outlives the callback); free it with
+ *  zari_string_free.
+ *  Thread-safety: during the callback, like the accessors above. */
 ZARI_EXTERN(int) zari_handoff_to_json(char **out, const zari_handoff *h);
 
 /* ------------------------------------------------------------------------ */
 /* Memory                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/** Frees a string returned through `char **out`. NULL is a no-op. */
+/** Frees a string returned through `char **out`. NULL is a no-op.
+ *  Thread-safety: any thread (the string belongs to the caller). */
 ZARI_EXTERN(void) zari_string_free(char *s);
 
 #ifdef __cplusplus
