@@ -89,6 +89,7 @@ int RunClassify(const ConverseOptions& o) {
   auto loaded = Engine::Load(o.pack);
   if (!loaded.ok()) return Error(loaded.status().message());
   const Engine& engine = *loaded.value();
+  if (Status s = engine.CheckLanguage(*lang); !s.ok()) return Error(s.message(), 2);
   const int threads = std::max(1, o.threads);
   std::ios::sync_with_stdio(false);
   // Input is read in large blocks and split into lines in place (no string

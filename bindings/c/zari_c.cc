@@ -315,8 +315,9 @@ int zari_engine_classify(zari_reply** out, zari_engine* engine, const char* text
     if (!text && len > 0) return Fail(ZARI_EINVAL, "zari_engine_classify: text is NULL");
     zari::text::Lang lang;
     if (int rc = ParseLanguage(language, &lang); rc != ZARI_OK) return rc;
-    auto reply = std::make_unique<zari_reply>();
     auto snap = engine->rep->engine();
+    if (Status s = snap->CheckLanguage(lang); !s.ok()) return FromStatus(s);
+    auto reply = std::make_unique<zari_reply>();
     snap->Classify(std::string_view(text ? text : "", len), lang, &reply->rep);
     *out = reply.release();
     return ZARI_OK;

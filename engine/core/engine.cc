@@ -200,6 +200,14 @@ void Engine::Normalize(std::string_view text, Lang forced, Lang hint, text::Norm
   if (best != Lang::kUnknown) out->detected = true;
 }
 
+Status Engine::CheckLanguage(Lang lang) const {
+  if (lang == Lang::kUnknown || (pack_.LanguageSet() & text::LangBit(lang))) return Status::Ok();
+  std::string have;
+  for (Lang l : pack_.languages) have += (have.empty() ? "" : ", ") + std::string(text::LangCode(l));
+  return Status(Code::kInvalid, "the pack has no language '" + std::string(text::LangCode(lang)) + "' (its languages: " +
+                                    have + ")");
+}
+
 int32_t Engine::FindIntent(std::string_view id) const {
   for (size_t i = 0; i < pack_.intents.size(); ++i) {
     if (pack_.intents[i].id == id) return static_cast<int32_t>(i);

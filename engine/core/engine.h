@@ -81,6 +81,10 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::string_view Title(int32_t intent, text::Lang lang) const;
   const std::string* AnswerText(int32_t intent, text::Lang lang) const;  // nullptr if none
 
+  // Ok for kUnknown (detect) and the pack's languages; kInvalid naming the
+  // pack's languages for any other: the pack has no answers in it.
+  Status CheckLanguage(text::Lang lang) const;
+
   const pack::Pack& pack() const { return pack_; }
   size_t intent_count() const { return pack_.intents.size(); }
   const pack::Intent& intent(int32_t i) const { return pack_.intents[static_cast<size_t>(i)]; }

@@ -37,9 +37,7 @@ Session::Session(std::shared_ptr<Runtime> runtime, std::string id, std::string c
     : runtime_(std::move(runtime)), id_(std::move(id)), channel_(std::move(channel)) {}
 
 Status Session::SetLanguage(Lang lang) {
-  if (lang != Lang::kUnknown && !(runtime_->engine()->pack().LanguageSet() & text::LangBit(lang))) {
-    return Status(Code::kInvalid, "the pack has no language '" + std::string(text::LangCode(lang)) + "'");
-  }
+  if (Status s = runtime_->engine()->CheckLanguage(lang); !s.ok()) return s;
   forced_ = lang;
   if (lang != Lang::kUnknown) sticky_ = lang;
   return Status::Ok();

@@ -90,6 +90,12 @@ class ErrorMappingTest(support.TempDirTest):
             self.assertIn("xx", cm.exception.message)
             with engine.session() as s, self.assertRaises(zari.InvalidArgumentError):
                 s.set_language("fr")
+        # A language the pack has no answers in is refused too, not answered empty.
+        with zari.Engine(support.CLARIFY_PACK) as english_only:
+            with self.assertRaises(zari.InvalidArgumentError) as cm:
+                english_only.classify("plan", language="ka")
+            self.assertIn("the pack has no language 'ka'", cm.exception.message)
+            self.assertEqual(english_only.classify("plan", language="en-GB").language, "en")
 
     def test_reload_errors_keep_the_old_pack(self):
         pack = self.copy_pack()

@@ -349,11 +349,12 @@ typedef enum zari_action {
 /** Classifies one message without conversation state: no stickiness, no
  *  clarify memory, nothing logged, no callback called, business hours not
  *  consulted (a request for a person is ZARI_ACTION_HANDOFF, never
- *  AFTER_HOURS). `language` is "ka", "az", "en" (case-insensitive; a region
- *  tag like "en-US" is accepted) or NULL to detect it.
+ *  AFTER_HOURS). `language` is a language tag ("ka", "az", "en", any case,
+ *  or a BCP 47 tag such as "ka-GE" or "en-US") or NULL to detect it.
  *  @param[out] out the reply; NULL on failure.
  *  Errors: ZARI_EINVAL (NULL engine/out, or text NULL with len > 0, or an
- *  unknown language code), ZARI_ENOMEM.
+ *  unknown language, or a language the pack has no answers in),
+ *  ZARI_ENOMEM.
  *  Ownership: the caller owns *out; free it with zari_reply_destroy.
  *  Thread-safety: any thread, any number at once, also during a reload. */
 ZARI_EXTERN(int) zari_engine_classify(zari_reply **out, zari_engine *engine, const char *text,
