@@ -8,6 +8,7 @@
 #include "http_server.h"
 #include "lifecycle.h"
 #include "server_commands.h"
+#include "sqlite_persistence.h"
 #include "webhook.h"
 
 namespace zari::cli {
@@ -30,7 +31,21 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& o) {
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   c->add_option("--cors", o.cors, "allow browser requests from this origin (repeatable; * = any)");
-  c->add_option("--threads", o.threads, "request threads")->check(CLI::Range(1, 1024))->capture_default_str();
+  c->add_option("--store", o.store, "where conversations live: memory, or sqlite:PATH (survives a restart)")
+      ->capture_default_str();
+  c->add_option("--threads", o.threads, "engine threads (0: one per CPU, at least 2)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  c->add_option("--io-threads", o.io_threads, "socket threads")->check(CLI::Range(1, 64))->capture_default_str();
+  c->add_option("--max-connections", o.max_connections, "open connections at most (more: 503 at accept)")
+      ->check(CLI::Range(16, 1000000))
+      ->capture_default_str();
+  c->add_option("--keep-alive", o.keep_alive, "seconds an idle kept-alive connection stays open")
+      ->check(CLI::Range(1.0, 3600.0))
+      ->capture_default_str();
+  c->add_option("--request-timeout", o.request_timeout, "seconds a request may take to arrive whole (slower: 408)")
+      ->check(CLI::Range(0.1, 600.0))
+      ->capture_default_str();
   c->add_option("--session-ttl", o.session_ttl, "seconds a conversation is kept after its last message")
       ->check(CLI::Range(0.001, 30.0 * 86400))
       ->capture_default_str();
@@ -74,12 +89,25 @@ int RunServe(const ServeOptions& o) {
   HttpServerOptions so;
   so.host = host;
   so.port = port;
-  so.threads = o.threads;
+  so.workers = o.threads;
+  so.io_threads = o.io_threads;
+  so.max_connections = static_cast<size_t>(o.max_connections);
+  so.keep_alive_ms = static_cast<int>(o.keep_alive * 1000);
+  so.io_timeout_ms = static_cast<int>(o.request_timeout * 1000);
   so.max_body_bytes = static_cast<size_t>(o.max_body);
   so.cors_origins = o.cors;
   so.max_sessions = static_cast<size_t>(o.max_sessions);
   so.session_idle_ms = static_cast<int64_t>(o.session_ttl * 1000);
   so.log = log;
+  if (o.store.rfind("sqlite:", 0) == 0 && o.store.size() > 7) {
+    SqlitePersistence::Options po;
+    po.path = o.store.substr(7);
+    auto p = SqlitePersistence::Open(po);
+    if (!p.ok()) return Error("--store: " + p.status().message(), 2);
+    so.persist = std::move(p.value());
+  } else if (o.store != "memory") {
+    return Error("--store: expected memory or sqlite:PATH, got '" + o.store + "'", 2);
+  }
   ReloadStats reloads;
   HttpServer server(runtime, so, webhook.get(), &reloads);
   if (Status s = server.Bind(); !s.ok()) return Error(s.message());

@@ -22,10 +22,15 @@ struct ServeOptions {
   int webhook_retries = 3;
   int webhook_queue = 1000;
   std::vector<std::string> cors;
-  int threads = 8;
+  int threads = 0;          // engine threads; 0 = one per CPU, at least 2
+  int io_threads = 1;       // socket threads
+  std::string store = "memory";
   double session_ttl = 1800;
   int max_sessions = 10000;
   int max_body = 16384;
+  int max_connections = 20000;
+  double keep_alive = 30;
+  double request_timeout = 10;
   bool quiet = false;
 };
 CLI::App* AddServeCommand(CLI::App& app, ServeOptions& o);

@@ -14,8 +14,10 @@ packages=(
   build-essential cmake pkg-config ccache git
   libre2-dev libyaml-cpp-dev libsqlite3-dev libicu-dev doctest-dev
   libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libstemmer-dev
+  libboost-dev libsodium-dev libhiredis-dev
   libbenchmark-dev sqlite3 python3 nodejs npm php-cli
   clang libclang-rt-14-dev
+  redis-server nginx-light wrk
 )
 if [ "${ZARI_SETUP_BROWSER:-1}" != 0 ]; then
   packages+=(chromium)
@@ -42,7 +44,16 @@ if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup-deps: installing ${missing[*]}"
   $sudo apt-get update -qq
+  # Redis and nginx are started by the tests on free loopback ports: keep
+  # their packages from starting system services on install.
+  policy=/usr/sbin/policy-rc.d
+  own_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy" && own_policy=1
+    trap '$sudo rm -f "$policy"' EXIT
+  fi
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ $own_policy = 1 ]; then $sudo rm -f "$policy"; fi
 else
   echo "setup-deps: Debian packages present"
 fi

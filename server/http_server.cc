@@ -1,13 +1,12 @@
 #include "http_server.h"
 
-#include <httplib.h>
-
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <thread>
 
 #include "dialog/reply_json.h"
+#include "dialog/session.h"
 #include "util/json_writer.h"
 #include "web_assets.h"
 #include "zari/version.h"
@@ -27,23 +26,6 @@ HttpResponse Json(int status, std::string body) {
 
 HttpResponse Error(int status, std::string_view message) { return Json(status, ErrorJson(message)); }
 
-std::string_view StatusText(int status) {
-  switch (status) {
-    case 400: return "bad request";
-    case 403: return "forbidden";
-    case 404: return "not found";
-    case 405: return "method not allowed";
-    case 408: return "request timeout";
-    case 413: return "request body too large";
-    case 414: return "request URI too long";
-    case 415: return "unsupported media type";
-    case 416: return "range not satisfiable";
-    case 431: return "request header fields too large";
-    case 503: return "service unavailable";
-    default: return status >= 500 ? "internal server error" : "request failed";
-  }
-}
-
 std::string_view JsonTypeName(const nlohmann::json& j) {
   if (j.is_string()) return "a string";
   if (j.is_number()) return "a number";
@@ -53,12 +35,67 @@ std::string_view JsonTypeName(const nlohmann::json& j) {
   return "null";
 }
 
+int DefaultWorkers() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return static_cast<int>(std::max(2u, n));
+}
+
+// The request's optional "session" and "language" fields.
+struct MessageFields {
+  std::string session;
+  bool set_lang = false;
+  text::Lang lang = text::Lang::kUnknown;
+};
+
+std::optional<HttpResponse> ReadMessageFields(const nlohmann::json& j, MessageFields* f) {
+  if (auto s = j.find("session"); s != j.end() && !s->is_null()) {
+    if (!s->is_string()) return Error(400, "'session' must be a string, got " + std::string(JsonTypeName(*s)));
+    f->session = s->get<std::string>();
+    if (!f->session.empty() && !IsValidSessionId(f->session)) {
+      return Error(400, "'session' must be 1-128 characters of A-Z a-z 0-9 _ . -");
+    }
+  }
+  if (auto l = j.find("language"); l != j.end() && !l->is_null()) {
+    if (!l->is_string()) return Error(400, "'language' must be a string, got " + std::string(JsonTypeName(*l)));
+    const std::string code = l->get<std::string>();
+    f->set_lang = true;
+    if (!code.empty() && code != "auto") {
+      f->lang = text::ParseLang(code);
+      if (f->lang == text::Lang::kUnknown) {
+        return Error(400, "unknown language '" + code + "' (expected ka, az, en, a tag such as ka-GE, or auto)");
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view HandoffStatus(Action action, HandoffRelay::Outcome outcome) {
+  if (action == Action::kAfterHours) return "after_hours";
+  switch (outcome) {
+    case HandoffRelay::Outcome::kQueued: return "queued";
+    case HandoffRelay::Outcome::kRejected: return "unavailable";
+    default: return "not_configured";
+  }
+}
+
 }  // namespace
 
 std::string ErrorJson(std::string_view message) {
   std::string out = "{\"error\":";
   json::AppendString(&out, message);
   out += "}";
+  return out;
+}
+
+std::string EventJson(const Event& e) {
+  std::string out;
+  json::Writer w(&out);
+  w.BeginObject();
+  w.Key("seq").Int(static_cast<long long>(e.seq));
+  w.Key("type").String(e.type);
+  w.Key("ts").Int(e.ts);
+  if (!e.fields.empty()) out.append(",").append(e.fields);
+  out.push_back('}');
   return out;
 }
 
@@ -76,27 +113,121 @@ HandoffRelay::Outcome HandoffRelay::TakeOutcome() {
   return o;
 }
 
+namespace {
+
+http::ServerOptions TransportOptions(const HttpServerOptions& o) {
+  http::ServerOptions t;
+  t.host = o.host;
+  t.port = o.port;
+  t.io_threads = std::max(1, o.io_threads);
+  t.max_connections = o.max_connections;
+  t.max_body_bytes = o.max_body_bytes;
+  t.io_timeout_ms = o.io_timeout_ms;
+  t.keep_alive_ms = o.keep_alive_ms;
+  t.log = o.log;
+  return t;
+}
+
+std::unique_ptr<Store> MakeStore(const std::shared_ptr<dialog::Runtime>& rt, const HttpServerOptions& o) {
+  SessionStore::Options so;
+  so.max_sessions = o.max_sessions;
+  so.idle_timeout_ms = o.session_idle_ms;
+  so.now_ms = o.session_clock_ms;
+  so.persist = o.persist;
+  so.restore = [rt](const std::string& state) -> Result<std::unique_ptr<dialog::Session>> {
+    auto s = dialog::Session::Import(rt, state);
+    if (!s.ok()) return s.status();
+    return std::move(s.value());
+  };
+  return std::make_unique<SessionStore>(
+      [rt](const std::string& id) { return std::make_unique<dialog::Session>(rt, id, "web"); }, std::move(so));
+}
+
+}  // namespace
+
 HttpServer::HttpServer(std::shared_ptr<dialog::Runtime> runtime, HttpServerOptions options, const WebhookSender* webhook,
                        const ReloadStats* reloads)
     : runtime_(std::move(runtime)),
       options_(std::move(options)),
       webhook_(webhook),
       reloads_(reloads),
-      sessions_(
-          [rt = runtime_](const std::string& id) { return std::make_unique<dialog::Session>(rt, id, "web"); },
-          SessionStore::Options{options_.max_sessions, options_.session_idle_ms, options_.session_clock_ms}),
-      http_(std::make_unique<httplib::Server>()),
+      store_(MakeStore(runtime_, options_)),
+      transport_(TransportOptions(options_), [this](std::shared_ptr<http::Exchange> ex) { Handle(std::move(ex)); }),
+      workers_(options_.workers > 0 ? options_.workers : DefaultWorkers()),
       started_(std::chrono::steady_clock::now()) {
   // Browsers send Origin without a trailing slash: "https://www.example.ge/" is meant as that origin.
   for (std::string& o : options_.cors_origins) {
     while (o.size() > 1 && o.back() == '/') o.pop_back();
   }
-  Install();
+  store_->SetListener([this](const std::string& id, uint64_t) { hub_.Notify(id); });
 }
 
-HttpServer::~HttpServer() = default;
+HttpServer::~HttpServer() {
+  transport_.Stop();
+  hub_.Shutdown();
+}
 
-bool HttpServer::OriginAllowed(const std::string& origin) const {
+Status HttpServer::Bind() { return transport_.Bind(); }
+
+void HttpServer::Run() {
+  transport_.Run();
+  store_->Flush();
+}
+
+void HttpServer::Stop() {
+  hub_.Shutdown();  // long polls answer now, streams end
+  transport_.Stop();
+}
+
+// ---- Routing ---------------------------------------------------------------
+
+void HttpServer::Handle(std::shared_ptr<http::Exchange> ex) {
+  if (Route(ex)) return;
+  const http::Request& req = ex->request();
+  // Wrong methods on the API get 405, not 404.
+  auto not_allowed = [&](const char* allow) {
+    HttpResponse r = Error(405, std::string("method not allowed (use ") + allow + ")");
+    r.Set("Allow", allow);
+    Send(ex, std::move(r));
+  };
+  if (req.path == "/api/v1/message") return not_allowed("POST");
+  if (req.path == "/api/v1/events" || req.path == "/api/v1/health" || req.path == "/api/v1/welcome") {
+    return not_allowed("GET");
+  }
+  Send(ex, Error(404, "not found"));
+}
+
+bool HttpServer::Route(const std::shared_ptr<http::Exchange>& ex) {
+  const http::Request& req = ex->request();
+  const std::string& m = req.method;
+  const std::string& p = req.path;
+  if (m == "OPTIONS" && p.rfind("/api/v1/", 0) == 0) {
+    Preflight(ex);
+  } else if (m == "POST" && p == "/api/v1/message") {
+    workers_.Post([this, ex] { Send(ex, HandleMessage(ex->request().body)); });
+  } else if (m == "GET" && p == "/api/v1/events") {
+    HandleEvents(ex);
+  } else if (m == "GET" && p == "/api/v1/health") {
+    Send(ex, HandleHealth());
+  } else if (m == "GET" && p == "/api/v1/welcome") {
+    Send(ex, HandleWelcome());
+  } else if (m == "GET" && p == "/widget.js") {
+    Asset(ex, "widget.js");
+  } else if (m == "GET" && (p == "/" || p == "/index.html")) {
+    Asset(ex, "index.html");
+  } else if (m == "GET" && p == "/favicon.ico") {
+    ++requests_;
+    HttpResponse r;
+    r.status = 204;  // no icon, and no 404 in the browser's console
+    r.content_type.clear();
+    ex->Respond(std::move(r));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool HttpServer::OriginAllowed(std::string_view origin) const {
   if (origin.empty()) return false;
   for (const std::string& o : options_.cors_origins) {
     if (o == "*" || o == origin) return true;
@@ -104,160 +235,61 @@ bool HttpServer::OriginAllowed(const std::string& origin) const {
   return false;
 }
 
-void HttpServer::Decorate(const httplib::Request& req, httplib::Response& res) const {
-  if (!res.has_header("X-Content-Type-Options")) res.set_header("X-Content-Type-Options", "nosniff");
-  const std::string origin = req.get_header_value("Origin");
-  if (OriginAllowed(origin) && !res.has_header("Access-Control-Allow-Origin")) {
+void HttpServer::Decorate(const http::Request& req, HttpResponse& res) const {
+  if (!res.Has("X-Content-Type-Options")) res.Set("X-Content-Type-Options", "nosniff");
+  if (res.content_type.rfind("application/json", 0) == 0 && !res.Has("Cache-Control")) {
+    res.Set("Cache-Control", "no-store");
+  }
+  const std::string origin(req.Header("origin"));
+  if (OriginAllowed(origin) && !res.Has("Access-Control-Allow-Origin")) {
     const bool any = std::find(options_.cors_origins.begin(), options_.cors_origins.end(), "*") !=
                      options_.cors_origins.end();
-    res.set_header("Access-Control-Allow-Origin", any ? "*" : origin);
-    if (!any) res.set_header("Vary", "Origin");
+    res.Set("Access-Control-Allow-Origin", any ? "*" : origin);
+    if (!any) res.Set("Vary", "Origin");
   }
 }
 
-void HttpServer::Install() {
-  httplib::Server& s = *http_;
-  const size_t threads = static_cast<size_t>(std::max(1, options_.threads));
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  s.set_payload_max_length(options_.max_body_bytes);
-  s.set_read_timeout(options_.io_timeout_s, 0);
-  s.set_write_timeout(options_.io_timeout_s, 0);
-  s.set_keep_alive_timeout(5);
-  s.set_keep_alive_max_count(100);
-
-  auto send = [this](const httplib::Request& req, httplib::Response& res, const HttpResponse& r) {
-    ++requests_;
-    if (r.status >= 500) ++server_errors_;
-    else if (r.status >= 400) ++client_errors_;
-    res.status = r.status;
-    res.set_content(r.body, r.content_type.c_str());
-    if (r.content_type.rfind("application/json", 0) == 0) res.set_header("Cache-Control", "no-store");
-    Decorate(req, res);
-  };
-
-  s.Post("/api/v1/message", [this, send](const httplib::Request& req, httplib::Response& res) {
-    send(req, res, HandleMessage(req.body));
-  });
-  s.Get("/api/v1/health", [this, send](const httplib::Request& req, httplib::Response& res) {
-    send(req, res, HandleHealth());
-  });
-  s.Get("/api/v1/welcome", [this, send](const httplib::Request& req, httplib::Response& res) {
-    send(req, res, HandleWelcome());
-  });
-  // Wrong methods on the API get 405, not 404.
-  auto not_allowed = [send](const char* allow) {
-    return [send, allow](const httplib::Request& req, httplib::Response& res) {
-      res.set_header("Allow", allow);
-      send(req, res, Error(405, std::string("method not allowed (use ") + allow + ")"));
-    };
-  };
-  s.Get("/api/v1/message", not_allowed("POST"));
-  s.Put("/api/v1/message", not_allowed("POST"));
-  s.Delete("/api/v1/message", not_allowed("POST"));
-  s.Post("/api/v1/(health|welcome)", not_allowed("GET"));
-  // CORS preflight.
-  s.Options("/api/v1/(message|health|welcome)", [this](const httplib::Request& req, httplib::Response& res) {
-    ++requests_;
-    res.status = 204;
-    if (OriginAllowed(req.get_header_value("Origin"))) {
-      res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-      res.set_header("Access-Control-Allow-Headers", "Content-Type");
-      res.set_header("Access-Control-Max-Age", "600");
-    }
-    Decorate(req, res);
-  });
-
-  auto asset = [this](const char* name) {
-    return [this, name](const httplib::Request& req, httplib::Response& res) {
-      ++requests_;
-      const WebAsset* a = FindWebAsset(name);
-      if (!a) {
-        res.status = 404;
-        return;
-      }
-      res.set_content(a->data.data(), a->data.size(), std::string(a->content_type).c_str());
-      res.set_header("Cache-Control", "public, max-age=300");
-      if (std::string_view(name) == "widget.js") {
-        // The widget is loaded by other sites' pages.
-        res.set_header("Cross-Origin-Resource-Policy", "cross-origin");
-      } else {
-        res.set_header("X-Frame-Options", "DENY");
-      }
-      Decorate(req, res);
-    };
-  };
-  s.Get("/widget.js", asset("widget.js"));
-  s.Get("/", asset("index.html"));
-  s.Get("/index.html", asset("index.html"));
-  s.Get("/favicon.ico", [this](const httplib::Request&, httplib::Response& res) {
-    ++requests_;
-    res.status = 204;  // no icon, and no 404 in the browser's console
-  });
-
-  // Anything that did not produce a body (404, 413 from the size limit, 400
-  // from a malformed request line…) gets a JSON error.
-  s.set_error_handler(httplib::Server::HandlerWithResponse(
-      [this](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    ++requests_;
-    if (res.status >= 500) ++server_errors_;
-    else ++client_errors_;
-    std::string message(StatusText(res.status));
-    if (res.status == 413) message += " (the limit is " + std::to_string(options_.max_body_bytes) + " bytes)";
-    res.set_content(ErrorJson(message), "application/json; charset=utf-8");
-    Decorate(req, res);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  s.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown exception";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    if (options_.log) options_.log("internal error on " + req.method + " " + req.path + ": " + what);
-    ++requests_;
-    ++server_errors_;
-    res.status = 500;
-    res.set_content(ErrorJson("internal server error"), "application/json; charset=utf-8");
-    Decorate(req, res);
-  });
+void HttpServer::Send(const std::shared_ptr<http::Exchange>& ex, HttpResponse r) {
+  ++requests_;
+  if (r.status >= 500) ++server_errors_;
+  else if (r.status >= 400) ++client_errors_;
+  Decorate(ex->request(), r);
+  ex->Respond(std::move(r));
 }
 
-Status HttpServer::Bind() {
-  if (options_.port == 0) {
-    int p = http_->bind_to_any_port(options_.host);
-    if (p <= 0) return Status(Code::kIo, "cannot listen on " + options_.host + ": no free port");
-    port_ = p;
+void HttpServer::Preflight(const std::shared_ptr<http::Exchange>& ex) {
+  ++requests_;
+  HttpResponse r;
+  r.status = 204;
+  r.content_type.clear();
+  if (OriginAllowed(ex->request().Header("origin"))) {
+    r.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    r.Set("Access-Control-Allow-Headers", "Content-Type");
+    r.Set("Access-Control-Max-Age", "600");
+  }
+  Decorate(ex->request(), r);
+  ex->Respond(std::move(r));
+}
+
+void HttpServer::Asset(const std::shared_ptr<http::Exchange>& ex, const char* name) {
+  ++requests_;
+  const WebAsset* a = FindWebAsset(name);
+  HttpResponse r;
+  if (!a) {
+    r = Error(404, "not found");
   } else {
-    if (!http_->bind_to_port(options_.host, options_.port)) {
-      return Status(Code::kIo, "cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
-                                   " (in use, or not an address of this machine?)");
-    }
-    port_ = options_.port;
+    r.content_type = std::string(a->content_type);
+    r.body.assign(a->data.data(), a->data.size());
+    r.Set("Cache-Control", "public, max-age=300");
+    // The widget is loaded by other sites' pages; the demo page is not framed.
+    if (std::string_view(name) == "widget.js") r.Set("Cross-Origin-Resource-Policy", "cross-origin");
+    else r.Set("X-Frame-Options", "DENY");
   }
-  return Status::Ok();
+  Decorate(ex->request(), r);
+  ex->Respond(std::move(r));
 }
 
-void HttpServer::Run() {
-  running_ = true;
-  if (!stop_requested_) http_->listen_after_bind();
-  running_ = false;
-}
-
-void HttpServer::Stop() {
-  stop_requested_ = true;
-  // httplib's stop() only stops a server that is already listening: if Run()
-  // is between its check and the listening loop, wait for the loop.
-  while (running_) {
-    if (http_->is_running()) {
-      http_->stop();
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-}
+// ---- POST /api/v1/message -------------------------------------------------
 
 HttpResponse HttpServer::HandleMessage(std::string_view body) {
   nlohmann::json j = nlohmann::json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
@@ -266,31 +298,13 @@ HttpResponse HttpServer::HandleMessage(std::string_view body) {
   auto text = j.find("text");
   if (text == j.end()) return Error(400, "missing field 'text'");
   if (!text->is_string()) return Error(400, "'text' must be a string, got " + std::string(JsonTypeName(*text)));
-  std::string session_id;
-  if (auto s = j.find("session"); s != j.end() && !s->is_null()) {
-    if (!s->is_string()) return Error(400, "'session' must be a string, got " + std::string(JsonTypeName(*s)));
-    session_id = s->get<std::string>();
-    if (!session_id.empty() && !IsValidSessionId(session_id)) {
-      return Error(400, "'session' must be 1-128 characters of A-Z a-z 0-9 _ . -");
-    }
-  }
-  bool set_lang = false;
-  text::Lang lang = text::Lang::kUnknown;
-  if (auto l = j.find("language"); l != j.end() && !l->is_null()) {
-    if (!l->is_string()) return Error(400, "'language' must be a string, got " + std::string(JsonTypeName(*l)));
-    const std::string code = l->get<std::string>();
-    set_lang = true;
-    if (!code.empty() && code != "auto") {
-      lang = text::ParseLang(code);
-      if (lang == text::Lang::kUnknown) {
-        return Error(400, "unknown language '" + code + "' (expected ka, az, en, a tag such as ka-GE, or auto)");
-      }
-    }
-  }
+  MessageFields f;
+  if (auto bad = ReadMessageFields(j, &f)) return *bad;
 
-  SessionStore::Lease lease = sessions_.Acquire(session_id);
-  if (set_lang) {
-    Status s = lease.session().SetLanguage(lang);
+  Lease lease = store_->Acquire(f.session);
+  if (!lease) return Error(503, "conversations are unavailable right now: " + lease.status().message());
+  if (f.set_lang) {
+    Status s = lease.session().SetLanguage(f.lang);
     if (!s.ok()) return Error(400, s.message());
   }
   HandoffRelay::TakeOutcome();
@@ -308,22 +322,16 @@ HttpResponse HttpServer::HandleMessage(std::string_view body) {
   w.Key("new_session").Bool(created);
   dialog::AppendReplyMembers(r, w);
   if (r.action == Action::kHandoff || r.action == Action::kAfterHours) {
-    std::string_view status = "after_hours";
-    if (r.action == Action::kHandoff) {
-      switch (outcome) {
-        case HandoffRelay::Outcome::kQueued: status = "queued"; break;
-        case HandoffRelay::Outcome::kRejected: status = "unavailable"; break;
-        default: status = "not_configured"; break;
-      }
-    }
     w.Key("handoff").BeginObject();
-    w.Key("status").String(status);
+    w.Key("status").String(HandoffStatus(r.action, outcome));
     w.Key("logged").Bool(runtime_->log() != nullptr);
     w.EndObject();
   }
   w.EndObject();
   return Json(200, std::move(out));
 }
+
+// ---- GET /api/v1/welcome, /api/v1/health ----------------------------------
 
 HttpResponse HttpServer::HandleWelcome() const {
   auto engine = runtime_->engine();
@@ -357,9 +365,16 @@ HttpResponse HttpServer::HandleHealth() const {
   j["uptime_s"] =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count();
   j["operators_online"] = engine->schedule().IsOpen(runtime_->Now());
-  const SessionStoreStats ss = sessions_.stats();
+  const StoreStats ss = store_->stats();
   j["sessions"] = {{"active", ss.active},   {"capacity", ss.capacity}, {"created", ss.created},
                    {"expired", ss.expired}, {"evicted", ss.evicted},   {"idle_timeout_s", options_.session_idle_ms / 1000}};
+  j["store"] = {{"backend", ss.backend},
+                {"restored", ss.restored},
+                {"pending", ss.pending},
+                {"last_error", ss.last_error}};
+  const http::ServerStats ts = transport_.stats();
+  j["connections"] = {{"open", ts.open},          {"accepted", ts.accepted}, {"refused", ts.refused},
+                      {"streaming", ts.streaming}, {"waiting", hub_.waiting()}, {"timeouts", ts.timeouts}};
   if (runtime_->log()) {
     const log::LogStats ls = runtime_->log_stats();
     j["log"] = {{"enabled", true},         {"enqueued", ls.enqueued},
@@ -379,9 +394,132 @@ HttpResponse HttpServer::HandleHealth() const {
   if (reloads_) {
     j["reloads"] = {{"ok", reloads_->ok()}, {"failed", reloads_->failed()}, {"last_error", reloads_->last_error()}};
   }
-  j["requests"] = {{"total", requests_.load()}, {"client_errors", client_errors_.load()},
+  j["requests"] = {{"total", requests_.load() + ts.too_large + ts.malformed + ts.timeouts},
+                   {"client_errors", client_errors_.load() + ts.too_large + ts.malformed + ts.timeouts},
                    {"server_errors", server_errors_.load()}};
   return Json(200, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// ---- GET /api/v1/events ----------------------------------------------------
+
+// One Server-Sent Events stream: the events after `last` are sent in order,
+// by one Pump at a time.
+struct HttpServer::EventStream {
+  std::shared_ptr<http::Exchange> ex;
+  std::string id;
+  std::mutex mu;  // one Pump at a time
+  uint64_t last = 0;
+  uint64_t waiter = 0;
+  bool closed = false;
+};
+
+void HttpServer::HandleEvents(const std::shared_ptr<http::Exchange>& ex) {
+  const http::Request& req = ex->request();
+  bool has_session = false;
+  const std::string id = req.Param("session", &has_session);
+  if (!has_session || !IsValidSessionId(id)) {
+    return Send(ex, Error(400, "'session' must be a session id (1-128 characters of A-Z a-z 0-9 _ . -)"));
+  }
+  // A reconnecting EventSource says where it stopped in Last-Event-ID.
+  std::string after_text = std::string(req.Header("last-event-id"));
+  if (after_text.empty()) after_text = req.Param("after");
+  uint64_t after = 0;
+  if (!after_text.empty() && (after_text.size() > 18 || after_text.find_first_not_of("0123456789") != std::string::npos)) {
+    return Send(ex, Error(400, "'after' must be an event sequence number (0, 1, 2, ...)"));
+  }
+  if (!after_text.empty()) after = std::stoull(after_text);
+  const std::string wait_text = req.Param("wait");
+  int wait = 25;
+  if (!wait_text.empty()) {
+    if (wait_text.size() > 2 || wait_text.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(wait_text) > options_.max_wait_s) {
+      return Send(ex, Error(400, "'wait' must be 0 to " + std::to_string(options_.max_wait_s) + " seconds"));
+    }
+    wait = std::stoi(wait_text);
+  }
+  const bool sse = req.Header("accept").find("text/event-stream") != std::string_view::npos;
+  workers_.Post([this, ex, id, after, wait, sse] {
+    if (sse) StartStream(ex, id, after);
+    else LongPoll(ex, id, after, wait);
+  });
+}
+
+void HttpServer::AnswerPoll(const std::shared_ptr<http::Exchange>& ex, const std::string& id, uint64_t after) {
+  auto page = store_->Read(id, after, 100);
+  if (!page.ok()) {
+    return Send(ex, Error(page.status().code() == Code::kNotFound ? 404 : 503,
+                          page.status().code() == Code::kNotFound ? "unknown session" : page.status().message()));
+  }
+  std::string out = "{\"events\":[";
+  for (size_t i = 0; i < page.value().events.size(); ++i) {
+    if (i) out.push_back(',');
+    out += EventJson(page.value().events[i]);
+  }
+  out += "],\"next\":" + std::to_string(page.value().next) + "}";
+  Send(ex, Json(200, std::move(out)));
+}
+
+void HttpServer::LongPoll(std::shared_ptr<http::Exchange> ex, std::string id, uint64_t after, int wait_s) {
+  // Registered before reading, so an event appended in between wakes it.
+  uint64_t waiter = 0;
+  if (wait_s > 0) {
+    const auto deadline = EventHub::Clock::now() + std::chrono::seconds(wait_s);
+    waiter = hub_.Wait(id, deadline, [this, ex, id, after](bool) {
+      workers_.Post([this, ex, id, after] { AnswerPoll(ex, id, after); });
+    });
+    ex->OnClose([this, waiter] { hub_.Cancel(waiter); });
+  }
+  auto page = store_->Read(id, after, 1);
+  if (!page.ok() || !page.value().events.empty() || wait_s == 0) {
+    if (waiter) hub_.Cancel(waiter);
+    AnswerPoll(ex, id, after);
+  }
+}
+
+void HttpServer::StartStream(std::shared_ptr<http::Exchange> ex, std::string id, uint64_t after) {
+  auto page = store_->Read(id, after, 1);
+  if (!page.ok()) return AnswerPoll(ex, id, after);  // 404 or 503, as JSON
+  ++requests_;
+  HttpResponse head;
+  head.content_type = "text/event-stream; charset=utf-8";
+  head.Set("Cache-Control", "no-store");
+  head.Set("X-Accel-Buffering", "no");  // nginx: pass events on at once
+  head.body = "retry: 3000\n\n";         // reconnect after 3 s
+  Decorate(ex->request(), head);
+  ex->StartStream(std::move(head));
+  auto s = std::make_shared<EventStream>();
+  s->ex = ex;
+  s->id = std::move(id);
+  s->last = after;
+  ex->OnClose([this, s] {
+    std::lock_guard<std::mutex> lock(s->mu);
+    s->closed = true;
+    hub_.Cancel(s->waiter);
+  });
+  Pump(s, false);
+}
+
+// Sends what is new, then waits for more (15 s at most: a comment keeps the
+// connection alive through proxies).
+void HttpServer::Pump(const std::shared_ptr<EventStream>& s, bool heartbeat) {
+  std::lock_guard<std::mutex> lock(s->mu);
+  if (s->closed) return;
+  if (heartbeat) s->ex->Send(": keep-alive\n\n");
+  hub_.Cancel(s->waiter);
+  s->waiter = hub_.Wait(s->id, EventHub::Clock::now() + std::chrono::seconds(15), [this, s](bool timed_out) {
+    workers_.Post([this, s, timed_out] { Pump(s, timed_out); });
+  });
+  auto page = store_->Read(s->id, s->last, 100);
+  if (!page.ok()) {  // the conversation expired: end the stream
+    hub_.Cancel(s->waiter);
+    s->closed = true;
+    s->ex->Finish();
+    return;
+  }
+  for (const Event& e : page.value().events) {
+    s->ex->Send("id: " + std::to_string(e.seq) + "\ndata: " + EventJson(e) + "\n\n");
+    s->last = e.seq;
+  }
 }
 
 }  // namespace zari::server

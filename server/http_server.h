@@ -1,17 +1,22 @@
-// `zari serve` (docs/HTTP.md): the JSON API, the chat widget and its demo page
-// over cpp-httplib.
+// `zari serve`: the JSON API, the chat widget and its demo page, over the
+// event-driven transport of server/http/http.h.
 //
-//   POST /api/v1/message   {"session"?, "text", "language"?} → reply JSON (§10a)
+//   POST /api/v1/message   {"session"?, "text", "language"?} → the reply JSON
 //                          plus "session", "new_session" and, on handoff or
 //                          after hours, "handoff": {"status": …}
+//   GET  /api/v1/events    ?session=ID&after=SEQ&wait=SECONDS → the
+//                          conversation's events after SEQ, as soon as there
+//                          are any (long poll), or as Server-Sent Events
 //   GET  /api/v1/welcome   pack name, languages, welcome messages, operators online
-//   GET  /api/v1/health    pack, uptime, sessions, log, webhook, reloads, requests
+//   GET  /api/v1/health    pack, uptime, connections, sessions, store, log, webhook
 //   GET  /widget.js, GET / the embeddable widget and a demo page (compiled in)
 //
-// Errors are JSON {"error": "..."} with a 4xx (5xx only for a bug) status.
-// Thread-safety: requests run on httplib's thread pool; everything shared is
-// the runtime (thread-safe), the session store (one lock per session) and
-// atomics. docs/HTTP.md is the user's manual.
+// Errors are JSON {"error": "..."} with a 4xx (5xx: the store is unreachable,
+// or a bug). Threads: the transport's I/O threads parse and write; engine
+// work (answering, reading the store) runs on `workers` threads, so a slow
+// request never holds up the sockets. Everything shared is thread-safe: the
+// runtime, the store (one lock per conversation), the event hub, atomics.
+// docs/HTTP.md is the user's manual.
 #ifndef ZARI_SERVER_HTTP_SERVER_H_
 #define ZARI_SERVER_HTTP_SERVER_H_
 
@@ -25,17 +30,14 @@
 #include <vector>
 
 #include "dialog/handoff.h"
-#include "lifecycle.h"
 #include "dialog/runtime.h"
+#include "event_hub.h"
+#include "http/http.h"
+#include "lifecycle.h"
 #include "session_store.h"
 #include "util/status.h"
 #include "webhook.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "work_queue.h"
 
 namespace zari::server {
 
@@ -57,21 +59,22 @@ class HandoffRelay {
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                       // 0 = any free port
-  int threads = 8;                       // request threads
+  int io_threads = 1;                    // socket threads
+  int workers = 0;                       // engine threads; 0: one per CPU, at least 2
   size_t max_body_bytes = 16 * 1024;     // larger requests get 413
+  size_t max_connections = 20000;        // more are refused at accept (503)
   std::vector<std::string> cors_origins; // allowed Origins; "*" = any; empty = no CORS
   size_t max_sessions = 10000;
   int64_t session_idle_ms = 30 * 60 * 1000;
-  int io_timeout_s = 10;                 // read/write timeout per request
+  int io_timeout_ms = 10000;             // a whole request must arrive within this
+  int keep_alive_ms = 30000;             // an idle kept-alive connection closes after this
+  int max_wait_s = 30;                   // the longest /api/v1/events long poll
   std::function<int64_t()> session_clock_ms;  // tests; empty = steady clock
+  std::shared_ptr<Persistence> persist;  // --store sqlite:PATH; null = memory
   LogFn log;                             // one line per notable event
 };
 
-struct HttpResponse {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json; charset=utf-8";
-};
+using HttpResponse = http::Response;
 
 class HttpServer {
  public:
@@ -85,38 +88,56 @@ class HttpServer {
 
   // Binds the listening socket; port() is then the real port.
   Status Bind();
-  int port() const { return port_; }
-  // Serves until Stop(); returns after in-flight requests finish.
+  int port() const { return transport_.port(); }
+  // Serves until Stop(); returns after in-flight requests finish (or a
+  // few seconds), with the store flushed.
   void Run();
   // Thread-safe; may come before Run(), which then returns at once.
   void Stop();
 
-  // The handlers, callable without sockets (unit tests).
+  // The handlers, callable without sockets (unit tests, fuzzers).
   HttpResponse HandleMessage(std::string_view body);
   HttpResponse HandleWelcome() const;
   HttpResponse HandleHealth() const;
 
-  SessionStore& sessions() { return sessions_; }
+  Store& sessions() { return *store_; }
+  EventHub& hub() { return hub_; }
 
  private:
-  void Install();
-  void Decorate(const httplib::Request& req, httplib::Response& res) const;
-  bool OriginAllowed(const std::string& origin) const;
+  struct EventStream;
+  void Handle(std::shared_ptr<http::Exchange> ex);
+  bool Route(const std::shared_ptr<http::Exchange>& ex);
+  void Send(const std::shared_ptr<http::Exchange>& ex, HttpResponse r);
+  void Decorate(const http::Request& req, HttpResponse& res) const;
+  void Preflight(const std::shared_ptr<http::Exchange>& ex);
+  void Asset(const std::shared_ptr<http::Exchange>& ex, const char* name);
+  bool OriginAllowed(std::string_view origin) const;
+  // /api/v1/events
+  void HandleEvents(const std::shared_ptr<http::Exchange>& ex);
+  void LongPoll(std::shared_ptr<http::Exchange> ex, std::string id, uint64_t after, int wait_s);
+  void AnswerPoll(const std::shared_ptr<http::Exchange>& ex, const std::string& id, uint64_t after);
+  void StartStream(std::shared_ptr<http::Exchange> ex, std::string id, uint64_t after);
+  void Pump(const std::shared_ptr<EventStream>& s, bool heartbeat);
 
   std::shared_ptr<dialog::Runtime> runtime_;
   HttpServerOptions options_;
   const WebhookSender* webhook_;
   const ReloadStats* reloads_;
-  SessionStore sessions_;
-  std::unique_ptr<httplib::Server> http_;
-  int port_ = 0;
+  // Destroyed in reverse: the hub first (its wakes post to the workers),
+  // then the workers (their answers go through the transport).
+  std::unique_ptr<Store> store_;
+  http::Server transport_;
+  WorkQueue workers_;
+  EventHub hub_;
   std::chrono::steady_clock::time_point started_;
   mutable std::atomic<uint64_t> requests_{0}, client_errors_{0}, server_errors_{0};
-  std::atomic<bool> running_{false}, stop_requested_{false};
 };
 
 // {"error": message}
 std::string ErrorJson(std::string_view message);
+
+// One event as JSON: {"seq", "type", "ts", <fields>}.
+std::string EventJson(const Event& e);
 
 }  // namespace zari::server
 

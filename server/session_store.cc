@@ -4,8 +4,10 @@
 
 #include <cerrno>
 #include <chrono>
-#include <random>
+#include <ctime>
 #include <stdexcept>
+
+#include "dialog/session.h"
 
 namespace zari::server {
 
@@ -40,33 +42,48 @@ bool IsValidSessionId(std::string_view id) {
   return true;
 }
 
-SessionStore::Lease::Lease(Lease&& other) noexcept
-    : entry_(std::move(other.entry_)), lock_(std::move(other.lock_)), created_(other.created_) {}
-
-SessionStore::Lease& SessionStore::Lease::operator=(Lease&& other) noexcept {
+Lease& Lease::operator=(Lease&& other) noexcept {
   if (this != &other) {
     Release();
-    entry_ = std::move(other.entry_);
-    lock_ = std::move(other.lock_);
-    created_ = other.created_;
+    holder_ = std::move(other.holder_);
+    failure_ = std::move(other.failure_);
   }
   return *this;
 }
 
-void SessionStore::Lease::Release() {
-  // Unlock before the last reference can free the mutex.
-  if (lock_.owns_lock()) lock_.unlock();
-  lock_ = std::unique_lock<std::mutex>();
-  entry_.reset();
+void Lease::Release() {
+  if (!holder_) return;
+  holder_->Release();
+  holder_.reset();
 }
 
-dialog::Session& SessionStore::Lease::session() const { return *entry_->session; }
-const std::string& SessionStore::Lease::id() const { return entry_->id; }
+// The lease of a SessionStore conversation: its mutex, and the entry kept
+// alive until released (also when the store dropped it meanwhile).
+class SessionStore::Holder : public Lease::Holder {
+ public:
+  Holder(SessionStore* store, std::shared_ptr<Entry> entry, bool created_here) : store_(store), entry_(std::move(entry)) {
+    id = entry_->id;
+    created = created_here;
+    lock_ = std::unique_lock<std::mutex>(entry_->mu);
+  }
+  dialog::Session& session() override { return *entry_->session; }
+  void Release() override {
+    if (store_->options_.persist) store_->Saved(*entry_);
+    lock_.unlock();  // before the last reference can free the mutex
+    entry_.reset();
+  }
+
+ private:
+  SessionStore* store_;
+  std::shared_ptr<Entry> entry_;
+  std::unique_lock<std::mutex> lock_;
+};
 
 SessionStore::SessionStore(Factory factory, Options options)
     : factory_(std::move(factory)), options_(std::move(options)) {
   if (options_.max_sessions == 0) options_.max_sessions = 1;
   stats_.capacity = options_.max_sessions;
+  stats_.backend = options_.persist ? options_.persist->name() : "memory";
 }
 
 int64_t SessionStore::NowMs() const {
@@ -75,11 +92,16 @@ int64_t SessionStore::NowMs() const {
       .count();
 }
 
-void SessionStore::DropLocked(const std::string& id) {
+int64_t SessionStore::WallNow() const {
+  return options_.wall_clock ? options_.wall_clock() : static_cast<int64_t>(std::time(nullptr));
+}
+
+void SessionStore::DropLocked(std::string id, bool erase) {  // a copy: `id` may be lru_'s own
   auto it = map_.find(id);
   if (it == map_.end()) return;
   lru_.erase(it->second->lru);
   map_.erase(it);  // a Lease still holding the entry keeps it alive
+  if (erase && options_.persist) options_.persist->Erase(id);
 }
 
 void SessionStore::SweepLocked(int64_t now) {
@@ -91,44 +113,138 @@ void SessionStore::SweepLocked(int64_t now) {
       continue;
     }
     if (now - it->second->last_used_ms <= options_.idle_timeout_ms) break;
-    DropLocked(lru_.front());
+    DropLocked(lru_.front(), /*erase=*/true);
     ++stats_.expired;
+  }
+  // Conversations in the file that this process never loaded expire too
+  // (checked once a minute: a DELETE over the file).
+  if (options_.persist && WallNow() - last_disk_sweep_ >= 60) {
+    last_disk_sweep_ = WallNow();
+    options_.persist->EraseOlderThan(last_disk_sweep_ - options_.idle_timeout_ms / 1000);
   }
 }
 
-SessionStore::Lease SessionStore::Acquire(std::string_view id) {
-  Lease lease;
+std::shared_ptr<SessionStore::Entry> SessionStore::Find(std::string_view id, int64_t now) {
+  if (id.empty()) return nullptr;
+  auto it = map_.find(std::string(id));
+  if (it == map_.end()) return nullptr;
+  lru_.splice(lru_.end(), lru_, it->second->lru);
+  it->second->last_used_ms = now;
+  return it->second;
+}
+
+std::shared_ptr<SessionStore::Entry> SessionStore::Insert(std::string id, std::unique_ptr<dialog::Session> s,
+                                                          int64_t now) {
+  while (map_.size() >= options_.max_sessions && !lru_.empty()) {
+    // Evicted, not expired: with a file it is still there for the visitor.
+    DropLocked(lru_.front(), /*erase=*/false);
+    ++stats_.evicted;
+  }
+  auto entry = std::make_shared<Entry>();
+  entry->id = id;
+  entry->session = std::move(s);
+  entry->last_used_ms = now;
+  entry->lru = lru_.insert(lru_.end(), id);
+  map_.emplace(std::move(id), entry);
+  return entry;
+}
+
+// A conversation this process does not hold, from the file (after a restart
+// or an eviction), unless it expired there.
+std::shared_ptr<SessionStore::Entry> SessionStore::Restore(const std::string& id, int64_t now) {
+  if (!options_.persist || !options_.restore || !IsValidSessionId(id)) return nullptr;
+  auto saved = options_.persist->Load(id);
+  if (!saved.ok() || !saved.value()) return nullptr;
+  SavedConversation& c = *saved.value();
+  if (WallNow() - c.updated > options_.idle_timeout_ms / 1000) {
+    options_.persist->Erase(id);
+    return nullptr;
+  }
+  auto session = options_.restore(c.state);
+  if (!session.ok()) return nullptr;  // another pack version: a new conversation
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto live = Find(id, now)) return live;  // another request restored it meanwhile
+  auto entry = Insert(id, std::move(session.value()), now);
+  entry->last_seq = c.last_seq;
+  entry->events.assign(c.events.begin(), c.events.end());
+  ++stats_.restored;
+  return entry;
+}
+
+Lease SessionStore::Hold(std::shared_ptr<Entry> entry, bool created) {
+  return Lease(std::make_unique<Holder>(this, std::move(entry), created));
+}
+
+Lease SessionStore::Acquire(std::string_view id) {
+  const int64_t now = NowMs();
+  std::shared_ptr<Entry> entry;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    const int64_t now = NowMs();
     SweepLocked(now);
-    std::shared_ptr<Entry> entry;
-    if (!id.empty()) {
-      auto it = map_.find(std::string(id));
-      if (it != map_.end()) entry = it->second;
-    }
-    if (!entry) {
-      while (map_.size() >= options_.max_sessions && !lru_.empty()) {
-        DropLocked(lru_.front());
-        ++stats_.evicted;
-      }
-      std::string fresh = NewSessionId();
-      while (map_.count(fresh)) fresh = NewSessionId();
-      entry = std::make_shared<Entry>();
-      entry->id = fresh;
-      entry->session = factory_(fresh);
-      entry->lru = lru_.insert(lru_.end(), fresh);
-      map_.emplace(fresh, entry);
-      ++stats_.created;
-      lease.created_ = true;
-    } else {
-      lru_.splice(lru_.end(), lru_, entry->lru);
-    }
-    entry->last_used_ms = now;
-    lease.entry_ = std::move(entry);
+    entry = Find(id, now);
   }
-  lease.lock_ = std::unique_lock<std::mutex>(lease.entry_->mu);
-  return lease;
+  if (!entry && !id.empty()) entry = Restore(std::string(id), now);
+  if (entry) return Hold(std::move(entry), false);
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string fresh = NewSessionId();
+  while (map_.count(fresh)) fresh = NewSessionId();
+  entry = Insert(fresh, factory_(fresh), now);
+  ++stats_.created;
+  return Hold(std::move(entry), true);
+}
+
+Lease SessionStore::AcquireExisting(std::string_view id) {
+  const int64_t now = NowMs();
+  std::shared_ptr<Entry> entry;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    SweepLocked(now);
+    entry = Find(id, now);
+  }
+  if (!entry && !id.empty()) entry = Restore(std::string(id), now);
+  return entry ? Hold(std::move(entry), false) : Lease();
+}
+
+void SessionStore::Saved(Entry& entry) {
+  options_.persist->Save(entry.id, entry.session->Export(), WallNow());
+}
+
+Result<uint64_t> SessionStore::Append(std::string_view id, std::string type, std::string fields, int64_t ts) {
+  std::shared_ptr<Entry> entry;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    entry = Find(id, NowMs());
+  }
+  if (!entry) entry = Restore(std::string(id), NowMs());
+  if (!entry) return Status(Code::kNotFound, "no conversation '" + std::string(id) + "'");
+  Event e{0, std::move(type), ts, std::move(fields)};
+  {
+    std::lock_guard<std::mutex> lock(entry->events_mu);
+    e.seq = ++entry->last_seq;
+    entry->events.push_back(e);
+    while (entry->events.size() > options_.max_events) entry->events.pop_front();
+    // Under the same lock, so the file receives a conversation's events in order.
+    if (options_.persist) options_.persist->SaveEvent(entry->id, e);
+  }
+  if (listener_) listener_(entry->id, e.seq);
+  return e.seq;
+}
+
+Result<EventPage> SessionStore::Read(std::string_view id, uint64_t after, size_t max) {
+  std::shared_ptr<Entry> entry;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    entry = Find(id, NowMs());
+  }
+  if (!entry) entry = Restore(std::string(id), NowMs());
+  if (!entry) return Status(Code::kNotFound, "no conversation '" + std::string(id) + "'");
+  EventPage page;
+  std::lock_guard<std::mutex> lock(entry->events_mu);
+  for (const Event& e : entry->events) {
+    if (e.seq > after && page.events.size() < max) page.events.push_back(e);
+  }
+  page.next = page.events.empty() ? entry->last_seq : page.events.back().seq;
+  return page;
 }
 
 void SessionStore::Sweep() {
@@ -136,10 +252,18 @@ void SessionStore::Sweep() {
   SweepLocked(NowMs());
 }
 
-SessionStoreStats SessionStore::stats() const {
+void SessionStore::Flush() {
+  if (options_.persist) options_.persist->Flush();
+}
+
+StoreStats SessionStore::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  SessionStoreStats s = stats_;
+  StoreStats s = stats_;
   s.active = map_.size();
+  if (options_.persist) {
+    s.last_error = options_.persist->last_error();
+    s.pending = options_.persist->pending();
+  }
   return s;
 }
 

@@ -51,6 +51,7 @@ class Server:
         if not m:
             self.proc.kill()
             self.proc.wait()
+            self._reader.join(timeout=30)  # all of stderr, for the message
             raise RuntimeError("zari serve did not start: %r %s" % (first, self.stderr()))
         self.port = int(m.group(1))
 

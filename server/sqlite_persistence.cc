@@ -1,0 +1,274 @@
+#include "sqlite_persistence.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+
+namespace zari::server {
+
+namespace {
+
+constexpr int kApplicationId = 0x5A415253;  // "ZARS"
+constexpr int kSchemaVersion = 1;
+
+// A prepared statement, finalized with its scope.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { ok_ = sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) == SQLITE_OK; }
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return ok_; }
+  Stmt& Text(int i, std::string_view s) {
+    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Int(int i, int64_t v) {
+    sqlite3_bind_int64(st_, i, v);
+    return *this;
+  }
+  int Step() { return sqlite3_step(st_); }
+  // Runs a statement that returns no rows; resets it for the next binding.
+  bool Run() {
+    const int rc = sqlite3_step(st_);
+    sqlite3_reset(st_);
+    return rc == SQLITE_DONE;
+  }
+  int64_t ColInt(int i) const { return sqlite3_column_int64(st_, i); }
+  std::string ColText(int i) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, i))) : std::string();
+  }
+
+ private:
+  sqlite3_stmt* st_ = nullptr;
+  bool ok_ = false;
+};
+
+bool Exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+
+int64_t Pragma(sqlite3* db, const char* sql) {
+  Stmt st(db, sql);
+  return st.ok() && st.Step() == SQLITE_ROW ? st.ColInt(0) : -1;
+}
+
+Status OpenConnection(const std::string& path, sqlite3** out) {
+  const int rc = sqlite3_open_v2(path.c_str(), out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string why = *out ? sqlite3_errmsg(*out) : sqlite3_errstr(rc);
+    return Status(Code::kIo, "cannot open the conversation store " + path + ": " + why);
+  }
+  sqlite3_busy_timeout(*out, 1000);
+  Exec(*out, "PRAGMA journal_mode=WAL");
+  Exec(*out, "PRAGMA synchronous=NORMAL");
+  return Status::Ok();
+}
+
+// Creates the tables of a new file; refuses a file that is something else.
+Status Prepare(sqlite3* db, const std::string& path) {
+  const int64_t app = Pragma(db, "PRAGMA application_id");
+  const int64_t version = Pragma(db, "PRAGMA user_version");
+  const int64_t tables = Pragma(db, "SELECT count(*) FROM sqlite_master");
+  if (app == -1 || tables == -1) return Status(Code::kState, path + " is not an SQLite database");
+  if (tables > 0 && app != kApplicationId) {
+    return Status(Code::kState, path + " is not a Zari conversation store (it holds other tables)");
+  }
+  if (version > kSchemaVersion) {
+    return Status(Code::kState, path + " was written by a newer Zari (store version " + std::to_string(version) + ")");
+  }
+  const bool ok = Exec(db,
+                       "BEGIN;"
+                       "PRAGMA application_id=1514230355;"  // kApplicationId
+                       "PRAGMA user_version=1;"
+                       "CREATE TABLE IF NOT EXISTS conversations(id TEXT PRIMARY KEY, state TEXT NOT NULL,"
+                       " updated INTEGER NOT NULL) WITHOUT ROWID;"
+                       "CREATE INDEX IF NOT EXISTS conversations_updated ON conversations(updated);"
+                       "CREATE TABLE IF NOT EXISTS events(conversation TEXT NOT NULL, seq INTEGER NOT NULL,"
+                       " type TEXT NOT NULL, ts INTEGER NOT NULL, fields TEXT NOT NULL,"
+                       " PRIMARY KEY(conversation, seq)) WITHOUT ROWID;"
+                       "COMMIT;");
+  if (!ok) return Status(Code::kIo, "cannot prepare the conversation store " + path + ": " + sqlite3_errmsg(db));
+  return Status::Ok();
+}
+
+}  // namespace
+
+static_assert(kApplicationId == 1514230355, "the PRAGMA literal in Prepare");
+
+Result<std::unique_ptr<SqlitePersistence>> SqlitePersistence::Open(Options options) {
+  std::unique_ptr<SqlitePersistence> p(new SqlitePersistence(std::move(options)));
+  if (Status s = p->OpenDb(); !s.ok()) return s;
+  p->writer_ = std::thread([raw = p.get()] { raw->Run(); });
+  return p;
+}
+
+Status SqlitePersistence::OpenDb() {
+  if (Status s = OpenConnection(options_.path, &write_db_); !s.ok()) return s;
+  if (Status s = Prepare(write_db_, options_.path); !s.ok()) return s;
+  return OpenConnection(options_.path, &read_db_);
+}
+
+SqlitePersistence::~SqlitePersistence() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  sqlite3_close_v2(read_db_);
+  sqlite3_close_v2(write_db_);
+}
+
+void SqlitePersistence::Save(const std::string& id, std::string state, int64_t updated) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Pending& p = queue_[id];
+  p.has_state = true;
+  p.state = std::move(state);
+  p.updated = updated;
+  ++queued_gen_;
+}
+
+void SqlitePersistence::SaveEvent(const std::string& id, const Event& event) {
+  std::lock_guard<std::mutex> lock(mu_);
+  queue_[id].events.push_back(event);
+  ++queued_gen_;
+}
+
+void SqlitePersistence::Erase(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Pending& p = queue_[id];
+  p = Pending();
+  p.erase = true;
+  ++queued_gen_;
+}
+
+void SqlitePersistence::EraseOlderThan(int64_t cutoff) {
+  std::lock_guard<std::mutex> lock(mu_);
+  erase_before_ = std::max(erase_before_, cutoff);
+  ++queued_gen_;
+}
+
+void SqlitePersistence::Flush() {
+  std::unique_lock<std::mutex> lock(mu_);
+  const uint64_t want = queued_gen_;
+  flush_ = true;
+  cv_.notify_all();
+  // A disk that keeps failing does not hang the caller for good.
+  done_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return done_gen_ >= want || stop_; });
+}
+
+size_t SqlitePersistence::pending() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.size() + in_flight_;
+}
+
+std::string SqlitePersistence::last_error() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_error_;
+}
+
+void SqlitePersistence::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  int backoff_ms = options_.interval_ms;
+  while (true) {
+    cv_.wait_for(lock, std::chrono::milliseconds(backoff_ms), [&] { return stop_ || flush_; });
+    flush_ = false;
+    if (queue_.empty() && erase_before_ == 0) {
+      done_gen_ = queued_gen_;
+      done_cv_.notify_all();
+      if (stop_) return;
+      continue;
+    }
+    std::unordered_map<std::string, Pending> batch;
+    batch.swap(queue_);
+    const int64_t erase_before = erase_before_;
+    erase_before_ = 0;
+    const uint64_t gen = queued_gen_;
+    in_flight_ = batch.size();
+    lock.unlock();
+    Status s = Commit(batch, erase_before);
+    lock.lock();
+    in_flight_ = 0;
+    if (s.ok()) {
+      last_error_.clear();
+      done_gen_ = gen;
+      done_cv_.notify_all();
+      backoff_ms = options_.interval_ms;
+      continue;
+    }
+    // Put the batch back under anything queued since (newer wins), retry later.
+    last_error_ = s.message();
+    for (auto& [id, p] : batch) {
+      auto [it, fresh] = queue_.emplace(id, std::move(p));
+      if (fresh) continue;
+      Pending& newer = it->second;
+      if (!newer.erase) {
+        if (!newer.has_state) {
+          newer.has_state = p.has_state;
+          newer.state = std::move(p.state);
+          newer.updated = p.updated;
+        }
+        newer.events.insert(newer.events.begin(), p.events.begin(), p.events.end());
+        newer.erase = p.erase;
+      }
+    }
+    erase_before_ = std::max(erase_before_, erase_before);
+    backoff_ms = std::min(backoff_ms * 2, 5000);
+    if (stop_) return;
+  }
+}
+
+Status SqlitePersistence::Commit(std::unordered_map<std::string, Pending>& batch, int64_t erase_before) {
+  sqlite3* db = write_db_;
+  if (!Exec(db, "BEGIN IMMEDIATE")) return Status(Code::kIo, std::string("store: ") + sqlite3_errmsg(db));
+  Stmt del_conv(db, "DELETE FROM conversations WHERE id=?1");
+  Stmt del_events(db, "DELETE FROM events WHERE conversation=?1");
+  Stmt put(db, "INSERT OR REPLACE INTO conversations(id, state, updated) VALUES(?1, ?2, ?3)");
+  Stmt add(db, "INSERT OR REPLACE INTO events(conversation, seq, type, ts, fields) VALUES(?1, ?2, ?3, ?4, ?5)");
+  Stmt prune(db, "DELETE FROM events WHERE conversation=?1 AND seq<=?2");
+  bool ok = del_conv.ok() && del_events.ok() && put.ok() && add.ok() && prune.ok();
+  for (auto& [id, p] : batch) {
+    if (!ok) break;
+    if (p.erase) ok = del_conv.Text(1, id).Run() && del_events.Text(1, id).Run();
+    if (ok && p.has_state) ok = put.Text(1, id).Text(2, p.state).Int(3, p.updated).Run();
+    for (const Event& e : p.events) {
+      if (!ok) break;
+      ok = add.Text(1, id).Int(2, static_cast<int64_t>(e.seq)).Text(3, e.type).Int(4, e.ts).Text(5, e.fields).Run();
+    }
+    if (ok && !p.events.empty() && p.events.back().seq > options_.max_events) {
+      ok = prune.Text(1, id).Int(2, static_cast<int64_t>(p.events.back().seq - options_.max_events)).Run();
+    }
+  }
+  if (ok && erase_before > 0) {
+    Stmt old_events(db, "DELETE FROM events WHERE conversation IN (SELECT id FROM conversations WHERE updated<?1)");
+    Stmt old(db, "DELETE FROM conversations WHERE updated<?1");
+    ok = old_events.ok() && old.ok() && old_events.Int(1, erase_before).Run() && old.Int(1, erase_before).Run();
+  }
+  if (ok && Exec(db, "COMMIT")) return Status::Ok();
+  std::string why = sqlite3_errmsg(db);
+  Exec(db, "ROLLBACK");
+  return Status(Code::kIo, "store: " + why);
+}
+
+Result<std::optional<SavedConversation>> SqlitePersistence::Load(const std::string& id) {
+  Flush();  // what was queued for this conversation is in the file
+  std::lock_guard<std::mutex> lock(read_mu_);
+  Stmt get(read_db_, "SELECT state, updated FROM conversations WHERE id=?1");
+  if (!get.ok()) return Status(Code::kIo, std::string("store: ") + sqlite3_errmsg(read_db_));
+  get.Text(1, id);
+  if (get.Step() != SQLITE_ROW) return std::optional<SavedConversation>();
+  SavedConversation c;
+  c.state = get.ColText(0);
+  c.updated = get.ColInt(1);
+  Stmt events(read_db_, "SELECT seq, type, ts, fields FROM events WHERE conversation=?1 ORDER BY seq");
+  if (!events.ok()) return Status(Code::kIo, std::string("store: ") + sqlite3_errmsg(read_db_));
+  events.Text(1, id);
+  while (events.Step() == SQLITE_ROW) {
+    c.events.push_back({static_cast<uint64_t>(events.ColInt(0)), events.ColText(1), events.ColInt(2), events.ColText(3)});
+  }
+  c.last_seq = c.events.empty() ? 0 : c.events.back().seq;
+  return std::optional<SavedConversation>(std::move(c));
+}
+
+}  // namespace zari::server
