@@ -167,7 +167,10 @@ HttpServer::~HttpServer() {
   hub_.Shutdown();
 }
 
-Status HttpServer::Bind() { return transport_.Bind(); }
+Status HttpServer::Bind() {
+  if (Status s = store_->Open(); !s.ok()) return s;
+  return transport_.Bind();
+}
 
 void HttpServer::Run() {
   transport_.Run();

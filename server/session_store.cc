@@ -210,6 +210,19 @@ void SessionStore::Saved(Entry& entry) {
 }
 
 Result<uint64_t> SessionStore::Append(std::string_view id, std::string type, std::string fields, int64_t ts) {
+  if (!id.empty() && id.front() == '@') {
+    Event e{0, std::move(type), ts, std::move(fields)};
+    {
+      std::lock_guard<std::mutex> lock(records_mu_);
+      Feed& f = feeds_[std::string(id)];
+      e.seq = ++f.last_seq;
+      f.events.push_back(e);
+      while (f.events.size() > 4 * options_.max_events) f.events.pop_front();
+      if (options_.persist) options_.persist->SaveEvent(std::string(id), e);
+    }
+    if (listener_) listener_(std::string(id), e.seq);
+    return e.seq;
+  }
   std::shared_ptr<Entry> entry;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -231,6 +244,17 @@ Result<uint64_t> SessionStore::Append(std::string_view id, std::string type, std
 }
 
 Result<EventPage> SessionStore::Read(std::string_view id, uint64_t after, size_t max) {
+  if (!id.empty() && id.front() == '@') {
+    EventPage page;
+    std::lock_guard<std::mutex> lock(records_mu_);
+    auto it = feeds_.find(std::string(id));
+    if (it == feeds_.end()) return page;
+    for (const Event& e : it->second.events) {
+      if (e.seq > after && page.events.size() < max) page.events.push_back(e);
+    }
+    page.next = page.events.empty() ? it->second.last_seq : page.events.back().seq;
+    return page;
+  }
   std::shared_ptr<Entry> entry;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -254,6 +278,54 @@ void SessionStore::Sweep() {
 
 void SessionStore::Flush() {
   if (options_.persist) options_.persist->Flush();
+}
+
+Status SessionStore::PutRecord(std::string_view kind, std::string_view key, std::string value) {
+  std::lock_guard<std::mutex> lock(records_mu_);
+  if (options_.persist) options_.persist->SaveRecord(std::string(kind), std::string(key), &value);
+  records_[{std::string(kind), std::string(key)}] = std::move(value);
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> SessionStore::GetRecord(std::string_view kind, std::string_view key) {
+  std::lock_guard<std::mutex> lock(records_mu_);
+  auto it = records_.find({std::string(kind), std::string(key)});
+  if (it == records_.end()) return std::optional<std::string>();
+  return std::optional<std::string>(it->second);
+}
+
+Status SessionStore::DeleteRecord(std::string_view kind, std::string_view key) {
+  std::lock_guard<std::mutex> lock(records_mu_);
+  if (records_.erase({std::string(kind), std::string(key)}) && options_.persist) {
+    options_.persist->SaveRecord(std::string(kind), std::string(key), nullptr);
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SessionStore::ListRecords(std::string_view kind) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::lock_guard<std::mutex> lock(records_mu_);
+  for (auto it = records_.lower_bound({std::string(kind), std::string()}); it != records_.end() && it->first.first == kind;
+       ++it) {
+    out.emplace_back(it->first.second, it->second);
+  }
+  return out;
+}
+
+Status SessionStore::Open() {
+  if (!options_.persist) return Status::Ok();
+  auto records = options_.persist->LoadRecords();
+  if (!records.ok()) return records.status();
+  auto feeds = options_.persist->LoadFeeds();
+  if (!feeds.ok()) return feeds.status();
+  std::lock_guard<std::mutex> lock(records_mu_);
+  for (auto& [kind, key, value] : records.value()) records_[{kind, key}] = std::move(value);
+  for (auto& [id, e] : feeds.value()) {
+    Feed& f = feeds_[id];
+    f.last_seq = std::max(f.last_seq, e.seq);
+    f.events.push_back(std::move(e));
+  }
+  return Status::Ok();
 }
 
 StoreStats SessionStore::stats() const {

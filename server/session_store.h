@@ -21,11 +21,13 @@
 #include <deque>
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 #include "dialog/session.h"
@@ -56,6 +58,11 @@ class Persistence {
   virtual void Erase(const std::string& id) = 0;
   // Erases conversations saved before `cutoff` (unix seconds).
   virtual void EraseOlderThan(int64_t cutoff) = 0;
+  // Records (Store::PutRecord): written like the rest, all read at start.
+  virtual void SaveRecord(const std::string& kind, const std::string& key, const std::string* value) = 0;  // null: erase
+  virtual Result<std::vector<std::tuple<std::string, std::string, std::string>>> LoadRecords() = 0;
+  // Events of feeds ('@…'), read at start.
+  virtual Result<std::vector<std::pair<std::string, Event>>> LoadFeeds() = 0;
   virtual void Flush() = 0;
   virtual std::string last_error() const = 0;  // "" when the last write succeeded
   virtual size_t pending() const = 0;          // conversations with writes not yet committed
@@ -94,8 +101,18 @@ class SessionStore : public Store {
   void Flush() override;
   StoreStats stats() const override;
   void SetListener(EventListener listener) override { listener_ = std::move(listener); }
+  Status PutRecord(std::string_view kind, std::string_view key, std::string value) override;
+  Result<std::optional<std::string>> GetRecord(std::string_view kind, std::string_view key) override;
+  Status DeleteRecord(std::string_view kind, std::string_view key) override;
+  Result<std::vector<std::pair<std::string, std::string>>> ListRecords(std::string_view kind) override;
+  // Reads the records and feeds a Persistence keeps.
+  Status Open() override;
 
   struct Entry;
+  struct Feed {
+    std::deque<Event> events;
+    uint64_t last_seq = 0;
+  };
 
  private:
   class Holder;
@@ -117,6 +134,9 @@ class SessionStore : public Store {
   std::list<std::string> lru_;  // front = least recently used
   StoreStats stats_;
   int64_t last_disk_sweep_ = 0;  // WallNow() of the last EraseOlderThan
+  std::mutex records_mu_;        // guards records_ and feeds_
+  std::map<std::pair<std::string, std::string>, std::string> records_;
+  std::unordered_map<std::string, Feed> feeds_;
 };
 
 struct SessionStore::Entry {

@@ -87,6 +87,8 @@ Status Prepare(sqlite3* db, const std::string& path) {
                        "CREATE TABLE IF NOT EXISTS events(conversation TEXT NOT NULL, seq INTEGER NOT NULL,"
                        " type TEXT NOT NULL, ts INTEGER NOT NULL, fields TEXT NOT NULL,"
                        " PRIMARY KEY(conversation, seq)) WITHOUT ROWID;"
+                       "CREATE TABLE IF NOT EXISTS records(kind TEXT NOT NULL, key TEXT NOT NULL,"
+                       " value TEXT NOT NULL, PRIMARY KEY(kind, key)) WITHOUT ROWID;"
                        "COMMIT;");
   if (!ok) return Status(Code::kIo, "cannot prepare the conversation store " + path + ": " + sqlite3_errmsg(db));
   return Status::Ok();
@@ -149,6 +151,12 @@ void SqlitePersistence::EraseOlderThan(int64_t cutoff) {
   ++queued_gen_;
 }
 
+void SqlitePersistence::SaveRecord(const std::string& kind, const std::string& key, const std::string* value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  records_[{kind, key}] = value ? std::optional<std::string>(*value) : std::nullopt;
+  ++queued_gen_;
+}
+
 void SqlitePersistence::Flush() {
   std::unique_lock<std::mutex> lock(mu_);
   const uint64_t want = queued_gen_;
@@ -174,7 +182,7 @@ void SqlitePersistence::Run() {
   while (true) {
     cv_.wait_for(lock, std::chrono::milliseconds(backoff_ms), [&] { return stop_ || flush_; });
     flush_ = false;
-    if (queue_.empty() && erase_before_ == 0) {
+    if (queue_.empty() && records_.empty() && erase_before_ == 0) {
       done_gen_ = queued_gen_;
       done_cv_.notify_all();
       if (stop_) return;
@@ -182,12 +190,14 @@ void SqlitePersistence::Run() {
     }
     std::unordered_map<std::string, Pending> batch;
     batch.swap(queue_);
+    Records records;
+    records.swap(records_);
     const int64_t erase_before = erase_before_;
     erase_before_ = 0;
     const uint64_t gen = queued_gen_;
-    in_flight_ = batch.size();
+    in_flight_ = batch.size() + records.size();
     lock.unlock();
-    Status s = Commit(batch, erase_before);
+    Status s = Commit(batch, records, erase_before);
     lock.lock();
     in_flight_ = 0;
     if (s.ok()) {
@@ -213,13 +223,26 @@ void SqlitePersistence::Run() {
         newer.erase = p.erase;
       }
     }
+    records_.merge(records);  // keys written since keep their newer value
     erase_before_ = std::max(erase_before_, erase_before);
     backoff_ms = std::min(backoff_ms * 2, 5000);
     if (stop_) return;
   }
 }
 
-Status SqlitePersistence::Commit(std::unordered_map<std::string, Pending>& batch, int64_t erase_before) {
+bool SqlitePersistence::CommitRecords(const Records& records) {
+  Stmt put(write_db_, "INSERT OR REPLACE INTO records(kind, key, value) VALUES(?1, ?2, ?3)");
+  Stmt del(write_db_, "DELETE FROM records WHERE kind=?1 AND key=?2");
+  if (!put.ok() || !del.ok()) return false;
+  for (const auto& [k, v] : records) {
+    const bool ok = v ? put.Text(1, k.first).Text(2, k.second).Text(3, *v).Run() : del.Text(1, k.first).Text(2, k.second).Run();
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Status SqlitePersistence::Commit(std::unordered_map<std::string, Pending>& batch, const Records& records,
+                                 int64_t erase_before) {
   sqlite3* db = write_db_;
   if (!Exec(db, "BEGIN IMMEDIATE")) return Status(Code::kIo, std::string("store: ") + sqlite3_errmsg(db));
   Stmt del_conv(db, "DELETE FROM conversations WHERE id=?1");
@@ -240,6 +263,7 @@ Status SqlitePersistence::Commit(std::unordered_map<std::string, Pending>& batch
       ok = prune.Text(1, id).Int(2, static_cast<int64_t>(p.events.back().seq - options_.max_events)).Run();
     }
   }
+  if (ok) ok = CommitRecords(records);
   if (ok && erase_before > 0) {
     Stmt old_events(db, "DELETE FROM events WHERE conversation IN (SELECT id FROM conversations WHERE updated<?1)");
     Stmt old(db, "DELETE FROM conversations WHERE updated<?1");
@@ -269,6 +293,33 @@ Result<std::optional<SavedConversation>> SqlitePersistence::Load(const std::stri
   }
   c.last_seq = c.events.empty() ? 0 : c.events.back().seq;
   return std::optional<SavedConversation>(std::move(c));
+}
+
+}  // namespace zari::server
+
+namespace zari::server {
+
+Result<std::vector<std::tuple<std::string, std::string, std::string>>> SqlitePersistence::LoadRecords() {
+  std::vector<std::tuple<std::string, std::string, std::string>> out;
+  std::lock_guard<std::mutex> lock(read_mu_);
+  Stmt st(read_db_, "SELECT kind, key, value FROM records");
+  if (!st.ok()) return Status(Code::kIo, std::string("store: ") + sqlite3_errmsg(read_db_));
+  while (st.Step() == SQLITE_ROW) out.emplace_back(st.ColText(0), st.ColText(1), st.ColText(2));
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, Event>>> SqlitePersistence::LoadFeeds() {
+  std::vector<std::pair<std::string, Event>> out;
+  std::lock_guard<std::mutex> lock(read_mu_);
+  Stmt st(read_db_,
+          "SELECT conversation, seq, type, ts, fields FROM events WHERE conversation LIKE '@%' "
+          "ORDER BY conversation, seq");
+  if (!st.ok()) return Status(Code::kIo, std::string("store: ") + sqlite3_errmsg(read_db_));
+  while (st.Step() == SQLITE_ROW) {
+    out.emplace_back(st.ColText(0),
+                     Event{static_cast<uint64_t>(st.ColInt(1)), st.ColText(2), st.ColInt(3), st.ColText(4)});
+  }
+  return out;
 }
 
 }  // namespace zari::server

@@ -14,12 +14,15 @@
 // File: PRAGMA application_id 0x5A415253 ("ZARS"), user_version 1.
 //   conversations(id TEXT PRIMARY KEY, state TEXT, updated INTEGER)
 //   events(conversation TEXT, seq INTEGER, type TEXT, ts INTEGER, fields TEXT,
-//          PRIMARY KEY(conversation, seq))
+//          PRIMARY KEY(conversation, seq))   -- conversation '@…': a feed
+//   records(kind TEXT, key TEXT, value TEXT, PRIMARY KEY(kind, key))
 #ifndef ZARI_SERVER_SQLITE_PERSISTENCE_H_
 #define ZARI_SERVER_SQLITE_PERSISTENCE_H_
 
 #include <condition_variable>
+#include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -50,6 +53,9 @@ class SqlitePersistence : public Persistence {
   void SaveEvent(const std::string& id, const Event& event) override;
   void Erase(const std::string& id) override;
   void EraseOlderThan(int64_t cutoff) override;
+  void SaveRecord(const std::string& kind, const std::string& key, const std::string* value) override;
+  Result<std::vector<std::tuple<std::string, std::string, std::string>>> LoadRecords() override;
+  Result<std::vector<std::pair<std::string, Event>>> LoadFeeds() override;
   void Flush() override;
   std::string last_error() const override;
   size_t pending() const override;
@@ -65,7 +71,9 @@ class SqlitePersistence : public Persistence {
   explicit SqlitePersistence(Options options) : options_(std::move(options)) {}
   Status OpenDb();
   void Run();
-  Status Commit(std::unordered_map<std::string, Pending>& batch, int64_t erase_before);
+  using Records = std::map<std::pair<std::string, std::string>, std::optional<std::string>>;  // nullopt: erase
+  Status Commit(std::unordered_map<std::string, Pending>& batch, const Records& records, int64_t erase_before);
+  bool CommitRecords(const Records& records);
 
   Options options_;
   sqlite3* write_db_ = nullptr;  // the writer's
@@ -74,6 +82,7 @@ class SqlitePersistence : public Persistence {
   mutable std::mutex mu_;
   std::condition_variable cv_, done_cv_;
   std::unordered_map<std::string, Pending> queue_;
+  Records records_;  // queued record writes, newest per key
   int64_t erase_before_ = 0;     // EraseOlderThan, not yet done
   size_t in_flight_ = 0;         // conversations of the batch being committed
   uint64_t queued_gen_ = 0, done_gen_ = 0;  // Flush waits for done_gen_ >= its queued_gen_

@@ -15,8 +15,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "util/status.h"
@@ -99,6 +101,10 @@ class Store {
   using Lease = server::Lease;
   virtual ~Store() = default;
 
+  // Prepares the store before the first request: reads what its file kept,
+  // connects to its server. The store is unusable when this fails.
+  virtual Status Open() = 0;
+
   // The live conversation `id`, or (id empty, unknown or expired) a new one
   // with a fresh id. Blocks while another request holds the same
   // conversation. An empty lease with status() when the store fails.
@@ -107,10 +113,21 @@ class Store {
   // ok status when it does not.
   virtual Lease AcquireExisting(std::string_view id) = 0;
 
-  // Appends an event; returns its seq. kNotFound for an unknown conversation.
+  // Appends an event; returns its seq. kNotFound for an unknown
+  // conversation. An id starting with '@' names a feed instead (the
+  // operators' "@operators"): created by its first event, never expired,
+  // and never a visitor's (their ids cannot hold '@').
   virtual Result<uint64_t> Append(std::string_view id, std::string type, std::string fields, int64_t ts) = 0;
-  // Events after `after` (at most `max`). kNotFound for an unknown conversation.
+  // Events after `after` (at most `max`). kNotFound for an unknown
+  // conversation; a feed without events reads empty.
   virtual Result<EventPage> Read(std::string_view id, uint64_t after, size_t max) = 0;
+
+  // Small records the server keeps beside conversations, by kind and key
+  // (operators' login tokens, the operators' queue): a JSON value each.
+  virtual Status PutRecord(std::string_view kind, std::string_view key, std::string value) = 0;
+  virtual Result<std::optional<std::string>> GetRecord(std::string_view kind, std::string_view key) = 0;
+  virtual Status DeleteRecord(std::string_view kind, std::string_view key) = 0;
+  virtual Result<std::vector<std::pair<std::string, std::string>>> ListRecords(std::string_view kind) = 0;
 
   // Drops expired conversations now (the store also does it as it goes).
   virtual void Sweep() = 0;
