@@ -2,7 +2,7 @@
 //   tune_matcher PACK DEV.jsonl [key=value ...]
 // Prints top-1 accuracy and, for data with out-of-scope lines (intent null),
 // the best (answer, suggest) trade-off. Used to choose the defaults in
-// engine/match/examples.h; see docs/EVALUATION.md.
+// engine/match/example_options.h; see docs/EVALUATION.md.
 #include <nlohmann/json.hpp>
 
 #include <atomic>
