@@ -7,12 +7,12 @@
 #include <functional>
 #include <optional>
 
-#include "text/utf8.h"
+#include "util/utf8.h"
 
 namespace zari::log {
 namespace {
 
-using text::DecodeUtf8;
+using zari::DecodeUtf8;
 
 // ---- patterns with letters (run before the digit scan) ----------------------
 
