@@ -19,10 +19,6 @@ int Error(const std::string& message, int code = 1);
 // "ka"/"az"/"en" or "" → Lang; nullopt (after printing an error) otherwise.
 std::optional<text::Lang> ParseLangOption(const std::string& lang);
 
-// Parses "YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]". Without a zone the time is local
-// to the pack's time zone. Returns nullopt for a malformed value.
-std::optional<int64_t> ParseIsoTime(const std::string& iso, const Engine& engine);
-
 // Loads the pack into a runtime with the options of a conversation command.
 // Prints the error and returns null on failure.
 std::shared_ptr<dialog::Runtime> LoadRuntime(const std::string& pack, const std::string& db, const std::string& now,

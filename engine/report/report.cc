@@ -15,6 +15,7 @@
 #include "log/log_store.h"
 #include "match/features.h"
 #include "text/normalize.h"
+#include "util/civil_time.h"
 #include "util/utf8.h"
 #include "util/json_writer.h"
 
@@ -63,15 +64,6 @@ std::string IsoTime(int64_t ts) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 // Columns a terminal gives a code point: 0 for combining marks and format
@@ -1192,30 +1184,9 @@ Result<int64_t> ParseReportTime(const std::string& value, int64_t now) {
       return now - n * seconds;
     }
   }
-  int y, mo, d, h = 0, mi = 0, s = 0, consumed = 0;
-  if (std::sscanf(value.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3) return bad();
-  std::string rest = value.substr(static_cast<size_t>(consumed));
-  if (!rest.empty()) {
-    int n = 0;
-    if (std::sscanf(rest.c_str(), "T%2d:%2d%n", &h, &mi, &n) != 2 &&
-        std::sscanf(rest.c_str(), " %2d:%2d%n", &h, &mi, &n) != 2) {
-      return bad();
-    }
-    rest = rest.substr(static_cast<size_t>(n));
-    if (!rest.empty() && rest[0] == ':') {
-      if (std::sscanf(rest.c_str(), ":%2d%n", &s, &n) != 1) return bad();
-      rest = rest.substr(static_cast<size_t>(n));
-    }
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return bad();
-  int64_t t = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + s;
-  if (rest.empty() || rest == "Z" || rest == "z") return t;
-  int oh = 0, om = 0;
-  char sign = 0;
-  if (std::sscanf(rest.c_str(), "%c%2d:%2d", &sign, &oh, &om) == 3 && (sign == '+' || sign == '-') && rest.size() == 6) {
-    const int64_t off = (oh * 60 + om) * 60;
-    return sign == '+' ? t - off : t + off;
-  }
+  // A date or a time without a zone is UTC.
+  const std::optional<zari::IsoTime> t = ParseIsoTime(value, /*date_only_ok=*/true);
+  if (t) return t->UnixSeconds();
   return bad();
 }
 
