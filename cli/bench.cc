@@ -29,6 +29,7 @@
 #include "common.h"
 #include "dialog/session.h"
 #include "util/json_writer.h"
+#include "util/numbers.h"
 
 namespace zari::cli {
 namespace {
@@ -205,15 +206,8 @@ ModeRun Measure(const Setup& s, const std::string& mode, int max_threads) {
   return m;
 }
 
-std::string Group(double v) {  // 1234567 → "1,234,567"
-  const std::string digits = std::to_string(static_cast<long long>(v + 0.5));
-  std::string s;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && digits[0] != '-' && (digits.size() - i) % 3 == 0) s += ',';
-    s += digits[i];
-  }
-  return s;
-}
+// A count or a rate, rounded: 1234567.4 → "1,234,567".
+std::string Group(double v) { return GroupThousands(static_cast<int64_t>(v + 0.5)); }
 
 std::string Micros(double ns) {
   char buf[32];

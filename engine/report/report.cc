@@ -16,6 +16,7 @@
 #include "match/features.h"
 #include "text/normalize.h"
 #include "util/civil_time.h"
+#include "util/numbers.h"
 #include "util/utf8.h"
 #include "util/json_writer.h"
 
@@ -23,16 +24,6 @@ namespace zari::report {
 namespace {
 
 // ---- small helpers ------------------------------------------------------------
-
-std::string Thousands(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return n < 0 ? "-" + out : out;
-}
 
 std::string Percent(double share) {
   char buf[32];
@@ -262,7 +253,7 @@ Status ReadDatabase(const std::string& path, const ReportOptions& o, DbData* out
     Query q(db.db, "SELECT count(*) FROM unresolved WHERE ts >= ?1 AND ts < ?2" + lang_filter);
     if (q.ok()) {
       bind(q);
-      if (q.Step()) o.progress("reading " + path + ": " + Thousands(q.Int(0)) + " unresolved questions");
+      if (q.Step()) o.progress("reading " + path + ": " + GroupThousands(q.Int(0)) + " unresolved questions");
     }
   }
   {
@@ -427,8 +418,8 @@ std::vector<std::vector<size_t>> ClusterGroups(const std::vector<Group>& groups,
   for (size_t gi : order) {
     const Group& g = groups[gi];
     if (progress && ++done % 20000 == 0) {
-      progress("clustering: " + Thousands(static_cast<int64_t>(done)) + " of " +
-               Thousands(static_cast<int64_t>(groups.size())) + " distinct questions");
+      progress("clustering: " + GroupThousands(static_cast<int64_t>(done)) + " of " +
+               GroupThousands(static_cast<int64_t>(groups.size())) + " distinct questions");
     }
     partial.resize(clusters.size(), 0.0f);
     touched.clear();
@@ -572,7 +563,7 @@ Result<Report> BuildReport(const ReportOptions& options) {
                              " has no turn counts (they start with schema 3): no rates from this file");
     }
     if (d.info.dropped_rows > 0) {
-      report.notes.push_back(path + ": " + Thousands(d.info.dropped_rows) +
+      report.notes.push_back(path + ": " + GroupThousands(d.info.dropped_rows) +
                              " log rows were dropped while the database could not keep up or was unwritable");
     }
     report.databases.push_back(std::move(d.info));
@@ -602,7 +593,7 @@ Result<Report> BuildReport(const ReportOptions& options) {
                    [](const Rates& a, const Rates& b) { return a.turns > b.turns; });
 
   // Exact groups by normalized key.
-  if (options.progress) options.progress("normalizing " + Thousands(static_cast<int64_t>(rows.size())) +
+  if (options.progress) options.progress("normalizing " + GroupThousands(static_cast<int64_t>(rows.size())) +
                                          " distinct texts");
   std::vector<Group> groups;
   std::unordered_map<std::string, size_t> by_key;
@@ -623,7 +614,7 @@ Result<Report> BuildReport(const ReportOptions& options) {
     g.rows.push_back(i);
     g.count += rows[i].count;
   }
-  if (options.progress) options.progress("clustering " + Thousands(static_cast<int64_t>(groups.size())) +
+  if (options.progress) options.progress("clustering " + GroupThousands(static_cast<int64_t>(groups.size())) +
                                          " distinct questions");
   const auto clustered = ClusterGroups(groups, options.similarity, options.progress);
   report.cluster_count = clustered.size();
@@ -708,7 +699,7 @@ std::string FormatTable(const Report& r) {
   line("  languages:  " + (r.options.language.empty() ? std::string("all") : r.options.language));
   for (const auto& d : r.databases) {
     std::string s = "  database:   " + d.path + "  (schema " + std::to_string(d.schema) + ", " +
-                    Thousands(d.unresolved) + " unresolved, " + Thousands(d.handoffs) + " handoffs";
+                    GroupThousands(d.unresolved) + " unresolved, " + GroupThousands(d.handoffs) + " handoffs";
     if (!d.packs.empty()) {
       s += ", pack ";
       for (size_t i = 0; i < d.packs.size(); ++i) s += (i ? ", " : "") + d.packs[i];
@@ -722,24 +713,24 @@ std::string FormatTable(const Report& r) {
     line("  " + PadRight(label, 24) + PadLeft(value, 10) + (extra.empty() ? "" : "  " + extra));
   };
   if (r.has_rates) {
-    row("messages", Thousands(t.turns), "in " + Thousands(t.conversations) + " conversations");
-    row("answered", Thousands(t.answer), Percent(t.Share(t.answer)));
-    row("clarify", Thousands(t.clarify), Percent(t.Share(t.clarify)));
-    row("fallback", Thousands(t.fallback), Percent(t.Share(t.fallback)));
-    row("handoff (in hours)", Thousands(t.handoff), Percent(t.Share(t.handoff)));
-    row("after hours", Thousands(t.after_hours), Percent(t.Share(t.after_hours)));
+    row("messages", GroupThousands(t.turns), "in " + GroupThousands(t.conversations) + " conversations");
+    row("answered", GroupThousands(t.answer), Percent(t.Share(t.answer)));
+    row("clarify", GroupThousands(t.clarify), Percent(t.Share(t.clarify)));
+    row("fallback", GroupThousands(t.fallback), Percent(t.Share(t.fallback)));
+    row("handoff (in hours)", GroupThousands(t.handoff), Percent(t.Share(t.handoff)));
+    row("after hours", GroupThousands(t.after_hours), Percent(t.Share(t.after_hours)));
     const double c = t.Containment();
     row("containment", c < 0 ? "n/a" : Percent(c),
-        c < 0 ? "" : "of conversations without a handoff (" + Thousands(t.conversations - std::min(t.handoff_conversations, t.conversations)) + " of " +
-                         Thousands(t.conversations) + ")");
+        c < 0 ? "" : "of conversations without a handoff (" + GroupThousands(t.conversations - std::min(t.handoff_conversations, t.conversations)) + " of " +
+                         GroupThousands(t.conversations) + ")");
   } else {
     row("messages", "n/a", "no turn counts (schema < 3)");
   }
-  row("unresolved questions", Thousands(r.unresolved), Breakdown(r.unresolved_by_action));
-  row("handoffs", Thousands(r.handoffs),
-      "in hours " + Thousands(r.handoffs_within_hours) + ", after hours " + Thousands(r.handoffs_after_hours) +
+  row("unresolved questions", GroupThousands(r.unresolved), Breakdown(r.unresolved_by_action));
+  row("handoffs", GroupThousands(r.handoffs),
+      "in hours " + GroupThousands(r.handoffs_within_hours) + ", after hours " + GroupThousands(r.handoffs_after_hours) +
           (r.handoffs_by_reason.empty() ? "" : "; " + Breakdown(r.handoffs_by_reason)));
-  if (r.handoffs_after_hours > 0) row("after-hours requests", Thousands(r.handoffs_after_hours), Breakdown(r.after_hours_by_language));
+  if (r.handoffs_after_hours > 0) row("after-hours requests", GroupThousands(r.handoffs_after_hours), Breakdown(r.after_hours_by_language));
   for (const auto& n : r.notes) line("  note: " + n);
 
   if (r.has_rates && !r.rates.empty()) {
@@ -751,7 +742,7 @@ std::string FormatTable(const Report& r) {
     for (const Rates& x : r.rates) {
       const double c = x.Containment();
       cells.push_back({x.language.empty() ? "?" : x.language, x.channel.empty() ? "?" : OneLine(x.channel),
-                       Thousands(x.turns), Thousands(x.conversations), Percent(x.Share(x.answer)),
+                       GroupThousands(x.turns), GroupThousands(x.conversations), Percent(x.Share(x.answer)),
                        Percent(x.Share(x.clarify)), Percent(x.Share(x.fallback)), Percent(x.Share(x.handoff)),
                        Percent(x.Share(x.after_hours)), c < 0 ? "n/a" : Percent(c)});
     }
@@ -774,7 +765,7 @@ std::string FormatTable(const Report& r) {
   }
 
   line("");
-  std::string title = "Unresolved questions: " + Thousands(static_cast<int64_t>(r.cluster_count)) + " clusters";
+  std::string title = "Unresolved questions: " + GroupThousands(static_cast<int64_t>(r.cluster_count)) + " clusters";
   if (r.clusters.size() < r.cluster_count) {
     title += " (showing " + std::to_string(r.clusters.size());
     if (r.options.min_count > 1) title += " with at least " + std::to_string(r.options.min_count) + " questions";
@@ -790,7 +781,7 @@ std::string FormatTable(const Report& r) {
   for (size_t i = 0; i < r.clusters.size(); ++i) {
     const Cluster& c = r.clusters[i];
     wn = std::max(wn, std::to_string(i + 1).size());
-    wc = std::max(wc, Thousands(c.count).size());
+    wc = std::max(wc, GroupThousands(c.count).size());
     wl = std::max(wl, DisplayWidth(LanguagesOf(c)));
     if (pack) wi = std::max(wi, DisplayWidth(c.nearest_intent.empty() ? "-" : c.nearest_intent + " 0.00"));
   }
@@ -800,7 +791,7 @@ std::string FormatTable(const Report& r) {
   const size_t text_width = 72;
   for (size_t i = 0; i < r.clusters.size(); ++i) {
     const Cluster& c = r.clusters[i];
-    std::string s = "  " + PadLeft(std::to_string(i + 1), wn) + "  " + PadLeft(Thousands(c.count), wc) + "  " +
+    std::string s = "  " + PadLeft(std::to_string(i + 1), wn) + "  " + PadLeft(GroupThousands(c.count), wc) + "  " +
                     PadRight(LanguagesOf(c), wl) + "  ";
     if (pack) {
       s += PadRight(c.nearest_intent.empty() ? "-" : c.nearest_intent + " " + Fixed(c.nearest_score, 2), wi) + "  ";
@@ -812,11 +803,11 @@ std::string FormatTable(const Report& r) {
     }
     for (size_t k = 1; k < c.samples.size(); ++k) {
       line(std::string(indent, ' ') + "· " + Truncate(c.samples[k].text, text_width) +
-           (c.samples[k].count > 1 ? "  ×" + Thousands(c.samples[k].count) : ""));
+           (c.samples[k].count > 1 ? "  ×" + GroupThousands(c.samples[k].count) : ""));
     }
     if (c.texts.size() > c.samples.size()) {
       const size_t more = c.texts.size() - c.samples.size();
-      line(std::string(indent, ' ') + "  … " + Thousands(static_cast<int64_t>(more)) +
+      line(std::string(indent, ' ') + "  … " + GroupThousands(static_cast<int64_t>(more)) +
            (more == 1 ? " more variant" : " more variants"));
     }
   }
@@ -1106,7 +1097,7 @@ std::string FormatYaml(const Report& r) {
     assign_threshold = o.engine->suggest_threshold();
   }
   std::string out;
-  out += "# zari report: " + Thousands(static_cast<int64_t>(r.cluster_count)) + " clusters of unresolved questions, " +
+  out += "# zari report: " + GroupThousands(static_cast<int64_t>(r.cluster_count)) + " clusters of unresolved questions, " +
          YamlComment(PeriodText(r)) + "\n";
   out += "# Review every line: these are customers' messages (personal data masked).\n";
   out += "# add_examples: paste each list under `examples:` of the named intent.\n";
@@ -1116,7 +1107,7 @@ std::string FormatYaml(const Report& r) {
   for (size_t i = 0; i < r.clusters.size(); ++i) {
     const Cluster& c = r.clusters[i];
     const size_t rank = i + 1;
-    const std::string about = "cluster " + std::to_string(rank) + ": " + Thousands(c.count) + " questions (" +
+    const std::string about = "cluster " + std::to_string(rank) + ": " + GroupThousands(c.count) + " questions (" +
                               LanguagesOf(c) + ")";
     if (!c.answered_by.empty()) {
       skipped += "#   " + about + " — now answered by " + c.answered_by + ": " + YamlComment(Truncate(c.label, 60)) + "\n";
