@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "core/hours.h"
+#include "lifecycle.h"
 #include "util/civil_time.h"
 
 namespace zari::cli {
@@ -20,6 +21,14 @@ std::optional<text::Lang> ParseLangOption(const std::string& lang) {
     return std::nullopt;
   }
   return l;
+}
+
+void LogToStderr(const std::string& line) { std::cerr << "zari: " << line << std::endl; }
+
+bool ParseListenOption(const std::string& listen, const std::string& example, std::string* host, int* port) {
+  if (server::ParseListenAddress(listen, host, port)) return true;
+  Error("--listen: expected HOST:PORT, e.g. " + example + ", got '" + listen + "'", 2);
+  return false;
 }
 
 std::shared_ptr<dialog::Runtime> LoadRuntime(const std::string& pack, const std::string& db, const std::string& now,

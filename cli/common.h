@@ -19,6 +19,13 @@ int Error(const std::string& message, int code = 1);
 // "ka"/"az"/"en" or "" → Lang; nullopt (after printing an error) otherwise.
 std::optional<text::Lang> ParseLangOption(const std::string& lang);
 
+// A server's log line: "zari: <line>" on stderr.
+void LogToStderr(const std::string& line);
+
+// --listen of zari serve and zari fastagi (server::ParseListenAddress). On a
+// malformed address prints what is expected, with `example`, and returns false.
+bool ParseListenOption(const std::string& listen, const std::string& example, std::string* host, int* port);
+
 // Loads the pack into a runtime with the options of a conversation command.
 // Prints the error and returns null on failure.
 std::shared_ptr<dialog::Runtime> LoadRuntime(const std::string& pack, const std::string& db, const std::string& now,
