@@ -7,10 +7,15 @@
 #include <utility>
 
 #include "core/engine.h"
+#include "report/display.h"
+#include "text/normalize.h"
 #include "util/numbers.h"
 
 namespace zari::report {
+namespace {
 
+// A stored text normalized again in its logged language (with the pack's
+// normalizer when there is one).
 void Normalize(const ReportOptions& o, const std::string& s, const std::string& language, text::Normalized* n) {
   const text::Lang lang = text::ParseLang(language);
   if (o.engine) {
@@ -22,6 +27,7 @@ void Normalize(const ReportOptions& o, const std::string& s, const std::string& 
   }
 }
 
+// The example matcher's features of a text, merged and of unit length.
 void Features(const text::Normalized& n, std::vector<match::Feature>* out) {
   out->clear();
   match::ExtractFeatures(n, match::FeatureOptions{}, out);
@@ -43,8 +49,6 @@ void Features(const text::Normalized& n, std::vector<match::Feature>* out) {
     for (auto& f : *out) f.weight = static_cast<float>(f.weight / norm);
   }
 }
-
-namespace {
 
 double Cosine(const std::vector<match::Feature>& a, const std::vector<match::Feature>& b) {
   double dot = 0;
@@ -118,6 +122,63 @@ std::vector<std::vector<size_t>> ClusterGroups(const std::vector<Group>& groups,
     }
   }
   return clusters;
+}
+
+std::vector<Group> GroupRows(const std::vector<Row>& rows, const ReportOptions& options) {
+  std::vector<Group> groups;
+  std::unordered_map<std::string, size_t> by_key;
+  text::Normalized n;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::string& source = rows[i].normalized.empty() ? rows[i].text : rows[i].normalized;
+    Normalize(options, source, rows[i].language, &n);
+    std::string key(n.BareKey());
+    if (key.empty()) key = "\x01" + rows[i].text;  // nothing left to compare: keep the text apart
+    auto [it, fresh] = by_key.emplace(key, groups.size());
+    if (fresh) {
+      Group g;
+      g.key = key;
+      Features(n, &g.features);
+      groups.push_back(std::move(g));
+    }
+    Group& g = groups[it->second];
+    g.rows.push_back(i);
+    g.count += rows[i].count;
+  }
+  return groups;
+}
+
+Cluster MakeCluster(const std::vector<size_t>& members, const std::vector<Group>& groups,
+                    const std::vector<Row>& rows, size_t samples) {
+  Cluster c;
+  c.key = groups[members[0]].key;
+  if (!c.key.empty() && c.key[0] == '\x01') c.key.clear();
+  std::map<std::pair<std::string, std::string>, int64_t> texts;  // (text, language) → count
+  std::map<std::string, int64_t> best;
+  for (size_t gi : members) {
+    for (size_t ri : groups[gi].rows) {
+      const Row& r = rows[ri];
+      c.count += r.count;
+      c.languages[r.language] += r.count;
+      c.channels[r.channel] += r.count;
+      c.actions[r.action] += r.count;
+      if (!r.best_intent.empty()) best[r.best_intent] += r.count;
+      if (c.count == r.count || r.first_ts < c.first_ts) c.first_ts = r.first_ts;
+      c.last_ts = std::max(c.last_ts, r.last_ts);
+      texts[{OneLine(r.text), r.language}] += r.count;
+    }
+  }
+  for (const auto& [tl, count] : texts) c.texts.push_back({tl.first, tl.second, count});
+  std::stable_sort(c.texts.begin(), c.texts.end(), [](const Sample& a, const Sample& b) { return a.count > b.count; });
+  c.label = c.texts.empty() ? "" : c.texts[0].text;
+  for (size_t i = 0; i < c.texts.size() && c.samples.size() < samples; ++i) c.samples.push_back(c.texts[i]);
+  int64_t best_n = 0;
+  for (const auto& [intent, count] : best) {
+    if (count > best_n) {
+      best_n = count;
+      c.logged_best = intent;
+    }
+  }
+  return c;
 }
 
 // The intent a cluster's questions are closest to, and whether the current

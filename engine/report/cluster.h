@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "match/features.h"
+#include "report/read.h"
 #include "report/report.h"
-#include "text/normalize.h"
 
 namespace zari::report {
 
@@ -24,15 +24,17 @@ struct Group {
   std::vector<match::Feature> features;  // unit length, sorted by hash
 };
 
-// Normalizes a stored text in its logged language (with the pack's
-// normalizer when there is one).
-void Normalize(const ReportOptions& o, const std::string& s, const std::string& language, text::Normalized* n);
-// The example matcher's features of a text, merged and of unit length.
-void Features(const text::Normalized& n, std::vector<match::Feature>* out);
+// Groups the rows by their normalized key (each stored text normalized again
+// in its logged language, with the pack's normalizer when there is one).
+std::vector<Group> GroupRows(const std::vector<Row>& rows, const ReportOptions& options);
 // Leader clustering of the groups: each result lists group indices, the
 // leader first.
 std::vector<std::vector<size_t>> ClusterGroups(const std::vector<Group>& groups, double threshold,
                                                const std::function<void(const std::string&)>& progress);
+// A cluster of the groups in `members` (the leader first): counts, texts
+// (most frequent first, `samples` of them as samples), the intent logged most.
+Cluster MakeCluster(const std::vector<size_t>& members, const std::vector<Group>& groups,
+                    const std::vector<Row>& rows, size_t samples);
 // The intent a cluster's questions are closest to, and whether the current
 // pack already answers them.
 void Classify(const Engine& e, Cluster* c);

@@ -12,40 +12,17 @@
 #include "util/utf8.h"
 
 namespace zari::report {
-
-std::string Percent(double share) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", share * 100);
-  return buf;
-}
-
-std::string Fixed(double v, int decimals) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-// "2026-11-02 08:00" (UTC).
-std::string FormatTime(int64_t ts) {
-  const time_t t = static_cast<time_t>(ts);
-  struct tm tm;
-  if (!gmtime_r(&t, &tm)) return std::to_string(ts);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
-}
-
-// "2026-11-02T08:00:00Z".
-std::string IsoTime(int64_t ts) {
-  const time_t t = static_cast<time_t>(ts);
-  struct tm tm;
-  if (!gmtime_r(&t, &tm)) return std::to_string(ts);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 namespace {
+
+// ts as UTC in a strftime format, or the number when it is out of range.
+std::string FormatUtc(int64_t ts, const char* format) {
+  const time_t t = static_cast<time_t>(ts);
+  struct tm tm;
+  if (!gmtime_r(&t, &tm)) return std::to_string(ts);
+  char buf[32];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
 
 // Columns a terminal gives a code point: 0 for combining marks and format
 // characters, 2 for East Asian wide and full-width ones, else 1.
@@ -60,6 +37,22 @@ int CodePointWidth(char32_t c) {
 }
 
 }  // namespace
+
+std::string Percent(double share) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", share * 100);
+  return buf;
+}
+
+std::string Fixed(double v, int decimals) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string FormatTime(int64_t ts) { return FormatUtc(ts, "%Y-%m-%d %H:%M"); }
+
+std::string IsoTime(int64_t ts) { return FormatUtc(ts, "%Y-%m-%dT%H:%M:%SZ"); }
 
 size_t DisplayWidth(std::string_view s) {
   size_t w = 0, i = 0;
