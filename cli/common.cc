@@ -23,6 +23,10 @@ std::optional<text::Lang> ParseLangOption(const std::string& lang) {
   return l;
 }
 
+void LogStoreMessage(log::LogLevel level, const std::string& message) {
+  if (level != log::LogLevel::kInfo) std::cerr << "zari: log: " << message << "\n";
+}
+
 void LogToStderr(const std::string& line) { std::cerr << "zari: " << line << std::endl; }
 
 bool ParseListenOption(const std::string& listen, const std::string& example, std::string* host, int* port) {
@@ -36,9 +40,7 @@ std::shared_ptr<dialog::Runtime> LoadRuntime(const std::string& pack, const std:
   dialog::RuntimeOptions o;
   o.log_db = db;
   o.on_handoff = std::move(on_handoff);
-  o.on_log = [](log::LogLevel level, const std::string& msg) {
-    if (level != log::LogLevel::kInfo) std::cerr << "zari: log: " << msg << "\n";
-  };
+  o.on_log = LogStoreMessage;
   if (!now.empty()) {
     // The pack's time zone is needed to read a local time: load it once to
     // parse, then fix the clock.

@@ -19,6 +19,10 @@ int Error(const std::string& message, int code = 1);
 // "ka"/"az"/"en" or "" → Lang; nullopt (after printing an error) otherwise.
 std::optional<text::Lang> ParseLangOption(const std::string& lang);
 
+// The log store's warnings and errors on stderr ("zari: log: …"); its
+// info lines are dropped.
+void LogStoreMessage(log::LogLevel level, const std::string& message);
+
 // A server's log line: "zari: <line>" on stderr.
 void LogToStderr(const std::string& line);
 
