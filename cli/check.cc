@@ -122,21 +122,13 @@ std::string WordSet(const text::Normalized& n) {
   return s;
 }
 
-}  // namespace
-
-int RunCheck(const CheckOptions& o) {
-  auto loaded = Engine::Load(o.pack);
-  if (!loaded.ok()) return Error(loaded.status().message());
-  const Engine& e = *loaded.value();
-  const pack::Pack& pack = e.pack();
-  std::vector<Finding> findings;
-  text::Normalized n;
-  Reply r;
-
-  // Examples: where would each go if typed slightly differently (no exact match)?
+// Examples: where would each go if typed slightly differently (no exact
+// match)? Also the same example, or the same words, in two intents.
+void CheckExamples(const Engine& e, std::vector<Finding>* findings) {
   std::map<std::string, size_t> first_with_key;
   std::map<std::string, size_t> first_with_words;
-  size_t templates = 0;
+  text::Normalized n;
+  Reply r;
   for (size_t i = 0; i < e.example_refs().size(); ++i) {
     const ExampleRef& ex = e.example_refs()[i];
     const std::string& id = e.intent(ex.intent).id;
@@ -145,10 +137,10 @@ int RunCheck(const CheckOptions& o) {
     if (!fresh) {
       const ExampleRef& other = e.example_refs()[it->second];
       if (other.intent != ex.intent) {
-        findings.push_back({true, ex.text->pos.ToString(),
-                            "example " + Quote(ex.text->text) + " of intent " + Quote(id) + " is the same as example " +
-                                Quote(other.text->text) + " of intent " + Quote(e.intent(other.intent).id) + " (" +
-                                other.text->pos.ToString() + ")"});
+        findings->push_back({true, ex.text->pos.ToString(),
+                             "example " + Quote(ex.text->text) + " of intent " + Quote(id) + " is the same as example " +
+                                 Quote(other.text->text) + " of intent " + Quote(e.intent(other.intent).id) + " (" +
+                                 other.text->pos.ToString() + ")"});
       }
       continue;
     }
@@ -156,25 +148,30 @@ int RunCheck(const CheckOptions& o) {
     if (!wfresh && n.tokens.size() > 1) {
       const ExampleRef& other = e.example_refs()[wit->second];
       if (other.intent != ex.intent) {
-        findings.push_back({false, ex.text->pos.ToString(),
-                            "example " + Quote(ex.text->text) + " of intent " + Quote(id) +
-                                " has the same words as example " + Quote(other.text->text) + " of intent " +
-                                Quote(e.intent(other.intent).id) + " (" + other.text->pos.ToString() +
-                                "); the matcher cannot tell them apart"});
+        findings->push_back({false, ex.text->pos.ToString(),
+                             "example " + Quote(ex.text->text) + " of intent " + Quote(id) +
+                                 " has the same words as example " + Quote(other.text->text) + " of intent " +
+                                 Quote(e.intent(other.intent).id) + " (" + other.text->pos.ToString() +
+                                 "); the matcher cannot tell them apart"});
       }
     }
     e.Decide(n, ex.text->text, &r, /*exact_examples=*/false);
     const match::Candidate* best = r.Best();
     if (r.intent >= 0 && r.intent != ex.intent) {
       const bool by_rule = best && best->via != match::Via::kExample;
-      findings.push_back({by_rule, ex.text->pos.ToString(),
-                          "example " + Quote(ex.text->text) + " of intent " + Quote(id) + " resolves to " +
-                              Quote(e.intent(r.intent).id) + " by " + Cause(e, r) +
-                              (by_rule ? "" : "; add examples or a template to tell them apart")});
+      findings->push_back({by_rule, ex.text->pos.ToString(),
+                           "example " + Quote(ex.text->text) + " of intent " + Quote(id) + " resolves to " +
+                               Quote(e.intent(r.intent).id) + " by " + Cause(e, r) +
+                               (by_rule ? "" : "; add examples or a template to tell them apart")});
     }
   }
-  // Templates shadowed by another intent's rules: the plainest message a
-  // template matches must reach its own intent.
+}
+
+// Templates shadowed by another intent's rules: the plainest message a
+// template matches must reach its own intent.
+void CheckTemplates(const Engine& e, std::vector<Finding>* findings) {
+  text::Normalized n;
+  Reply r;
   for (size_t ri = 0; ri < e.rules().rule_count(); ++ri) {
     const match::Rule& rule = e.rules().rule(static_cast<int32_t>(ri));
     if (rule.is_regex) continue;
@@ -190,75 +187,111 @@ int RunCheck(const CheckOptions& o) {
     bool own_hit = false;
     for (size_t k = 0; k < r.candidate_count; ++k) own_hit |= r.candidates[k].intent == rule.intent;
     if (!own_hit) continue;
-    findings.push_back({false, rule.pos.ToString(),
-                        "template " + Quote(rule.source) + " of intent " + Quote(e.intent(rule.intent).id) +
-                            " is shadowed by template " + Quote(winner.source) + " of intent " +
-                            Quote(e.intent(winner.intent).id) + " (" + winner.pos.ToString() + ") for " +
-                            Quote(sample.substr(sample.find_first_not_of(' '))) +
-                            "; raise its priority or make the other template narrower"});
+    findings->push_back({false, rule.pos.ToString(),
+                         "template " + Quote(rule.source) + " of intent " + Quote(e.intent(rule.intent).id) +
+                             " is shadowed by template " + Quote(winner.source) + " of intent " +
+                             Quote(e.intent(winner.intent).id) + " (" + winner.pos.ToString() + ") for " +
+                             Quote(sample.substr(sample.find_first_not_of(' '))) +
+                             "; raise its priority or make the other template narrower"});
   }
-  // `not` phrases must not resolve to their intent.
-  for (const pack::Intent& in : pack.intents) {
-    templates += in.patterns[1].size() + in.patterns[2].size() + in.patterns[3].size();
+}
+
+// `not` phrases must not resolve to their intent.
+void CheckNots(const Engine& e, std::vector<Finding>* findings) {
+  text::Normalized n;
+  Reply r;
+  for (const pack::Intent& in : e.pack().intents) {
     for (int l = 1; l < text::kLangCount; ++l) {
       for (const pack::Text& t : in.nots[static_cast<size_t>(l)]) {
         e.Normalize(t.text, static_cast<text::Lang>(l), text::Lang::kUnknown, &n);
         e.Decide(n, t.text, &r);
         if (r.intent >= 0 && e.intent(r.intent).id == in.id) {
-          findings.push_back({true, t.pos.ToString(),
-                              "'not' phrase " + Quote(t.text) + " resolves to intent " + Quote(in.id) + " by " + Cause(e, r)});
+          findings->push_back({true, t.pos.ToString(),
+                               "'not' phrase " + Quote(t.text) + " resolves to intent " + Quote(in.id) + " by " +
+                                   Cause(e, r)});
         }
       }
     }
   }
-  // Coverage of languages: titles, examples, answers.
+}
+
+// Coverage of languages: titles, examples, answers.
+void CheckCoverage(const pack::Pack& pack, std::vector<Finding>* findings) {
   for (const pack::Intent& in : pack.intents) {
     for (text::Lang l : pack.languages) {
       const size_t li = static_cast<size_t>(l);
       const std::string code(text::LangCode(l));
       if (in.title[li].empty()) {
-        findings.push_back({false, in.pos.ToString(), "intent " + Quote(in.id) + " has no title in " + code +
-                                                           " (clarify buttons show its first example instead)"});
+        findings->push_back({false, in.pos.ToString(), "intent " + Quote(in.id) + " has no title in " + code +
+                                                            " (clarify buttons show its first example instead)"});
       }
       const size_t examples = in.examples[li].size();
       if (examples < 3 && in.patterns[li].empty()) {
-        findings.push_back({false, in.pos.ToString(),
-                            "intent " + Quote(in.id) + " has " + std::to_string(examples) + " example(s) and no template in " +
-                                code + "; 5 or more phrasings make it robust"});
+        findings->push_back({false, in.pos.ToString(),
+                             "intent " + Quote(in.id) + " has " + std::to_string(examples) +
+                                 " example(s) and no template in " + code + "; 5 or more phrasings make it robust"});
       }
     }
   }
+}
 
-  size_t failures = 0, warnings = 0;
-  for (const Finding& f : findings) (f.failure ? failures : warnings)++;
-  if (o.json) {
-    std::string out;
-    json::Writer w(&out);
-    w.BeginObject();
-    w.Key("pack").String(pack.name);
-    w.Key("intents").Int(static_cast<long long>(pack.intents.size()));
-    w.Key("examples").Int(static_cast<long long>(e.example_refs().size()));
-    w.Key("templates").Int(static_cast<long long>(templates));
-    w.Key("failures").Int(static_cast<long long>(failures));
-    w.Key("warnings").Int(static_cast<long long>(warnings));
-    w.Key("findings").BeginArray();
-    for (const Finding& f : findings) {
-      w.BeginObject();
-      w.Key("level").String(f.failure ? "failure" : "warning");
-      w.Key("where").String(f.where);
-      w.Key("message").String(f.what);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-    std::cout << out << "\n";
-  } else {
+size_t CountTemplates(const pack::Pack& pack) {
+  size_t templates = 0;
+  for (const pack::Intent& in : pack.intents) {
+    templates += in.patterns[1].size() + in.patterns[2].size() + in.patterns[3].size();
+  }
+  return templates;
+}
+
+// The findings as JSON, or one line each and a summary line.
+void PrintFindings(const CheckOptions& o, const Engine& e, const std::vector<Finding>& findings, size_t failures,
+                   size_t warnings) {
+  const pack::Pack& pack = e.pack();
+  const size_t templates = CountTemplates(pack);
+  if (!o.json) {
     for (const Finding& f : findings) {
       std::cout << f.where << ": " << (f.failure ? "error: " : "warning: ") << f.what << "\n";
     }
     std::cout << pack.name << ": " << pack.intents.size() << " intents, " << e.example_refs().size() << " examples, "
               << templates << " templates: " << failures << " error(s), " << warnings << " warning(s)\n";
+    return;
   }
+  std::string out;
+  json::Writer w(&out);
+  w.BeginObject();
+  w.Key("pack").String(pack.name);
+  w.Key("intents").Int(static_cast<long long>(pack.intents.size()));
+  w.Key("examples").Int(static_cast<long long>(e.example_refs().size()));
+  w.Key("templates").Int(static_cast<long long>(templates));
+  w.Key("failures").Int(static_cast<long long>(failures));
+  w.Key("warnings").Int(static_cast<long long>(warnings));
+  w.Key("findings").BeginArray();
+  for (const Finding& f : findings) {
+    w.BeginObject();
+    w.Key("level").String(f.failure ? "failure" : "warning");
+    w.Key("where").String(f.where);
+    w.Key("message").String(f.what);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  std::cout << out << "\n";
+}
+
+}  // namespace
+
+int RunCheck(const CheckOptions& o) {
+  auto loaded = Engine::Load(o.pack);
+  if (!loaded.ok()) return Error(loaded.status().message());
+  const Engine& e = *loaded.value();
+  std::vector<Finding> findings;
+  CheckExamples(e, &findings);
+  CheckTemplates(e, &findings);
+  CheckNots(e, &findings);
+  CheckCoverage(e.pack(), &findings);
+  size_t failures = 0, warnings = 0;
+  for (const Finding& f : findings) (f.failure ? failures : warnings)++;
+  PrintFindings(o, e, findings, failures, warnings);
   return failures > 0 || (o.strict && warnings > 0) ? 1 : 0;
 }
 

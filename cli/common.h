@@ -19,9 +19,16 @@ int Error(const std::string& message, int code = 1);
 // "ka"/"az"/"en" or "" → Lang; nullopt (after printing an error) otherwise.
 std::optional<text::Lang> ParseLangOption(const std::string& lang);
 
-// Parses "YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]". Without a zone the time is local
-// to the pack's time zone. Returns nullopt for a malformed value.
-std::optional<int64_t> ParseIsoTime(const std::string& iso, const Engine& engine);
+// The log store's warnings and errors on stderr ("zari: log: …"); its
+// info lines are dropped.
+void LogStoreMessage(log::LogLevel level, const std::string& message);
+
+// A server's log line: "zari: <line>" on stderr.
+void LogToStderr(const std::string& line);
+
+// --listen of zari serve and zari fastagi (server::ParseListenAddress). On a
+// malformed address prints what is expected, with `example`, and returns false.
+bool ParseListenOption(const std::string& listen, const std::string& example, std::string* host, int* port);
 
 // Loads the pack into a runtime with the options of a conversation command.
 // Prints the error and returns null on failure.

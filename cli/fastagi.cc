@@ -36,12 +36,10 @@ int RunFastAgi(const FastAgiOptions& o) {
   using namespace zari::server;
   std::string host;
   int port = 0;
-  if (!ParseListenAddress(o.listen, &host, &port)) {
-    return Error("--listen: expected HOST:PORT, e.g. 127.0.0.1:4573, got '" + o.listen + "'", 2);
-  }
+  if (!ParseListenOption(o.listen, "127.0.0.1:4573", &host, &port)) return 2;
   if (o.default_route.empty()) return Error("--default-route must not be empty", 2);
   SignalWatcher::BlockSignals();
-  LogFn log = [](const std::string& line) { std::cerr << "zari: " << line << std::endl; };
+  LogFn log = LogToStderr;
   auto runtime = LoadRuntime(o.pack, o.db, o.now, nullptr);
   if (!runtime) return 1;
 
@@ -63,10 +61,8 @@ int RunFastAgi(const FastAgiOptions& o) {
                           log("shutting down");
                           server.Stop();
                         });
-  auto engine = runtime->engine();
-  const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  std::cout << "zari: FastAGI for '" << engine->pack().name << "' version '" << engine->pack().version
-            << "' on agi://" << shown << ":" << server.port() << "/" << std::endl;
+  // The first line of stdout names the address (scripts and tests read it).
+  std::cout << ListenBanner("FastAGI for", runtime->engine()->pack(), "agi", host, server.port()) << std::endl;
   server.Run();
   runtime->FlushLog();
   FastAgiStats st = server.stats();

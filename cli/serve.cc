@@ -63,12 +63,10 @@ int RunServe(const ServeOptions& o) {
   using namespace zari::server;
   std::string host;
   int port = 0;
-  if (!ParseListenAddress(o.listen, &host, &port)) {
-    return Error("--listen: expected HOST:PORT, e.g. 127.0.0.1:8080, got '" + o.listen + "'", 2);
-  }
+  if (!ParseListenOption(o.listen, "127.0.0.1:8080", &host, &port)) return 2;
   // Signals go to the watcher thread only: block them before any thread starts.
   SignalWatcher::BlockSignals();
-  LogFn log = [](const std::string& line) { std::cerr << "zari: " << line << std::endl; };
+  LogFn log = LogToStderr;
 
   std::unique_ptr<WebhookSender> webhook;
   if (!o.webhook.empty()) {
@@ -117,11 +115,8 @@ int RunServe(const ServeOptions& o) {
                           if (!o.quiet) log("shutting down");
                           server.Stop();
                         });
-  auto engine = runtime->engine();
-  const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   // The first line of stdout names the address (scripts and tests read it).
-  std::cout << "zari: serving '" << engine->pack().name << "' version '" << engine->pack().version
-            << "' on http://" << shown << ":" << server.port() << "/" << std::endl;
+  std::cout << ListenBanner("serving", runtime->engine()->pack(), "http", host, server.port()) << std::endl;
   server.Run();
   if (webhook) webhook->Shutdown();  // delivers what is queued, within its drain time
   runtime->FlushLog();

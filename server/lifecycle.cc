@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 
+#include "host_port.h"
+
 namespace zari::server {
 
 void ReloadStats::Record(const Status& s) {
@@ -93,18 +95,10 @@ void SignalWatcher::Run() {
 
 bool ParseListenAddress(const std::string& addr, std::string* host, int* port) {
   std::string h, p;
-  if (!addr.empty() && addr[0] == '[') {
-    size_t close = addr.find(']');
-    if (close == std::string::npos || close + 1 >= addr.size() || addr[close + 1] != ':') return false;
-    h = addr.substr(1, close - 1);
-    p = addr.substr(close + 2);
-  } else {
-    size_t c = addr.rfind(':');
-    if (c == std::string::npos) return false;
-    h = addr.substr(0, c);
-    p = addr.substr(c + 1);
-    if (h.find(':') != std::string::npos) return false;  // IPv6 needs brackets
-  }
+  if (!SplitHostPort(addr, &h, &p).ok()) return false;
+  // An IPv6 host needs brackets: "::1:80" is no address.
+  const bool bracketed = !addr.empty() && addr[0] == '[';
+  if (!bracketed && h.find(':') != std::string::npos) return false;
   if (h.empty()) h = "0.0.0.0";
   if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return false;
   int n = std::atoi(p.c_str());
@@ -112,6 +106,13 @@ bool ParseListenAddress(const std::string& addr, std::string* host, int* port) {
   *host = h;
   *port = n;
   return true;
+}
+
+std::string ListenBanner(std::string_view what, const pack::Pack& pack, std::string_view scheme,
+                         const std::string& host, int port) {
+  std::string line = "zari: ";
+  line.append(what).append(" '").append(pack.name).append("' version '").append(pack.version).append("' on ");
+  return line.append(scheme).append("://").append(FormatHostPort(host, port)).append("/");
 }
 
 }  // namespace zari::server

@@ -1,5 +1,6 @@
 // What the long-running servers (zari serve, zari fastagi) share: pack reload
-// on SIGHUP with its counters, and graceful shutdown on SIGINT/SIGTERM.
+// on SIGHUP with its counters, graceful shutdown on SIGINT/SIGTERM, the
+// listen address and the line that announces it.
 #ifndef ZARI_SERVER_LIFECYCLE_H_
 #define ZARI_SERVER_LIFECYCLE_H_
 
@@ -8,9 +9,11 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "dialog/runtime.h"
+#include "pack/pack.h"
 #include "util/status.h"
 
 namespace zari::server {
@@ -59,6 +62,12 @@ class SignalWatcher {
 // "127.0.0.1:8080", "[::1]:8080", "localhost:0" (0 = any free port),
 // ":8080" (all interfaces). Returns false for anything else.
 bool ParseListenAddress(const std::string& addr, std::string* host, int* port);
+
+// The first line a server prints on stdout, which scripts and tests read:
+// "zari: serving 'Zari Mobile' version '2026.11' on http://127.0.0.1:8080/"
+// (`what` "serving", `scheme` "http"; "[::1]" for an IPv6 host).
+std::string ListenBanner(std::string_view what, const pack::Pack& pack, std::string_view scheme,
+                         const std::string& host, int port);
 
 }  // namespace zari::server
 

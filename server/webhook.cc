@@ -5,15 +5,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "host_port.h"
 #include "session_store.h"
 #include "zari/version.h"
 
 namespace zari::server {
 
-std::string Url::Origin() const {
-  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return scheme + "://" + h + ":" + std::to_string(port);
-}
+std::string Url::Origin() const { return scheme + "://" + FormatHostPort(host, port); }
 
 Result<Url> ParseUrl(std::string_view url) {
   auto bad = [&](const std::string& why) {
@@ -32,21 +30,8 @@ Result<Url> ParseUrl(std::string_view url) {
   u.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
   if (!u.path.empty() && u.path[0] == '?') u.path.insert(0, "/");
   if (authority.find('@') != std::string_view::npos) return bad("user:password@ is not supported");
-  std::string_view port;
-  if (!authority.empty() && authority[0] == '[') {
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos) return bad("unclosed [ in the host");
-    u.host = std::string(authority.substr(1, close - 1));
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after[0] != ':') return bad("unexpected text after ]");
-      port = after.substr(1);
-    }
-  } else {
-    size_t c = authority.rfind(':');
-    u.host = std::string(authority.substr(0, c));
-    if (c != std::string_view::npos) port = authority.substr(c + 1);
-  }
+  std::string port;
+  if (Status split = SplitHostPort(authority, &u.host, &port); !split.ok()) return bad(split.message());
   if (u.host.empty()) return bad("no host");
   for (char ch : u.host) {
     if (std::isspace(static_cast<unsigned char>(ch)) || ch == '/' || ch == '#') return bad("bad host");
@@ -57,8 +42,8 @@ Result<Url> ParseUrl(std::string_view url) {
   if (port.empty()) {
     u.port = u.scheme == "https" ? 443 : 80;
   } else {
-    if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos) return bad("bad port");
-    u.port = std::stoi(std::string(port));
+    if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return bad("bad port");
+    u.port = std::stoi(port);
     if (u.port < 1 || u.port > 65535) return bad("port out of range");
   }
   return u;

@@ -20,6 +20,28 @@
 using zari::Code;
 using zari::Status;
 
+// Statuses, actions and log levels cross the boundary as plain casts
+// (static_cast<int>(s.code()), reply->rep.action, the log callback's level),
+// so the C enums must keep the C++ numbers. zari_limit has no C++ enum: its
+// values are mapped one by one in zari_options_set_limit.
+static_assert(ZARI_OK == static_cast<int>(Code::kOk));
+static_assert(ZARI_EINVAL == static_cast<int>(Code::kInvalid));
+static_assert(ZARI_ENOMEM == static_cast<int>(Code::kNoMemory));
+static_assert(ZARI_ENOTFOUND == static_cast<int>(Code::kNotFound));
+static_assert(ZARI_EPACK == static_cast<int>(Code::kPack));
+static_assert(ZARI_ESTATE == static_cast<int>(Code::kState));
+static_assert(ZARI_EIO == static_cast<int>(Code::kIo));
+static_assert(ZARI_ELIMIT == static_cast<int>(Code::kLimit));
+static_assert(ZARI_EINTERNAL == static_cast<int>(Code::kInternal));
+static_assert(ZARI_ACTION_ANSWER == static_cast<int>(zari::Action::kAnswer));
+static_assert(ZARI_ACTION_CLARIFY == static_cast<int>(zari::Action::kClarify));
+static_assert(ZARI_ACTION_FALLBACK == static_cast<int>(zari::Action::kFallback));
+static_assert(ZARI_ACTION_HANDOFF == static_cast<int>(zari::Action::kHandoff));
+static_assert(ZARI_ACTION_AFTER_HOURS == static_cast<int>(zari::Action::kAfterHours));
+static_assert(ZARI_LOG_INFO == static_cast<int>(zari::log::LogLevel::kInfo));
+static_assert(ZARI_LOG_WARNING == static_cast<int>(zari::log::LogLevel::kWarning));
+static_assert(ZARI_LOG_ERROR == static_cast<int>(zari::log::LogLevel::kError));
+
 struct zari_options {
   zari::EngineOptions engine;
   std::string log_db;

@@ -10,6 +10,7 @@
 
 #include "pack/pack.h"
 #include "text/lang.h"
+#include "util/civil_time.h"
 #include "util/status.h"
 
 #include <unicode/utypes.h>
@@ -50,6 +51,9 @@ class Schedule {
   LocalTime ToLocal(int64_t unix_seconds) const;
   // Unix seconds of a local day (days since epoch) and minute.
   int64_t FromLocal(int64_t local_days, int minute) const;
+  // Unix seconds of a written time: with a zone as written, without one as
+  // a local time of this schedule's time zone.
+  int64_t ToUnix(const IsoTime& t) const;
 
  private:
   bool Closed(int64_t local_days) const;
@@ -59,10 +63,6 @@ class Schedule {
   std::unique_ptr<icu::TimeZone> tz_;
   std::string tz_id_;
 };
-
-// Days since 1970-01-01 for a civil date, and back (Howard Hinnant's algorithms).
-int64_t DaysFromCivil(int y, int m, int d);
-void CivilFromDays(int64_t z, int* y, int* m, int* d);
 
 }  // namespace zari
 

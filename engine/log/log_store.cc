@@ -474,139 +474,167 @@ LogStats LogStore::stats() const {
   return s;
 }
 
-void LogStore::Run() {
-  std::vector<Queued> rows;               // taken from the queue
-  size_t done = 0;                        // rows[0, done) are committed
-  std::vector<std::string> transcripts;   // JSON of the handoffs in the current batch
-  size_t prepared_end = 0;                // rows[done, prepared_end) are redacted
-  Counts counts;                          // drained, not yet committed
-  int failures = 0;                       // consecutive failed attempts
+// The writer thread's own state, kept between rounds (no other thread
+// touches it).
+struct LogStore::Writer {
+  std::vector<Queued> rows;              // taken from the queue
+  size_t done = 0;                       // rows[0, done) are committed
+  std::vector<std::string> transcripts;  // JSON of the handoffs in the current batch
+  size_t prepared_end = 0;               // rows[done, prepared_end) are redacted
+  Counts counts;                         // drained, not yet committed
+  int failures = 0;                      // consecutive failed attempts
   Clock::time_point failing_since;
   Clock::time_point stop_deadline;
   bool stop_seen = false;
-  const auto interval = std::chrono::milliseconds(std::max(1, options_.counter_interval_ms));
-  const auto linger = std::chrono::milliseconds(std::max(1, options_.max_delay_ms));
-  Clock::time_point counts_written = Clock::now();
+  Clock::time_point counts_written;
+};
+
+// What one round of the writer read under the lock.
+struct LogStore::Round {
+  uint64_t drops = 0, generation = 0;
+  bool stopping = false, flush_pending = false, flush_gave_up = false;
+  bool counts_due = false;  // counts are written this round
+};
+
+void LogStore::Run() {
+  Writer w;
+  w.counts_written = Clock::now();
   if (options_.writer_nice != 0) {
     // Replies first: on a busy machine the scheduler prefers the threads
     // that answer customers. (Linux: the nice value of this thread only.)
     ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), options_.writer_nice);
   }
-
   while (true) {
-    uint64_t drops, generation;
-    bool stopping, flush_pending, flush_gave_up;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      if (done == rows.size()) {
-        rows.clear();
-        done = prepared_end = 0;
-        // Rows wait up to `linger` so that replies rarely pay for waking
-        // this thread; a fuller queue, a flush or closing wake it at once.
-        cv_.wait_for(lock, linger, [&] {
-          return stop_ || queue_.size() >= wake_rows_ || unrecorded_drops_ > 0 || flush_requested_ > flush_done_;
-        });
-        rows.swap(queue_);  // the queue keeps the old vector's capacity
-        in_flight_ = rows.size();
-      }
-      drops = unrecorded_drops_;
-      generation = flush_requested_;
-      stopping = stop_;
-      flush_pending = flush_requested_ > flush_done_;
-      flush_gave_up = flush_gave_up_;
-    }
-    // Counts ride along with rows; on their own they are written every
-    // `interval`, or for a flush or closing.
-    const bool counts_due = stopping || flush_pending || !rows.empty() || drops > 0 ||
-                            Clock::now() - counts_written >= interval;
-    if (counts_due) DrainCounts(&counts);  // after reading `generation`: covers every earlier CountTurn
-    if (stopping && !stop_seen) {
-      stop_seen = true;
-      stop_deadline = Clock::now() + std::chrono::milliseconds(flush_gave_up ? 0 : std::max(0, options_.flush_timeout_ms));
-    }
-    if (rows.empty() && counts.empty() && drops == 0) {
-      // Idle: still notice a rotated file, so the new one appears promptly.
-      if (failures == 0) FollowFile();
-      std::lock_guard<std::mutex> lock(mu_);
-      if (counts_due) {
-        counts_written = Clock::now();
-        flush_done_ = std::max(flush_done_, generation);
-        done_cv_.notify_all();
-      }
-      if (stop_ && queue_.empty() && unrecorded_drops_ == 0) break;
+    const Round round = NextRound(&w);
+    if (w.rows.empty() && w.counts.empty() && round.drops == 0) {
+      if (!FinishIdleRound(round, &w)) break;
       continue;
     }
-
-    const size_t end = std::min(rows.size(), done + options_.batch_size);
-    if (prepared_end != end) {
-      Prepare(rows, done, end, &transcripts);
-      prepared_end = end;
+    const size_t end = std::min(w.rows.size(), w.done + options_.batch_size);
+    if (w.prepared_end != end) {
+      Prepare(w.rows, w.done, end, &w.transcripts);
+      w.prepared_end = end;
     }
     Status s;
     try {
-      s = WriteBatch(rows, done, end, transcripts, counts, drops);
+      s = WriteBatch(w.rows, w.done, end, w.transcripts, w.counts, round.drops);
     } catch (const std::exception& ex) {  // bad_alloc: retry later rather than terminate
       s = IoError(std::string("log writer: ") + ex.what());
     }
-
-    std::unique_lock<std::mutex> lock(mu_);
     if (s.ok()) {
-      const size_t n = end - done;
-      stats_.written += n;
-      seq_finished_ += n;
-      in_flight_ -= n;
-      for (size_t k = done; k < end; ++k) waiting_bytes_ -= rows[k].bytes;
-      unrecorded_drops_ -= std::min(unrecorded_drops_, drops);
-      done = end;
-      if (counts_due) counts_written = Clock::now();
-      counts.clear();
-      if (done == rows.size() && counts_due) flush_done_ = std::max(flush_done_, generation);
-      const bool recovered = failures > 0;
-      const int attempts = failures;
-      failures = 0;
-      flush_gave_up_ = false;
-      stats_.last_error.clear();
-      done_cv_.notify_all();
-      lock.unlock();
-      if (recovered) {
-        const auto secs = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - failing_since).count();
-        Report(LogLevel::kInfo, "log database writable again after " + std::to_string(attempts) +
-                                    " failed attempts (" + std::to_string(secs) + " s)");
-      }
-      continue;
-    }
-
-    ++stats_.failed_writes;
-    stats_.last_error = s.message();
-    if (failures++ == 0) failing_since = Clock::now();
-    if (stop_ && Clock::now() >= stop_deadline) {
-      // Closing on a disk that will not take the rows: count them, say so, go.
-      const uint64_t lost = (rows.size() - done) + queue_.size();
-      int64_t lost_turns = 0;
-      for (const auto& [key, value] : counts) lost_turns += value.turns;
-      stats_.dropped += lost;
-      seq_finished_ += lost;
-      in_flight_ = 0;
-      waiting_bytes_ = 0;
-      queue_.clear();
-      done_cv_.notify_all();
-      lock.unlock();
-      Report(LogLevel::kError, "log closed while writes fail: " + std::to_string(lost) + " rows and " +
-                                   std::to_string(lost_turns) + " turn counts not written: " + s.message());
+      FinishWrite(round, end, &w);
+    } else if (!RetryAfter(s, &w)) {
       break;
     }
-    const uint64_t failed = stats_.failed_writes;
-    lock.unlock();
-    if (PowerOfTwo(static_cast<uint64_t>(failures))) {
-      Report(LogLevel::kWarning, "log write failed (" + std::to_string(failures) + " in a row, " +
-                                     std::to_string(failed) + " in all), retrying: " + s.message());
-    }
-    // Backoff 10 ms, 20 ms … 1 s; short steps once the store is closing.
-    int delay = std::min(kMaxBackoffMs, kMinBackoffMs << std::min(failures - 1, 7));
-    lock.lock();
-    if (stop_) delay = std::min(delay, kStopRetryMs);
-    cv_.wait_for(lock, std::chrono::milliseconds(delay), [&] { return stop_ && delay > kStopRetryMs; });
   }
+}
+
+LogStore::Round LogStore::NextRound(Writer* w) {
+  Round round;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (w->done == w->rows.size()) {
+      w->rows.clear();
+      w->done = w->prepared_end = 0;
+      // Rows wait up to `linger` so that replies rarely pay for waking
+      // this thread; a fuller queue, a flush or closing wake it at once.
+      const auto linger = std::chrono::milliseconds(std::max(1, options_.max_delay_ms));
+      cv_.wait_for(lock, linger, [&] {
+        return stop_ || queue_.size() >= wake_rows_ || unrecorded_drops_ > 0 || flush_requested_ > flush_done_;
+      });
+      w->rows.swap(queue_);  // the queue keeps the old vector's capacity
+      in_flight_ = w->rows.size();
+    }
+    round.drops = unrecorded_drops_;
+    round.generation = flush_requested_;
+    round.stopping = stop_;
+    round.flush_pending = flush_requested_ > flush_done_;
+    round.flush_gave_up = flush_gave_up_;
+  }
+  // Counts ride along with rows; on their own they are written every
+  // `interval`, or for a flush or closing.
+  const auto interval = std::chrono::milliseconds(std::max(1, options_.counter_interval_ms));
+  round.counts_due = round.stopping || round.flush_pending || !w->rows.empty() || round.drops > 0 ||
+                     Clock::now() - w->counts_written >= interval;
+  if (round.counts_due) DrainCounts(&w->counts);  // after reading `generation`: covers every earlier CountTurn
+  if (round.stopping && !w->stop_seen) {
+    w->stop_seen = true;
+    w->stop_deadline =
+        Clock::now() + std::chrono::milliseconds(round.flush_gave_up ? 0 : std::max(0, options_.flush_timeout_ms));
+  }
+  return round;
+}
+
+bool LogStore::FinishIdleRound(const Round& round, Writer* w) {
+  // Idle: still notice a rotated file, so the new one appears promptly.
+  if (w->failures == 0) FollowFile();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (round.counts_due) {
+    w->counts_written = Clock::now();
+    flush_done_ = std::max(flush_done_, round.generation);
+    done_cv_.notify_all();
+  }
+  return !(stop_ && queue_.empty() && unrecorded_drops_ == 0);
+}
+
+void LogStore::FinishWrite(const Round& round, size_t end, Writer* w) {
+  std::unique_lock<std::mutex> lock(mu_);
+  const size_t n = end - w->done;
+  stats_.written += n;
+  seq_finished_ += n;
+  in_flight_ -= n;
+  for (size_t k = w->done; k < end; ++k) waiting_bytes_ -= w->rows[k].bytes;
+  unrecorded_drops_ -= std::min(unrecorded_drops_, round.drops);
+  w->done = end;
+  if (round.counts_due) w->counts_written = Clock::now();
+  w->counts.clear();
+  if (w->done == w->rows.size() && round.counts_due) flush_done_ = std::max(flush_done_, round.generation);
+  const int attempts = w->failures;
+  w->failures = 0;
+  flush_gave_up_ = false;
+  stats_.last_error.clear();
+  done_cv_.notify_all();
+  lock.unlock();
+  if (attempts > 0) {
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - w->failing_since).count();
+    Report(LogLevel::kInfo, "log database writable again after " + std::to_string(attempts) + " failed attempts (" +
+                                std::to_string(secs) + " s)");
+  }
+}
+
+bool LogStore::RetryAfter(const Status& s, Writer* w) {
+  std::unique_lock<std::mutex> lock(mu_);
+  ++stats_.failed_writes;
+  stats_.last_error = s.message();
+  if (w->failures++ == 0) w->failing_since = Clock::now();
+  if (stop_ && Clock::now() >= w->stop_deadline) {
+    // Closing on a disk that will not take the rows: count them, say so, go.
+    const uint64_t lost = (w->rows.size() - w->done) + queue_.size();
+    int64_t lost_turns = 0;
+    for (const auto& [key, value] : w->counts) lost_turns += value.turns;
+    stats_.dropped += lost;
+    seq_finished_ += lost;
+    in_flight_ = 0;
+    waiting_bytes_ = 0;
+    queue_.clear();
+    done_cv_.notify_all();
+    lock.unlock();
+    Report(LogLevel::kError, "log closed while writes fail: " + std::to_string(lost) + " rows and " +
+                                 std::to_string(lost_turns) + " turn counts not written: " + s.message());
+    return false;
+  }
+  const uint64_t failed = stats_.failed_writes;
+  lock.unlock();
+  if (PowerOfTwo(static_cast<uint64_t>(w->failures))) {
+    Report(LogLevel::kWarning, "log write failed (" + std::to_string(w->failures) + " in a row, " +
+                                   std::to_string(failed) + " in all), retrying: " + s.message());
+  }
+  // Backoff 10 ms, 20 ms … 1 s; short steps once the store is closing.
+  int delay = std::min(kMaxBackoffMs, kMinBackoffMs << std::min(w->failures - 1, 7));
+  lock.lock();
+  if (stop_) delay = std::min(delay, kStopRetryMs);
+  cv_.wait_for(lock, std::chrono::milliseconds(delay), [&] { return stop_ && delay > kStopRetryMs; });
+  return true;
 }
 
 void LogStore::Prepare(std::vector<Queued>& rows, size_t begin, size_t end,

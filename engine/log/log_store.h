@@ -183,7 +183,15 @@ class LogStore {
   Status OpenDb();
   void CloseDb();
   Status FollowFile();  // reopens when the file at `path` is no longer the one open
+  // The writer thread: rounds of taking the queue, redacting, writing one
+  // batch, and on failure backing off and retrying the same rows.
+  struct Writer;
+  struct Round;
   void Run();
+  Round NextRound(Writer* w);                           // waits for work, drains the counts due
+  bool FinishIdleRound(const Round& round, Writer* w);  // false: closed
+  void FinishWrite(const Round& round, size_t end, Writer* w);
+  bool RetryAfter(const Status& s, Writer* w);          // false: closing gave up on the rows
   void DrainCounts(Counts* into);
   void Prepare(std::vector<Queued>& rows, size_t begin, size_t end, std::vector<std::string>* transcripts);
   Status WriteBatch(const std::vector<Queued>& rows, size_t begin, size_t end,

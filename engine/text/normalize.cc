@@ -237,165 +237,212 @@ bool MapRaw(std::string_view in, size_t max_cps, const CharTable& table, Scratch
 }
 
 // The second half of tokenizing: the rules for characters that join or split
-// tokens. Appends RawTokens over s->cps.
+// tokens. Splits chunks (runs between ' ' and \x01) into RawTokens,
+// compacting the code points in place: tokens never grow, so the write
+// position never passes the read position.
+class TokenSplitter {
+ public:
+  TokenSplitter(const CharTable& table, char32_t* cps, size_t n, std::vector<RawToken>* raw)
+      : table_(table), out_(cps), n_(n), raw_(raw) {}
+
+  // The next token starts a sentence (after "!", "?", "…").
+  void SentenceBreak() { sentence_start_ = true; }
+  // Emits the tokens of the chunk that starts at r; returns where it ends
+  // (its separator, or the end of the text).
+  size_t SplitChunk(size_t r);
+  // Code points kept.
+  size_t size() const { return w_; }
+
+ private:
+  // A token is either a word (letters of one script, with marks and inner
+  // apostrophes) or a number (digits with * # + . inside): never both, so a
+  // surface normalizes again into the same tokens.
+  void Letter(char32_t c, uint8_t bits, size_t i);
+  void Punctuation(char32_t c, size_t i);  // ' - . @ * # +
+  bool HasDigit(size_t i) const;
+  // Inlined like the loop body it was part of: a call per token costs the
+  // tokenizer about a quarter more instructions.
+  [[gnu::always_inline]] inline void Flush();
+
+  const CharTable& table_;
+  char32_t* const out_;
+  const size_t n_;
+  std::vector<RawToken>* const raw_;
+  size_t w_ = 0;              // write position
+  bool sentence_start_ = true;
+  // The current chunk and token.
+  size_t chunk_ = 0;          // where the chunk starts
+  bool digit_read_ = false;   // the chunk has a digit before the read position
+  size_t tok_begin_ = 0;
+  ScriptClass tok_script_ = ScriptClass::kOther;
+  bool tok_letters_ = false;  // a word
+  bool tok_number_ = false;   // digits or * # +
+  bool tok_digits_ = false;
+  bool tok_compose_ = false;
+  bool next_sentence_ = false;
+};
+
+size_t TokenSplitter::SplitChunk(size_t r) {
+  chunk_ = r;
+  digit_read_ = false;
+  size_t i = r;
+  for (; i < n_; ++i) {
+    const char32_t c = out_[i];
+    const uint8_t bits = table_.Bits(c);
+    const CharClass k = CharTable::Class(bits);
+    if (k == CharClass::kLetter) {
+      Letter(c, bits, i);
+      continue;
+    }
+    if (k == CharClass::kMark) {
+      if (w_ > tok_begin_) {
+        out_[w_++] = c;
+        tok_compose_ = true;
+      }
+      continue;
+    }
+    if (IsAsciiDigit(c)) {
+      if (tok_letters_) Flush();  // sim2 → sim 2
+      out_[w_++] = c;
+      tok_number_ = tok_digits_ = true;
+      digit_read_ = true;
+      continue;
+    }
+    if (c == ' ' || c == U'\x01') break;  // the chunk's end
+    Punctuation(c, i);
+  }
+  Flush();
+  return i;
+}
+
+// Most characters: a letter continues the word, unless it starts a word
+// after a number (100mb → 100 mb, 4g → 4 g) or changes script
+// (SIMბარათი → SIM ბარათი).
+void TokenSplitter::Letter(char32_t c, uint8_t bits, size_t i) {
+  ScriptClass sc = CharTable::Script(bits);
+  if (sc == ScriptClass::kCyrillic && (c == U'ә' || c == U'Ә') &&
+      (tok_script_ == ScriptClass::kLatin ||
+       (i + 1 < n_ && table_.ScriptOf(out_[i + 1]) == ScriptClass::kLatin))) {
+    // Cyrillic schwa typed inside a Latin Azerbaijani word.
+    c = c == U'ә' ? U'ə' : U'Ə';
+    sc = ScriptClass::kLatin;
+  }
+  if (tok_number_ && !tok_letters_) Flush();
+  if (tok_script_ != ScriptClass::kOther && sc != ScriptClass::kOther && sc != tok_script_) Flush();
+  if (sc != ScriptClass::kOther) tok_script_ = sc;
+  tok_letters_ = true;
+  tok_compose_ |= c >= 0x1100 && c <= 0x11FF;
+  out_[w_++] = c;
+}
+
+void TokenSplitter::Punctuation(char32_t c, size_t i) {
+  const char32_t prev = i > chunk_ ? out_[i - 1] : 0;
+  const char32_t next = i + 1 < n_ && out_[i + 1] != ' ' && out_[i + 1] != U'\x01' ? out_[i + 1] : 0;
+  if (c == '\'') {
+    // Inside a word only: Bakı'da, can't, ts'q'ali.
+    if (tok_letters_ && table_.ClassOf(prev) == CharClass::kLetter && next &&
+        table_.ClassOf(next) == CharClass::kLetter) {
+      out_[w_++] = c;
+    } else {
+      Flush();
+    }
+    return;
+  }
+  if (c == '-') {
+    // Joined only inside a word of one script: e-mail, Microsoft-un.
+    if (tok_letters_ && table_.ClassOf(prev) == CharClass::kLetter && next &&
+        table_.ClassOf(next) == CharClass::kLetter && table_.ScriptOf(prev) == table_.ScriptOf(next)) {
+      return;
+    }
+    Flush();
+    return;
+  }
+  if (c == '.') {
+    if (tok_digits_ && !tok_letters_ && IsAsciiDigit(prev) && IsAsciiDigit(next)) {
+      out_[w_++] = c;
+    } else {
+      Flush();
+      sentence_start_ = true;
+    }
+    return;
+  }
+  if (c == '@') {
+    auto alnum = [&](char32_t x) {
+      const CharClass xk = table_.ClassOf(x);
+      return IsAsciiDigit(x) || xk == CharClass::kLetter;  // not a mark
+    };
+    if (w_ > tok_begin_ && alnum(prev) && next && alnum(next)) {
+      out_[w_++] = c;
+      return;
+    }
+    Flush();
+    return;
+  }
+  // * # +
+  if (HasDigit(i)) {
+    // USSD codes and phone numbers: *100#, +995. Kept in a number.
+    if (tok_letters_) Flush();
+    out_[w_++] = c;
+    tok_number_ = true;
+  } else {
+    Flush();
+  }
+}
+
+// Whether the chunk has a digit: read so far, or ahead (where nothing was
+// compacted over yet). The chunk's end is found as it is read (a scan ahead
+// was a seventh of the tokenizer), so this is asked only at * # +; a
+// separator is no Latin letter, so looking past the chunk's end for one
+// changes nothing.
+bool TokenSplitter::HasDigit(size_t i) const {
+  if (digit_read_) return true;
+  for (size_t j = i + 1; j < n_ && out_[j] != ' ' && out_[j] != U'\x01'; ++j) {
+    if (IsAsciiDigit(out_[j])) return true;
+  }
+  return false;
+}
+
+// Ends the current token: emits it, or drops it when nothing of it counts.
+void TokenSplitter::Flush() {
+  // Drop joiners left dangling at the end.
+  while (w_ > tok_begin_ && (out_[w_ - 1] == '\'' || out_[w_ - 1] == '.' || out_[w_ - 1] == '-' ||
+                             out_[w_ - 1] == '@')) {
+    if (out_[w_ - 1] == '.') next_sentence_ = true;
+    --w_;
+  }
+  // Symbols without a digit (a lone "#" or "+") and marks without a base
+  // are not tokens.
+  if (w_ > tok_begin_ && (tok_letters_ || tok_digits_)) {
+    raw_->push_back({static_cast<uint32_t>(tok_begin_), static_cast<uint32_t>(w_), tok_script_, sentence_start_,
+                     tok_number_ && !tok_letters_, tok_compose_});
+    sentence_start_ = false;
+  } else {
+    w_ = tok_begin_;
+  }
+  if (next_sentence_) sentence_start_ = true;
+  next_sentence_ = false;
+  tok_begin_ = w_;
+  tok_script_ = ScriptClass::kOther;
+  tok_letters_ = tok_number_ = tok_digits_ = tok_compose_ = false;
+}
+
+// Appends RawTokens over s->cps, compacting it.
 void SplitTokens(const CharTable& table, Scratch* s) {
   std::u32string& cps = s->cps;
-  char32_t* const out = cps.data();
+  const char32_t* const in = cps.data();
   const size_t n = cps.size();
   s->raw.clear();
-  // Second pass: split chunks into tokens, compacting cps in place (tokens
-  // never grow, so the write position never passes the read position).
-  size_t w = 0;
-  bool sentence_start = true;
+  TokenSplitter split(table, cps.data(), n, &s->raw);
   size_t r = 0;
   while (r < n) {
-    while (r < n && (out[r] == ' ' || out[r] == U'\x01')) {
-      if (out[r] == U'\x01') sentence_start = true;
+    while (r < n && (in[r] == ' ' || in[r] == U'\x01')) {
+      if (in[r] == U'\x01') split.SentenceBreak();
       ++r;
     }
     if (r >= n) break;
-    // The chunk runs from r to the next separator, found as it is read (a
-    // scan ahead was a seventh of the tokenizer). Whether it has a digit is
-    // asked only at * # +: digits read so far, or ahead (where nothing was
-    // compacted over yet). A separator is no Latin letter, so looking past
-    // the chunk's end for one changes nothing.
-    bool digit_read = false;
-    auto has_digit = [&](size_t i) {
-      if (digit_read) return true;
-      for (size_t j = i + 1; j < n && out[j] != ' ' && out[j] != U'\x01'; ++j) {
-        if (IsAsciiDigit(out[j])) return true;
-      }
-      return false;
-    };
-    // Emit sub-tokens of the chunk. A token is either a word
-    // (letters of one script, with marks and inner apostrophes) or a number
-    // (digits with * # + . inside): never both, so a surface normalizes again
-    // into the same tokens.
-    size_t tok_begin = w;
-    ScriptClass tok_script = ScriptClass::kOther;
-    bool tok_letters = false;  // a word
-    bool tok_number = false;   // digits or * # +
-    bool tok_digits = false;
-    bool tok_compose = false;
-    bool next_sentence = false;
-    auto flush = [&]() {
-      // Drop joiners left dangling at the end.
-      while (w > tok_begin && (out[w - 1] == '\'' || out[w - 1] == '.' || out[w - 1] == '-' ||
-                               out[w - 1] == '@')) {
-        if (out[w - 1] == '.') next_sentence = true;
-        --w;
-      }
-      // Symbols without a digit (a lone "#" or "+") and marks without a base
-      // are not tokens.
-      if (w > tok_begin && (tok_letters || tok_digits)) {
-        s->raw.push_back({static_cast<uint32_t>(tok_begin), static_cast<uint32_t>(w), tok_script,
-                          sentence_start, tok_number && !tok_letters, tok_compose});
-        sentence_start = false;
-      } else {
-        w = tok_begin;
-      }
-      if (next_sentence) sentence_start = true;
-      next_sentence = false;
-      tok_begin = w;
-      tok_script = ScriptClass::kOther;
-      tok_letters = tok_number = tok_digits = tok_compose = false;
-    };
-    size_t i = r;
-    for (; i < n; ++i) {
-      char32_t c = out[i];
-      const uint8_t bits = table.Bits(c);
-      const CharClass k = CharTable::Class(bits);
-      if (k == CharClass::kLetter) {
-        // Most characters: a letter continues the word, unless it starts a
-        // word after a number (100mb → 100 mb, 4g → 4 g) or changes script
-        // (SIMბარათი → SIM ბარათი).
-        ScriptClass sc = CharTable::Script(bits);
-        if (sc == ScriptClass::kCyrillic && (c == U'ә' || c == U'Ә') &&
-            (tok_script == ScriptClass::kLatin ||
-             (i + 1 < n && table.ScriptOf(out[i + 1]) == ScriptClass::kLatin))) {
-          // Cyrillic schwa typed inside a Latin Azerbaijani word.
-          c = c == U'ә' ? U'ə' : U'Ə';
-          sc = ScriptClass::kLatin;
-        }
-        if (tok_number && !tok_letters) flush();
-        if (tok_script != ScriptClass::kOther && sc != ScriptClass::kOther && sc != tok_script) flush();
-        if (sc != ScriptClass::kOther) tok_script = sc;
-        tok_letters = true;
-        tok_compose |= c >= 0x1100 && c <= 0x11FF;
-        out[w++] = c;
-        continue;
-      }
-      if (k == CharClass::kMark) {
-        if (w > tok_begin) {
-          out[w++] = c;
-          tok_compose = true;
-        }
-        continue;
-      }
-      if (IsAsciiDigit(c)) {
-        if (tok_letters) flush();  // sim2 → sim 2
-        out[w++] = c;
-        tok_number = tok_digits = true;
-        digit_read = true;
-        continue;
-      }
-      if (c == ' ' || c == U'\x01') break;  // the chunk's end
-      const char32_t prev = i > r ? out[i - 1] : 0;
-      const char32_t next = i + 1 < n && out[i + 1] != ' ' && out[i + 1] != U'\x01' ? out[i + 1] : 0;
-      if (c == '\'') {
-        // Inside a word only: Bakı'da, can't, ts'q'ali.
-        if (tok_letters && table.ClassOf(prev) == CharClass::kLetter && next &&
-            table.ClassOf(next) == CharClass::kLetter) {
-          out[w++] = c;
-        } else {
-          flush();
-        }
-        continue;
-      }
-      if (c == '-') {
-        // Joined only inside a word of one script: e-mail, Microsoft-un.
-        if (tok_letters && table.ClassOf(prev) == CharClass::kLetter && next &&
-            table.ClassOf(next) == CharClass::kLetter && table.ScriptOf(prev) == table.ScriptOf(next)) {
-          continue;
-        }
-        flush();
-        continue;
-      }
-      if (c == '.') {
-        if (tok_digits && !tok_letters && IsAsciiDigit(prev) && IsAsciiDigit(next)) {
-          out[w++] = c;
-        } else {
-          flush();
-          sentence_start = true;
-        }
-        continue;
-      }
-      if (c == '@') {
-        auto alnum = [&](char32_t x) {
-          const CharClass xk = table.ClassOf(x);
-          return IsAsciiDigit(x) || xk == CharClass::kLetter;  // not a mark
-        };
-        if (w > tok_begin && alnum(prev) && next && alnum(next)) {
-          out[w++] = c;
-          continue;
-        }
-        flush();
-        continue;
-      }
-      // * # +
-      if (has_digit(i)) {
-        // USSD codes and phone numbers: *100#, +995. Kept in a number.
-        if (tok_letters) flush();
-        out[w++] = c;
-        tok_number = true;
-      } else {
-        flush();
-      }
-    }
-    flush();
-    r = i;
+    r = split.SplitChunk(r);
   }
-  cps.resize(w);
+  cps.resize(split.size());
 }
 
 void SqueezeRepeats(std::u32string* word, int keep) {
@@ -601,6 +648,165 @@ void EmitEnglish(std::u32string_view w, std::u32string* scratch, Emitter* emit) 
   for (int k = 0; k < e.count; ++k) EmitEnglish(e.words[k], scratch, emit);
 }
 
+// Language: forced > detected > the conversation's > the pack's default.
+// Sets out->detection and out->detected; returns the language.
+Lang ChooseLanguage(const NormalizeOptions& opt, Scratch* s, Normalized* out) {
+  s->langid.clear();
+  for (const RawToken& t : s->raw) {
+    if (opt.forced != Lang::kUnknown) break;
+    s->langid.push_back({std::u32string_view(s->cps).substr(t.begin, t.end - t.begin), t.script});
+  }
+  // Identification is skipped when the caller forces the language.
+  LangGuess guess;
+  if (opt.forced == Lang::kUnknown) guess = DetectLanguage(s->langid.data(), s->langid.size(), opt.allowed);
+  out->detection = guess;
+  Lang lang = opt.forced;
+  if (lang == Lang::kUnknown && guess.lang != Lang::kUnknown &&
+      (guess.confident || opt.hint == Lang::kUnknown)) {
+    // Without a conversation language, a clear guess counts as detected even
+    // without a known word ("Operator"); a weak one ("ok", "human") is used
+    // but does not count: it neither sets the conversation's language nor
+    // stops the engine from asking the pack's vocabulary.
+    lang = guess.lang;
+    out->detected = guess.confident || guess.margin >= kConfidentMargin;
+  }
+  if (lang == Lang::kUnknown) lang = opt.hint;
+  if (lang == Lang::kUnknown) lang = opt.fallback;
+  return lang;
+}
+
+// Which words to read another way.
+struct Readings {
+  bool latin_as_georgian = false;  // Latin words as chat Georgian
+  bool cyrillic_as_az = false;     // Cyrillic words as old-orthography Azerbaijani
+};
+
+// Decided by counting words (not letters) that yield something, so the
+// decision is the same when the surface is normalized again (squeezing and
+// digraphs change letter counts). Sets out->script.
+Readings ChooseReadings(Lang lang, const NormalizeOptions& opt, const Scratch& s, Normalized* out) {
+  int latin_words = 0, cyrillic_words = 0, other_words = 0;
+  for (const RawToken& t : s.raw) {
+    std::u32string_view tok = std::u32string_view(s.cps).substr(t.begin, t.end - t.begin);
+    switch (t.script) {
+      case ScriptClass::kLatin: latin_words += LatinWordSurvives(tok); break;
+      case ScriptClass::kCyrillic: cyrillic_words += CyrillicWordSurvives(tok); break;
+      case ScriptClass::kGeorgian: other_words += GeorgianWordSurvives(tok); break;
+      default: break;
+    }
+  }
+  const int words = latin_words + cyrillic_words + other_words;
+  Readings rd;
+  out->script = Script::kNative;
+  if (lang == Lang::kKa) {
+    rd.latin_as_georgian = opt.latin_as_georgian >= 0 ? opt.latin_as_georgian == 1 : latin_words * 2 > words;
+    if (rd.latin_as_georgian) out->script = Script::kLatin;
+    else if (cyrillic_words > other_words) out->script = Script::kCyrillic;
+  } else if (lang == Lang::kAz) {
+    rd.cyrillic_as_az = cyrillic_words * 2 > words;
+    if (rd.cyrillic_as_az) out->script = Script::kCyrillic;
+  }
+  return rd;
+}
+
+// A Latin token in a text of language `lang`.
+void EmitLatin(std::u32string_view tok, const RawToken& t, Lang lang, const Readings& rd, Scratch* s,
+               Emitter* emit) {
+  std::u32string& word = s->word;
+  if (lang == Lang::kKa && rd.latin_as_georgian) {
+    georgian::DecodeLatin(tok, t.sentence_initial, &word);
+    CleanJoiners(&word);
+    if (t.compose) ComposeIfMarks(&word);
+    SqueezeRepeats(&word, 1);
+    emit->Georgian(word);
+    return;
+  }
+  if (lang == Lang::kKa) {
+    // A Latin word (brand, loanword) in Georgian text: its surface stays
+    // Latin, its key and stems are those of its chat-Georgian reading,
+    // which is what the same word becomes in a Latin-typed message.
+    MapInto(tok, &word, [](char32_t c) { return latin::ToLower(c, false); });
+    if (t.compose) ComposeIfMarks(&word);
+    // Apostrophes go before squeezing: "u'u" is the run "uu" when the
+    // surface is read again.
+    RemoveApostrophes(&word);
+    SqueezeRepeats(&word, 1);
+    s->word2.clear();
+    georgian::DecodeLatin(word, false, &s->word2);
+    CleanJoiners(&s->word2);
+    if (t.compose) ComposeIfMarks(&s->word2);
+    emit->LatinInGeorgian(word, s->word2);
+    return;
+  }
+  const bool turkic = lang == Lang::kAz;
+  MapInto(tok, &word, [turkic](char32_t c) {
+    const char32_t l = latin::ToLower(c, turkic);
+    return turkic && l == U'ä' ? U'ə' : l;
+  });
+  if (t.compose) ComposeIfMarks(&word);
+  if (lang == Lang::kEn) {
+    SqueezeRepeats(&word, 2);
+    EmitEnglish(word, &s->word2, emit);
+  } else {
+    RemoveApostrophes(&word);  // Bakı'da → bakıda
+    SqueezeRepeats(&word, 1);
+    emit->Latin(word, lang);
+  }
+}
+
+// A Cyrillic token: Georgian or Azerbaijani typed on a Russian keyboard, or
+// a Russian word kept as it is.
+void EmitCyrillic(std::u32string_view tok, const RawToken& t, Lang lang, const Readings& rd, Scratch* s,
+                  Emitter* emit) {
+  std::u32string& word = s->word;
+  if (lang == Lang::kKa) {
+    georgian::DecodeCyrillic(tok, &word);
+    RemoveApostrophes(&word);
+    CleanJoiners(&word);
+    if (t.compose) ComposeIfMarks(&word);
+    SqueezeRepeats(&word, 1);
+    emit->Georgian(word);
+  } else if (rd.cyrillic_as_az) {
+    azerbaijani::DecodeCyrillic(tok, &word);
+    RemoveApostrophes(&word);
+    CleanJoiners(&word);
+    if (t.compose) ComposeIfMarks(&word);
+    SqueezeRepeats(&word, 1);
+    emit->Latin(word, lang);
+  } else {
+    MapInto(tok, &word, [](char32_t c) { return latin::ToLower(c, false); });
+    RemoveApostrophes(&word);
+    if (t.compose) ComposeIfMarks(&word);
+    emit->Verbatim(word, false);
+  }
+}
+
+void EmitToken(const RawToken& t, Lang lang, const Readings& rd, Scratch* s, Emitter* emit) {
+  std::u32string_view tok = std::u32string_view(s->cps).substr(t.begin, t.end - t.begin);
+  std::u32string& word = s->word;
+  word.clear();
+  switch (t.script) {
+    case ScriptClass::kGeorgian:
+      MapInto(tok, &word, [](char32_t c) { return georgian::Fold(c); });
+      RemoveApostrophes(&word);
+      SqueezeRepeats(&word, 1);
+      emit->Georgian(word);
+      break;
+    case ScriptClass::kLatin:
+      EmitLatin(tok, t, lang, rd, s, emit);
+      break;
+    case ScriptClass::kCyrillic:
+      EmitCyrillic(tok, t, lang, rd, s, emit);
+      break;
+    case ScriptClass::kOther:
+      MapInto(tok, &word, [](char32_t c) { return latin::ToLower(c, false); });
+      RemoveApostrophes(&word);
+      if (t.compose) ComposeIfMarks(&word);
+      emit->Verbatim(word, t.has_digit);
+      break;
+  }
+}
+
 }  // namespace
 
 void Normalized::Clear() {
@@ -625,140 +831,12 @@ void Normalize(std::string_view text, const NormalizeOptions& opt, Normalized* o
     MapPrepared(Prepare(text, opt.max_code_points, &s, &out->truncated), table, &s);
   }
   SplitTokens(table, &s);
-
-  // Language: forced > detected > the conversation's > the pack's default.
-  s.langid.clear();
-  for (const RawToken& t : s.raw) {
-    if (opt.forced != Lang::kUnknown) break;
-    s.langid.push_back({std::u32string_view(s.cps).substr(t.begin, t.end - t.begin), t.script});
-  }
-  // Identification is skipped when the caller forces the language.
-  LangGuess guess;
-  if (opt.forced == Lang::kUnknown) guess = DetectLanguage(s.langid.data(), s.langid.size(), opt.allowed);
-  out->detection = guess;
-  Lang lang = opt.forced;
-  if (lang == Lang::kUnknown && guess.lang != Lang::kUnknown &&
-      (guess.confident || opt.hint == Lang::kUnknown)) {
-    // Without a conversation language, a clear guess counts as detected even
-    // without a known word ("Operator"); a weak one ("ok", "human") is used
-    // but does not count: it neither sets the conversation's language nor
-    // stops the engine from asking the pack's vocabulary.
-    lang = guess.lang;
-    out->detected = guess.confident || guess.margin >= kConfidentMargin;
-  }
-  if (lang == Lang::kUnknown) lang = opt.hint;
-  if (lang == Lang::kUnknown) lang = opt.fallback;
+  const Lang lang = ChooseLanguage(opt, &s, out);
   out->lang = lang;
-  // Which words to read another way: Latin words as chat Georgian, Cyrillic
-  // words as old-orthography Azerbaijani. Decided by counting words (not
-  // letters) that yield something, so the decision is the same when the
-  // surface is normalized again (squeezing and digraphs change letter counts).
-  int latin_words = 0, cyrillic_words = 0, other_words = 0;
-  for (const RawToken& t : s.raw) {
-    std::u32string_view tok = std::u32string_view(s.cps).substr(t.begin, t.end - t.begin);
-    switch (t.script) {
-      case ScriptClass::kLatin: latin_words += LatinWordSurvives(tok); break;
-      case ScriptClass::kCyrillic: cyrillic_words += CyrillicWordSurvives(tok); break;
-      case ScriptClass::kGeorgian: other_words += GeorgianWordSurvives(tok); break;
-      default: break;
-    }
-  }
-  const int words = latin_words + cyrillic_words + other_words;
-  bool latin_as_georgian = false, cyrillic_as_az = false;
-  out->script = Script::kNative;
-  if (lang == Lang::kKa) {
-    latin_as_georgian = opt.latin_as_georgian >= 0 ? opt.latin_as_georgian == 1 : latin_words * 2 > words;
-    if (latin_as_georgian) out->script = Script::kLatin;
-    else if (cyrillic_words > other_words) out->script = Script::kCyrillic;
-  } else if (lang == Lang::kAz) {
-    cyrillic_as_az = cyrillic_words * 2 > words;
-    if (cyrillic_as_az) out->script = Script::kCyrillic;
-  }
-
+  const Readings readings = ChooseReadings(lang, opt, s, out);
   out->key.push_back(' ');
   Emitter emit(out, opt.stems);
-  const bool turkic = lang == Lang::kAz;
-  for (const RawToken& t : s.raw) {
-    std::u32string_view tok = std::u32string_view(s.cps).substr(t.begin, t.end - t.begin);
-    std::u32string& word = s.word;
-    word.clear();
-    switch (t.script) {
-      case ScriptClass::kGeorgian:
-        MapInto(tok, &word, [](char32_t c) { return georgian::Fold(c); });
-        RemoveApostrophes(&word);
-        SqueezeRepeats(&word, 1);
-        emit.Georgian(word);
-        break;
-      case ScriptClass::kLatin:
-        if (lang == Lang::kKa && latin_as_georgian) {
-          georgian::DecodeLatin(tok, t.sentence_initial, &word);
-          CleanJoiners(&word);
-          if (t.compose) ComposeIfMarks(&word);
-          SqueezeRepeats(&word, 1);
-          emit.Georgian(word);
-          break;
-        }
-        if (lang == Lang::kKa) {
-          // A Latin word (brand, loanword) in Georgian text: its surface stays
-          // Latin, its key and stems are those of its chat-Georgian reading,
-          // which is what the same word becomes in a Latin-typed message.
-          MapInto(tok, &word, [](char32_t c) { return latin::ToLower(c, false); });
-          if (t.compose) ComposeIfMarks(&word);
-          // Apostrophes go before squeezing: "u'u" is the run "uu" when the
-          // surface is read again.
-          RemoveApostrophes(&word);
-          SqueezeRepeats(&word, 1);
-          s.word2.clear();
-          georgian::DecodeLatin(word, false, &s.word2);
-          CleanJoiners(&s.word2);
-          if (t.compose) ComposeIfMarks(&s.word2);
-          emit.LatinInGeorgian(word, s.word2);
-          break;
-        }
-        MapInto(tok, &word, [turkic](char32_t c) {
-          const char32_t l = latin::ToLower(c, turkic);
-          return turkic && l == U'ä' ? U'ə' : l;
-        });
-        if (t.compose) ComposeIfMarks(&word);
-        if (lang == Lang::kEn) {
-          SqueezeRepeats(&word, 2);
-          EmitEnglish(word, &s.word2, &emit);
-        } else {
-          RemoveApostrophes(&word);  // Bakı'da → bakıda
-          SqueezeRepeats(&word, 1);
-          emit.Latin(word, lang);
-        }
-        break;
-      case ScriptClass::kCyrillic:
-        if (lang == Lang::kKa) {
-          georgian::DecodeCyrillic(tok, &word);
-          RemoveApostrophes(&word);
-          CleanJoiners(&word);
-          if (t.compose) ComposeIfMarks(&word);
-          SqueezeRepeats(&word, 1);
-          emit.Georgian(word);
-        } else if (cyrillic_as_az) {
-          azerbaijani::DecodeCyrillic(tok, &word);
-          RemoveApostrophes(&word);
-          CleanJoiners(&word);
-          if (t.compose) ComposeIfMarks(&word);
-          SqueezeRepeats(&word, 1);
-          emit.Latin(word, lang);
-        } else {
-          MapInto(tok, &word, [](char32_t c) { return latin::ToLower(c, false); });
-          RemoveApostrophes(&word);
-          if (t.compose) ComposeIfMarks(&word);
-          emit.Verbatim(word, false);
-        }
-        break;
-      case ScriptClass::kOther:
-        MapInto(tok, &word, [](char32_t c) { return latin::ToLower(c, false); });
-        RemoveApostrophes(&word);
-        if (t.compose) ComposeIfMarks(&word);
-        emit.Verbatim(word, t.has_digit);
-        break;
-    }
-  }
+  for (const RawToken& t : s.raw) EmitToken(t, lang, readings, &s, &emit);
 }
 
 }  // namespace zari::text

@@ -21,7 +21,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -32,6 +31,7 @@
 #include "core/hours.h"
 #include "dialog/session.h"
 #include "dialog/runtime.h"
+#include "util/civil_time.h"
 
 namespace fs = std::filesystem;
 using namespace zari;
@@ -39,10 +39,11 @@ using namespace zari::dialog;
 
 namespace {
 
-std::optional<int64_t> ParseLocal(const std::string& iso, const Engine& e) {
-  int y, mo, d, h, mi;
-  if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) != 5) return std::nullopt;
-  return e.schedule().FromLocal(DaysFromCivil(y, mo, d), h * 60 + mi);
+// "2026-11-25T11:00" is pack-local time; "…Z" or "…+04:00" is an instant.
+std::optional<int64_t> ParseNow(const std::string& iso, const Engine& e) {
+  const std::optional<IsoTime> t = ParseIsoTime(iso, /*date_only_ok=*/false);
+  if (!t) return std::nullopt;
+  return e.schedule().ToUnix(*t);
 }
 
 std::string ReadFile(const fs::path& p) {
@@ -61,7 +62,7 @@ std::vector<std::string> RunCase(const std::string& pack, const fs::path& file, 
   RuntimeOptions o;
   int64_t now = 0;
   if (doc["now"]) {
-    auto t = ParseLocal(doc["now"].as<std::string>(), *probe.value());
+    auto t = ParseNow(doc["now"].as<std::string>(), *probe.value());
     if (!t) return {"bad 'now' value"};
     now = *t;
     o.clock = [&now] { return now; };

@@ -1,4 +1,5 @@
-"""The binding covers the whole C API and declares every function's types."""
+"""The binding covers the whole C API, declares every function's types and
+keeps zari.h's numbers (statuses, log levels, limits, actions)."""
 
 import ctypes
 import os
@@ -7,7 +8,7 @@ import unittest
 
 import support
 import zari
-from zari import _native
+from zari import _errors, _native
 
 HEADER = os.path.join(support.SOURCE_DIR, "bindings", "c", "include", "zari", "zari.h")
 
@@ -15,6 +16,16 @@ HEADER = os.path.join(support.SOURCE_DIR, "bindings", "c", "include", "zari", "z
 def header_functions():
     with open(HEADER, encoding="utf-8") as f:
         return set(re.findall(r"ZARI_EXTERN\([^)]*\)\s*(zari_\w+)\s*\(", f.read()))
+
+
+def header_enums():
+    """{enum: {constant: value}} of zari.h's typedef enums, in the header's order."""
+    with open(HEADER, encoding="utf-8") as f:
+        text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
+    enums = {}
+    for name, body in re.findall(r"typedef enum (\w+) \{(.*?)\}", text, flags=re.S):
+        enums[name] = {k: int(v) for k, v in re.findall(r"\b(ZARI_\w+)\s*=\s*(-?\d+)", body)}
+    return enums
 
 
 class AbiTest(unittest.TestCase):
@@ -38,6 +49,29 @@ class AbiTest(unittest.TestCase):
         session = _native.SessionP()
         with self.assertRaises(ctypes.ArgumentError):
             lib.zari_engine_destroy(session)  # a session is not an engine
+
+    # The binding keeps its own copies of zari.h's tables: a renumbered or
+    # added constant must show up here, not as a wrong error class at run time.
+    def test_status_values_match_zari_h(self):
+        self.assertEqual({"ZARI_" + s.name: int(s) for s in zari.Status}, header_enums()["zari_status"])
+
+    def test_status_words_match_the_library(self):
+        lib = zari.load_library()
+        for s in zari.Status:
+            self.assertEqual(_errors._status_word(s), lib.zari_status_str(int(s)).decode(), s.name)
+
+    def test_log_levels_match_zari_h(self):
+        self.assertEqual({"ZARI_LOG_" + l.name: int(l) for l in zari.LogLevel}, header_enums()["zari_log_level"])
+
+    def test_limits_match_zari_h(self):
+        self.assertEqual({"ZARI_LIMIT_" + name.upper(): v for name, v in zari.Engine.LIMITS.items()},
+                         header_enums()["zari_limit"])
+
+    def test_actions_match_zari_h(self):
+        # Python has the words zari_reply_action_str returns, in zari_action's order.
+        header = sorted(header_enums()["zari_action"].items(), key=lambda kv: kv[1])
+        self.assertEqual([("ZARI_ACTION_" + a.name, a.value) for a in zari.Action],
+                         [(k, k[len("ZARI_ACTION_"):].lower()) for k, _ in header])
 
     def test_library_matches_the_header_version(self):
         with open(os.path.join(support.SOURCE_DIR, "CMakeLists.txt"), encoding="utf-8") as f:

@@ -1,0 +1,252 @@
+#include "report/read.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "log/log_store.h"
+#include "util/numbers.h"
+
+namespace zari::report {
+namespace {
+
+struct Db {
+  sqlite3* db = nullptr;
+  ~Db() { sqlite3_close_v2(db); }
+};
+
+class Query {
+ public:
+  Query(sqlite3* db, const std::string& sql) : db_(db) {
+    prepared_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) == SQLITE_OK;
+  }
+  ~Query() { sqlite3_finalize(st_); }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+  bool ok() const { return prepared_; }
+  std::string error() const { return sqlite3_errmsg(db_); }
+  void Bind(int i, int64_t v) { sqlite3_bind_int64(st_, i, v); }
+  void Bind(int i, const std::string& v) {
+    sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  // Returns true for a row; false at the end or on error (see done()).
+  bool Step() {
+    rc_ = sqlite3_step(st_);
+    return rc_ == SQLITE_ROW;
+  }
+  bool done() const { return rc_ == SQLITE_DONE; }
+  std::string Text(int i) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, i))) : std::string();
+  }
+  int64_t Int(int i) const { return sqlite3_column_int64(st_, i); }
+  double Real(int i) const { return sqlite3_column_double(st_, i); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+  bool prepared_ = false;
+  int rc_ = SQLITE_OK;
+};
+
+bool HasTable(sqlite3* db, const char* name) {
+  Query q(db, std::string("SELECT 1 FROM sqlite_master WHERE type='table' AND name='") + name + "'");
+  return q.ok() && q.Step();
+}
+
+bool HasColumn(sqlite3* db, const char* table, const char* column) {
+  Query q(db, std::string("PRAGMA table_info(") + table + ")");
+  while (q.ok() && q.Step()) {
+    if (q.Text(1) == column) return true;
+  }
+  return false;
+}
+
+// The report's period and language in a query: "ts >= ?1 AND ts < ?2" and
+// then Language() ("" or " AND language = ?3").
+class Filter {
+ public:
+  explicit Filter(const ReportOptions& o) : o_(o) {}
+  std::string Language() const { return o_.language.empty() ? "" : " AND language = ?3"; }
+  void Bind(Query& q) const { Bind(q, o_.since, o_.until); }
+  void Bind(Query& q, int64_t from, int64_t to) const {
+    q.Bind(1, from);
+    q.Bind(2, to);
+    if (!o_.language.empty()) q.Bind(3, o_.language);
+  }
+
+ private:
+  const ReportOptions& o_;
+};
+
+Status OpenReadOnly(const std::string& path, Db* db) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return Status(Code::kNotFound, path + ": no such file");
+  if (S_ISDIR(st.st_mode)) return Status(Code::kInvalid, path + ": is a directory, not a log database");
+  if (sqlite3_open_v2(path.c_str(), &db->db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    return Status(Code::kIo, path + ": cannot open: " + (db->db ? sqlite3_errmsg(db->db) : "out of memory"));
+  }
+  sqlite3_busy_timeout(db->db, 5000);
+  return Status::Ok();
+}
+
+// A Zari log of a schema this zari reads (older ones as they are). Sets
+// *version to its schema version (0 before versions were recorded).
+Status CheckLog(const std::string& path, sqlite3* db, int64_t* version) {
+  auto not_zari = [&](const std::string& why) {
+    return Status(Code::kInvalid, path + ": not a Zari log database (" + why + ")");
+  };
+  int64_t app = 0;
+  {
+    Query q(db, "PRAGMA user_version");
+    if (!q.ok() || !q.Step()) return not_zari(q.error());
+    *version = q.Int(0);
+  }
+  {
+    Query q(db, "PRAGMA application_id");
+    if (q.ok() && q.Step()) app = q.Int(0);
+  }
+  if (app != 0 && app != log::kApplicationId) return not_zari("another application's file");
+  if (*version > log::kSchemaVersion) {
+    return Status(Code::kInvalid, path + ": log schema version " + std::to_string(*version) +
+                                      " is newer than this zari reads (" + std::to_string(log::kSchemaVersion) +
+                                      "); use a newer zari");
+  }
+  if (!HasTable(db, "unresolved") || !HasColumn(db, "unresolved", "normalized")) {
+    return not_zari("no unresolved table");
+  }
+  return Status::Ok();
+}
+
+void ReadMeta(sqlite3* db, DatabaseInfo* info) {
+  if (!HasTable(db, "log_meta")) return;
+  Query q(db, "SELECT key, value FROM log_meta WHERE key IN ('dropped_rows', 'counts_since')");
+  while (q.ok() && q.Step()) {
+    if (q.Text(0) == "dropped_rows") info->dropped_rows = q.Int(1);
+    else info->counts_since = q.Int(1);
+  }
+}
+
+void ShowProgress(sqlite3* db, const std::string& path, const ReportOptions& o, const Filter& filter) {
+  Query q(db, "SELECT count(*) FROM unresolved WHERE ts >= ?1 AND ts < ?2" + filter.Language());
+  if (!q.ok()) return;
+  filter.Bind(q);
+  if (q.Step()) o.progress("reading " + path + ": " + GroupThousands(q.Int(0)) + " unresolved questions");
+}
+
+// The unresolved questions, grouped by language, channel, action and text.
+Status ReadUnresolved(sqlite3* db, const std::string& path, const Filter& filter, bool has_action, DbData* out) {
+  Query q(db, std::string("SELECT coalesce(language, ''), coalesce(channel, ''), ") +
+                  (has_action ? "coalesce(action, 'fallback')" : "'fallback'") +
+                  ", text, normalized, count(*), min(ts), max(ts), max(coalesce(best_intent, ''))"
+                  " FROM unresolved WHERE ts >= ?1 AND ts < ?2" + filter.Language() +
+                  " GROUP BY 1, 2, 3, 4, 5");
+  if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
+  filter.Bind(q);
+  while (q.Step()) {
+    Row r;
+    r.language = q.Text(0);
+    r.channel = q.Text(1);
+    r.action = q.Text(2);
+    r.text = q.Text(3);
+    r.normalized = q.Text(4);
+    r.count = q.Int(5);
+    r.first_ts = q.Int(6);
+    r.last_ts = q.Int(7);
+    r.best_intent = q.Text(8);
+    out->info.unresolved += r.count;
+    out->rows.push_back(std::move(r));
+  }
+  if (!q.done()) return Status(Code::kIo, path + ": " + q.error());
+  return Status::Ok();
+}
+
+// Pack names seen in the period (at most 20).
+void ReadPacks(sqlite3* db, const Filter& filter, DatabaseInfo* info) {
+  Query q(db, "SELECT DISTINCT coalesce(pack, '') FROM unresolved WHERE ts >= ?1 AND ts < ?2" + filter.Language() +
+                  " LIMIT 20");
+  if (!q.ok()) return;
+  filter.Bind(q);
+  while (q.Step()) {
+    if (!q.Text(0).empty()) info->packs.push_back(q.Text(0));
+  }
+}
+
+Status ReadHandoffs(sqlite3* db, const std::string& path, const Filter& filter, DbData* out) {
+  Query q(db, "SELECT coalesce(language, ''), coalesce(channel, ''), reason, within_hours, count(*)"
+              " FROM handoffs WHERE ts >= ?1 AND ts < ?2" + filter.Language() + " GROUP BY 1, 2, 3, 4");
+  if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
+  filter.Bind(q);
+  while (q.Step()) {
+    out->handoffs.push_back({q.Text(0), q.Text(1), q.Text(2), q.Int(3) != 0, q.Int(4)});
+    out->info.handoffs += q.Int(4);
+  }
+  // Conversations with a handoff: distinct session ids; rows without an id
+  // count one conversation each.
+  Query s(db, "SELECT coalesce(language, ''), coalesce(channel, ''),"
+              " count(DISTINCT CASE WHEN coalesce(session, '') <> '' THEN session END)"
+              " + sum(CASE WHEN coalesce(session, '') = '' THEN 1 ELSE 0 END)"
+              " FROM handoffs WHERE ts >= ?1 AND ts < ?2" + filter.Language() + " GROUP BY 1, 2");
+  if (!s.ok()) return Status(Code::kIo, path + ": " + s.error());
+  filter.Bind(s);
+  while (s.Step()) out->handoff_sessions[{s.Text(0), s.Text(1)}] += s.Int(2);
+  return Status::Ok();
+}
+
+// The first hour bucket starting at or after t; an open end stays open.
+int64_t FirstHourFrom(int64_t t) {
+  if (t == std::numeric_limits<int64_t>::min() || t == std::numeric_limits<int64_t>::max()) return t;
+  return t >= 0 ? (t + 3599) / 3600 : t / 3600;
+}
+
+// Turn counters of the hourly buckets whose start lies in [since, until).
+Status ReadTurnCounts(sqlite3* db, const std::string& path, const ReportOptions& o, const Filter& filter,
+                      DbData* out) {
+  Query q(db, "SELECT language, channel, action, sum(turns), sum(conversations) FROM turn_counts"
+              " WHERE hour >= ?1 AND hour < ?2" + filter.Language() + " GROUP BY 1, 2, 3");
+  if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
+  filter.Bind(q, FirstHourFrom(o.since), FirstHourFrom(o.until));
+  while (q.Step()) {
+    Rates r;
+    r.language = q.Text(0);
+    r.channel = q.Text(1);
+    const std::string action = q.Text(2);
+    const int64_t n = q.Int(3);
+    r.turns = n;
+    r.conversations = q.Int(4);
+    if (action == "answer") r.answer = n;
+    else if (action == "clarify") r.clarify = n;
+    else if (action == "fallback") r.fallback = n;
+    else if (action == "handoff") r.handoff = n;
+    else if (action == "after_hours") r.after_hours = n;
+    out->counts.push_back(r);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ReadDatabase(const std::string& path, const ReportOptions& o, DbData* out) {
+  Db db;
+  if (Status s = OpenReadOnly(path, &db); !s.ok()) return s;
+  int64_t version = 0;
+  if (Status s = CheckLog(path, db.db, &version); !s.ok()) return s;
+  DatabaseInfo& info = out->info;
+  info.path = path;
+  info.schema = static_cast<int>(std::max<int64_t>(version, 1));
+  const bool has_action = HasColumn(db.db, "unresolved", "action");
+  const bool has_handoffs = HasTable(db.db, "handoffs");
+  info.has_counts = HasTable(db.db, "turn_counts");
+  ReadMeta(db.db, &info);
+  const Filter filter(o);
+  if (o.progress) ShowProgress(db.db, path, o, filter);
+  Status s = ReadUnresolved(db.db, path, filter, has_action, out);
+  if (s.ok()) ReadPacks(db.db, filter, &info);
+  if (s.ok() && has_handoffs) s = ReadHandoffs(db.db, path, filter, out);
+  if (s.ok() && info.has_counts) s = ReadTurnCounts(db.db, path, o, filter, out);
+  return s;
+}
+
+}  // namespace zari::report
