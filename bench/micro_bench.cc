@@ -146,7 +146,7 @@ void BM_Classify(benchmark::State& state) {
 // One runtime per benchmark run (range(1): 0 = pack messages, 1 = unresolved).
 void Respond(benchmark::State& state, bool logged) {
   const auto& msgs = state.range(1) ? F().unresolved : Messages(state);
-  RuntimeOptions o;
+  dialog::RuntimeOptions o;
   std::string db;
   if (logged) {
     char tmpl[] = "/tmp/zari-bench-XXXXXX";
@@ -155,7 +155,7 @@ void Respond(benchmark::State& state, bool logged) {
     db = tmpl;
     o.log_db = db;
   }
-  auto rt = Runtime::Create(PackPath(), o);
+  auto rt = dialog::Runtime::Create(PackPath(), o);
   if (!rt.ok()) {
     state.SkipWithError(rt.status().message().c_str());
     return;

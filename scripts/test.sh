@@ -20,7 +20,7 @@ run() {  # run NAME COMMAND...
   fi
 }
 
-run "build (RelWithDebInfo, -Werror)" bash scripts/build.sh
+run "build (RelWithDebInfo, -Werror, with bench/)" bash scripts/build.sh -DZARI_BUILD_BENCH=ON
 run "tests" ctest --test-dir build --output-on-failure -j2 --timeout 600
 if [ "${ZARI_TEST_SANITIZERS:-1}" != 0 ]; then
   run "build (ASan+UBSan)" env ZARI_BUILD_DIR="$here/build-asan" ZARI_BUILD_TYPE=Debug \

@@ -1,5 +1,7 @@
 #include "fastagi_server.h"
 
+#include "http/host_port.h"
+
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -106,7 +108,7 @@ Status FastAgiServer::Bind() {
   }
   ::freeaddrinfo(res);
   if (listen_fd_ < 0) {
-    return Status(Code::kIo, "cannot listen on " + options_.host + ":" + port + ": " + error);
+    return Status(Code::kIo, "cannot listen on " + FormatHostPort(options_.host, options_.port) + ": " + error);
   }
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;

@@ -6,7 +6,7 @@
 
 #include <cstdlib>
 
-#include "host_port.h"
+#include "http/host_port.h"
 
 namespace zari::server {
 

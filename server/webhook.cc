@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "host_port.h"
+#include "http/host_port.h"
 #include "session_store.h"
 #include "zari/version.h"
 

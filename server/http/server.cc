@@ -4,6 +4,8 @@
 // connections each get the timeout they need. Only this file includes Beast.
 #include "http/http.h"
 
+#include "http/host_port.h"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -520,7 +522,7 @@ Status Server::Bind() {
   if (!ec) s.acceptor.bind(ep, ec);
   if (!ec) s.acceptor.listen(4096, ec);
   if (ec) {
-    return Status(Code::kIo, "cannot listen on " + s.options.host + ":" + std::to_string(s.options.port) + ": " +
+    return Status(Code::kIo, "cannot listen on " + FormatHostPort(s.options.host, s.options.port) + ": " +
                                  ec.message() + " (in use, or not an address of this machine?)");
   }
   s.port = s.acceptor.local_endpoint().port();

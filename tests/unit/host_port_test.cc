@@ -1,10 +1,10 @@
-// server/host_port and the servers' first line: IPv6 hosts in brackets, in
+// server/http/host_port and the servers' first line: IPv6 hosts in brackets, in
 // listen addresses, webhook URLs and the banner that scripts read.
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "host_port.h"
+#include "http/host_port.h"
 #include "lifecycle.h"
 #include "pack/pack.h"
 

@@ -1,4 +1,4 @@
-#include "host_port.h"
+#include "http/host_port.h"
 
 namespace zari::server {
 
