@@ -173,6 +173,23 @@ std::string NormalizeRedacted(std::string_view masked, std::string_view language
   return out;
 }
 
+// Schema 4's feedback table: customers' answers to "was this helpful?" and
+// to CSAT, CES and NPS questions, one row each, for the report's KPIs. One
+// self-contained step, applied to files older than version 4.
+DbError AddFeedbackTable(sqlite3* db) {
+  return Exec(db,
+              "CREATE TABLE IF NOT EXISTS feedback("
+              " id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+              " session TEXT, channel TEXT, language TEXT,"
+              " kind TEXT NOT NULL, value INTEGER NOT NULL,"
+              " intent TEXT, operator_id TEXT, comment TEXT, pack TEXT);"
+              "CREATE INDEX IF NOT EXISTS feedback_ts ON feedback(ts);");
+}
+
+void SanitizeField(std::string* s) {
+  if (!zari::IsValidUtf8(*s)) *s = zari::SanitizeUtf8(*s);
+}
+
 // Rare reminders: the 1st, 2nd, 4th, 8th … occurrence.
 bool PowerOfTwo(uint64_t n) { return n != 0 && (n & (n - 1)) == 0; }
 
@@ -193,9 +210,27 @@ struct LogStore::Statements {
               " turns = turns + excluded.turns, conversations = conversations + excluded.conversations"),
         drops(db,
               "INSERT INTO log_meta(key, value) VALUES('dropped_rows', ?)"
-              " ON CONFLICT(key) DO UPDATE SET value = value + excluded.value") {}
-  bool ok() const { return unresolved.ok() && handoff.ok() && count.ok() && drops.ok(); }
-  Stmt unresolved, handoff, count, drops;
+              " ON CONFLICT(key) DO UPDATE SET value = value + excluded.value"),
+        feedback(db,
+                 "INSERT INTO feedback(ts, session, channel, language, kind, value, intent, operator_id,"
+                 " comment, pack) VALUES(?,?,?,?,?,?,?,?,?,?)") {}
+  bool ok() const { return unresolved.ok() && handoff.ok() && count.ok() && drops.ok() && feedback.ok(); }
+
+  int Insert(const FeedbackRow& f) {
+    feedback.Int(1, f.ts);
+    feedback.Text(2, f.session);
+    feedback.Text(3, f.channel);
+    feedback.Text(4, f.language);
+    feedback.Text(5, f.kind);
+    feedback.Int(6, f.value);
+    feedback.TextOrNull(7, f.intent);
+    feedback.TextOrNull(8, f.operator_id);
+    feedback.TextOrNull(9, f.comment);
+    feedback.Text(10, f.pack);
+    return feedback.Step();
+  }
+
+  Stmt unresolved, handoff, count, drops, feedback;
 };
 
 // Turn counters, sharded so replying threads rarely meet on one mutex.
@@ -219,7 +254,8 @@ Result<int> LogStore::Migrate(sqlite3* db) {
     bool foreign = false;
     if (sqlite3_prepare_v2(db,
                            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN"
-                           " ('unresolved','handoffs','log_meta','turn_counts') AND name NOT LIKE 'sqlite_%'",
+                           " ('unresolved','handoffs','log_meta','turn_counts','feedback')"
+                           " AND name NOT LIKE 'sqlite_%'",
                            -1, &st, nullptr) == SQLITE_OK) {
       foreign = sqlite3_step(st) == SQLITE_ROW;
     }
@@ -271,6 +307,7 @@ Result<int> LogStore::Migrate(sqlite3* db) {
       if (meta.ok()) meta.Step();
     }
   }
+  if (e.rc == SQLITE_OK && version < 4) e = AddFeedbackTable(db);
   if (e.rc == SQLITE_OK) e = Exec(db, ("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
   if (e.rc == SQLITE_OK) e = Exec(db, "COMMIT");
   if (e.rc != SQLITE_OK) {
@@ -368,15 +405,19 @@ void LogStore::Report(LogLevel level, const std::string& message) {
 
 void LogStore::Add(UnresolvedRow row) { Push(Row(std::move(row))); }
 void LogStore::Add(HandoffRow row) { Push(Row(std::move(row))); }
+void LogStore::Add(FeedbackRow row) { Push(Row(std::move(row))); }
 
 size_t LogStore::RowBytes(const Row& row) {
   constexpr size_t kFixed = 256;  // the row's own fields and bookkeeping
   return std::visit(
       [](const auto& r) {
         size_t bytes = kFixed + r.session.size() + r.channel.size() + r.language.size() + r.pack.size();
-        if constexpr (std::is_same_v<std::decay_t<decltype(r)>, HandoffRow>) {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, HandoffRow>) {
           for (const log::Turn& t : r.transcript) bytes += sizeof(log::Turn) + t.text.size();
           bytes += r.reason.size() + r.intent.size();
+        } else if constexpr (std::is_same_v<T, FeedbackRow>) {
+          bytes += r.kind.size() + r.intent.size() + r.operator_id.size() + r.comment.size();
         } else {
           bytes += r.text.size() + r.normalized.size() + r.best_intent.size() + r.action.size();
         }
@@ -656,6 +697,9 @@ void LogStore::Prepare(std::vector<Queued>& rows, size_t begin, size_t end,
         }
         u->normalized = Redact(u->normalized);  // what only normalization reveals (NFKC digits)
       }
+    } else if (auto* f = std::get_if<FeedbackRow>(&rows[i].row)) {
+      for (std::string* s : {&f->session, &f->channel, &f->operator_id, &f->comment}) SanitizeField(s);
+      if (redact) f->comment = Redact(f->comment);
     } else {
       auto& h = std::get<HandoffRow>(rows[i].row);
       if (!zari::IsValidUtf8(h.session)) h.session = zari::SanitizeUtf8(h.session);
@@ -742,6 +786,8 @@ Status LogStore::WriteBatch(const std::vector<Queued>& rows, size_t begin, size_
         unresolved.Text(10, u->action);
         unresolved.Text(11, u->pack_version);
         rc = unresolved.Step();
+      } else if (const auto* f = std::get_if<FeedbackRow>(&rows[i].row)) {
+        rc = stmts_->Insert(*f);
       } else {
         const auto& h = std::get<HandoffRow>(rows[i].row);
         handoff.Int(1, h.ts);

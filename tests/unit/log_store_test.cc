@@ -132,7 +132,7 @@ struct Locker {
 
 }  // namespace
 
-TEST_CASE("log store: a new database has schema 3, WAL and every table") {
+TEST_CASE("log store: a new database has schema 4, WAL and every table") {
   LogTempDir dir;
   const std::string db = dir.File("zari.db");
   {
@@ -142,11 +142,11 @@ TEST_CASE("log store: a new database has schema 3, WAL and every table") {
   }
   Sql sql(db);
   CHECK(sql.Int("PRAGMA user_version") == zari::log::kSchemaVersion);
-  CHECK(zari::log::kSchemaVersion == 3);
+  CHECK(zari::log::kSchemaVersion == 4);
   CHECK(sql.Int("PRAGMA application_id") == zari::log::kApplicationId);
   CHECK(sql.Column("PRAGMA journal_mode")[0] == "wal");
   const auto tables = sql.Column("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name");
-  CHECK(tables == std::vector<std::string>{"handoffs", "log_meta", "turn_counts", "unresolved"});
+  CHECK(tables == std::vector<std::string>{"feedback", "handoffs", "log_meta", "turn_counts", "unresolved"});
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 1);
   CHECK(sql.Int("SELECT count(*) FROM log_meta WHERE key='counts_since'") == 1);
 }
@@ -171,7 +171,7 @@ TEST_CASE("log store: migrates a version 1 database (unresolved, handoffs) and k
     CHECK(before.value() == 1);
     auto again = LogStore::Migrate(sql.db());
     REQUIRE(again.ok());
-    CHECK(again.value() == 3);  // already current: nothing to do
+    CHECK(again.value() == 4);  // already current: nothing to do
   }
   {
     auto store = LogStore::Open({.path = db});
@@ -180,7 +180,7 @@ TEST_CASE("log store: migrates a version 1 database (unresolved, handoffs) and k
     store.value()->CountTurn(kMondayNoonTbilisi, "en", "web", "fallback", true);
   }
   Sql sql(db);
-  CHECK(sql.Int("PRAGMA user_version") == 3);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 3);
   CHECK(sql.Column("SELECT text FROM unresolved ORDER BY id") ==
         std::vector<std::string>{"old question", "ძველი", "new question"});
@@ -210,10 +210,82 @@ TEST_CASE("log store: migrates a version 2 database") {
     store.value()->Add(MakeRow(1));
   }
   Sql sql(db);
-  CHECK(sql.Int("PRAGMA user_version") == 3);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 2);
   CHECK(sql.Int("SELECT value FROM log_meta WHERE key='dropped_rows'") == 5);
   CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name='turn_counts'") == 1);
+}
+
+TEST_CASE("log store: migrates a version 3 database: feedback added, rows and counts kept") {
+  LogTempDir dir;
+  const std::string db = dir.File("v3.db");
+  {
+    Sql sql(db);
+    REQUIRE(sql.Exec("PRAGMA journal_mode=WAL") == "");
+    REQUIRE(sql.Exec(kSchemaV1) == "");
+    REQUIRE(sql.Exec(kSchemaV2Additions) == "");
+    REQUIRE(sql.Exec(kSchemaV3Additions) == "");
+    REQUIRE(sql.Exec("PRAGMA user_version = 3") == "");
+    REQUIRE(sql.Exec("INSERT INTO unresolved(ts, text, normalized, action, pack_version) VALUES"
+                     " (1700000000, 'x', 'x', 'fallback', '1');"
+                     "INSERT INTO turn_counts VALUES(472222, 'en', 'web', 'answer', 7, 2);") == "");
+  }
+  {
+    Sql sql(db);
+    auto before = LogStore::Migrate(sql.db());
+    REQUIRE(before.ok());
+    CHECK(before.value() == 3);
+  }
+  {
+    auto store = LogStore::Open({.path = db});
+    REQUIRE(store.ok());
+    zari::log::FeedbackRow row;
+    row.ts = 1700000100;
+    row.session = "s";
+    row.channel = "web";
+    row.language = "en";
+    row.kind = "csat";
+    row.value = 4;
+    store.value()->Add(std::move(row));
+  }
+  Sql sql(db);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
+  CHECK(sql.Int("PRAGMA application_id") == zari::log::kApplicationId);
+  CHECK(sql.Int("SELECT count(*) FROM unresolved") == 1);
+  CHECK(sql.Int("SELECT sum(turns) FROM turn_counts") == 7);
+  CHECK(sql.Int("SELECT value FROM log_meta WHERE key='counts_since'") == 1700000000);
+  CHECK(sql.Int("SELECT count(*) FROM feedback WHERE kind = 'csat' AND value = 4 AND session = 's'") == 1);
+  // Absent intent, operator and comment are NULL, not "".
+  CHECK(sql.Int("SELECT count(*) FROM feedback WHERE intent IS NULL AND operator_id IS NULL AND comment IS NULL") == 1);
+  CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name = 'feedback_ts'") == 1);
+}
+
+TEST_CASE("log store: feedback comments are masked and valid UTF-8, like every stored text") {
+  LogTempDir dir;
+  const std::string db = dir.File("zari.db");
+  {
+    auto store = LogStore::Open({.path = db});
+    REQUIRE(store.ok());
+    zari::log::FeedbackRow row;
+    row.ts = kMondayNoonTbilisi;
+    row.session = "s\xff-1";
+    row.kind = "helpful";
+    row.value = 0;
+    row.intent = "balance";
+    row.operator_id = "op-7";
+    row.comment = "did not help, call me on 599 12 34 56 or mail nino@example.ge \xc3";
+    store.value()->Add(std::move(row));
+  }
+  Sql sql(db);
+  const auto comment = sql.Column("SELECT comment FROM feedback");
+  REQUIRE(comment.size() == 1);
+  CHECK(comment[0].find("599") == std::string::npos);
+  CHECK(comment[0].find("[phone]") != std::string::npos);
+  CHECK(comment[0].find("[email]") != std::string::npos);
+  CHECK(zari::IsValidUtf8(comment[0]));
+  CHECK(zari::IsValidUtf8(sql.Column("SELECT session FROM feedback")[0]));
+  CHECK(sql.Column("SELECT intent || ' ' || operator_id || ' ' || kind || ' ' || value FROM feedback")[0] ==
+        "balance op-7 helpful 0");
 }
 
 TEST_CASE("log store: a version 0 file made by hand with the version 1 tables is adopted") {
@@ -227,7 +299,7 @@ TEST_CASE("log store: a version 0 file made by hand with the version 1 tables is
   REQUIRE_MESSAGE(store.ok(), store.status().message());
   store.value().reset();
   Sql sql(db);
-  CHECK(sql.Int("PRAGMA user_version") == 3);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
 }
 
 TEST_CASE("log store: refuses a newer schema, a foreign database, a non-database and a bad path") {
@@ -571,7 +643,7 @@ TEST_CASE("log store: a database locked at start opens degraded and catches up")
   store.value().reset();
   Sql sql(db);
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 20);
-  CHECK(sql.Int("PRAGMA user_version") == 3);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
 }
 
 TEST_CASE("log store: flush gives up on a failing disk; closing counts what could not be written") {
