@@ -610,7 +610,12 @@ class PackLoader {
       else if (key == "clarify") pack_.messages.clarify = t;
       else if (key == "handoff") pack_.messages.handoff = t;
       else if (key == "after_hours") pack_.messages.after_hours = t;
-      else r.Fail(k, "unknown message " + Quote(key) + " (expected welcome, fallback, clarify, handoff, after_hours)");
+      else if (key == "survey") pack_.messages.survey = t;
+      else if (key == "thanks_feedback") pack_.messages.thanks_feedback = t;
+      else {
+        r.Fail(k, "unknown message " + Quote(key) +
+                      " (expected welcome, fallback, clarify, handoff, after_hours, survey, thanks_feedback)");
+      }
     });
   }
 

@@ -189,6 +189,23 @@ TEST_CASE("errors name file, line, column and the problem") {
   }
 }
 
+TEST_CASE("messages: the survey question and the thanks for an answer") {
+  TempDir d;
+  std::string f = d.Write("p.yaml",
+                          "zari: 1\nlanguages: [en, ka]\nmessages:\n"
+                          "  survey: {en: \"Rate us, 1 to 5\", ka: \"შეგვაფასეთ 1-დან 5-მდე\"}\n"
+                          "  thanks_feedback: {en: Thanks!}\n");
+  auto r = LoadPack(f);
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  CHECK(r.value().messages.survey[static_cast<size_t>(zari::text::Lang::kEn)] == "Rate us, 1 to 5");
+  CHECK(r.value().messages.survey[static_cast<size_t>(zari::text::Lang::kKa)] == "შეგვაფასეთ 1-დან 5-მდე");
+  CHECK(r.value().messages.thanks_feedback[static_cast<size_t>(zari::text::Lang::kEn)] == "Thanks!");
+  CHECK(r.value().messages.thanks_feedback[static_cast<size_t>(zari::text::Lang::kKa)].empty());  // Zari's default
+  std::string bad = d.Write("q.yaml", "zari: 1\nlanguages: [en]\nmessages:\n  thanks: {en: x}\n");
+  CHECK(Error(bad) == bad + ":4:3: unknown message 'thanks' (expected welcome, fallback, clarify, handoff, "
+                            "after_hours, survey, thanks_feedback)");
+}
+
 TEST_CASE("limits fail fast with one line") {
   TempDir d;
   zari::pack::Limits small;
