@@ -31,6 +31,15 @@ constexpr Ordinal kOrdinals[] = {
 constexpr std::string_view kYes[] = {"yes", "yeah", "yep", "sure", "ok", "okay", "ki", "diax", "xo",
                                      "beli", "he", "hee", "ha"};
 
+// A customer's text as kept for the log: at most kMaxTurnBytes. Transcripts
+// and comments travel as JSON and into SQLite, so keep them valid UTF-8 (the
+// cut may also split a character); most texts are valid already, and
+// checking is cheaper than rebuilding.
+std::string Bounded(std::string_view text) {
+  const std::string_view cut = text.substr(0, kMaxTurnBytes);
+  return zari::IsValidUtf8(cut) ? std::string(cut) : zari::SanitizeUtf8(cut);
+}
+
 }  // namespace
 
 Session::Session(std::shared_ptr<Runtime> runtime, std::string id, std::string channel)
@@ -82,11 +91,7 @@ void Session::AddTurn(bool user, std::string_view text, int64_t ts) {
   if (keep == 0) return;
   log::Turn t;
   t.user = user;
-  // Transcripts travel as JSON and into SQLite: keep them valid UTF-8 (the
-  // cut at kMaxTurnBytes may also split a character).
-  const std::string_view cut = text.substr(0, kMaxTurnBytes);
-  // Most turns are valid already: checking is cheaper than rebuilding.
-  t.text = zari::IsValidUtf8(cut) ? std::string(cut) : zari::SanitizeUtf8(cut);
+  t.text = Bounded(text);
   t.ts = ts;
   transcript_.push_back(std::move(t));
   while (transcript_.size() > keep) transcript_.pop_front();
@@ -159,6 +164,7 @@ void Session::Conclude(const Engine& e, std::string_view text, const text::Norma
   switch (out->action) {
     case Action::kAnswer:
       misses_ = 0;
+      answered_ = e.intent(out->intent).id;
       for (size_t i = 0; i < out->suggestion_count; ++i) suggested_.push_back(e.intent(out->suggestions[i]).id);
       break;
     case Action::kClarify:
@@ -228,6 +234,33 @@ void Session::Escalate(const Engine& e, int64_t now, Reply* out) {
   }
 }
 
+Status Session::Feedback(FeedbackKind kind, int value, std::string_view comment) {
+  const log::FeedbackScale scale = log::ScaleOf(kind);
+  if (scale.min > scale.max) return Status(Code::kInvalid, "feedback: unknown kind");
+  const std::string_view name = log::FeedbackKindName(kind);
+  if (value < scale.min || value > scale.max) {
+    return Status(Code::kInvalid, "feedback: " + std::string(name) + " must be " + std::to_string(scale.min) + " to " +
+                                      std::to_string(scale.max) + ", not " + std::to_string(value));
+  }
+  log::LogStore* store = runtime_->log();
+  if (!store) return Status::Ok();
+  log::FeedbackRow row;
+  row.ts = runtime_->Now();
+  row.session = id_;
+  row.channel = channel_;
+  row.language = std::string(text::LangCode(sticky_));
+  row.kind = std::string(name);
+  row.value = value;
+  // "Was this helpful?" is about an answer; the other questions are about
+  // the whole conversation.
+  if (kind == FeedbackKind::kHelpful) row.intent = answered_;
+  row.operator_id = std::string(FeedbackOperator());
+  row.comment = Bounded(comment);
+  row.pack = runtime_->engine()->pack().name;
+  store->Add(std::move(row));
+  return Status::Ok();
+}
+
 void Session::LogUnresolved(const Engine& e, int64_t now, const text::Normalized& n, const Reply& r) const {
   log::LogStore* store = runtime_->log();
   if (!store) return;
@@ -272,6 +305,7 @@ std::string Session::Export() const {
     for (const auto& o : suggested_) w.String(o);
     w.EndArray();
   }
+  if (!answered_.empty()) w.Key("answered").String(answered_);  // optional, like "suggested"
   w.Key("transcript").BeginArray();
   for (const log::Turn& t : transcript_) {
     w.BeginObject();
@@ -356,6 +390,16 @@ class StateReader {
     return Status::Ok();
   }
 
+  // The intent of the last answer (optional: states written before
+  // feedback have none).
+  Status Answered(std::string* out) const {
+    auto it = j_.find("answered");
+    if (it == j_.end()) return Status::Ok();
+    if (!it->is_string() || e_.FindIntent(it->get<std::string>()) < 0) return Bad("answered names no intent");
+    *out = it->get<std::string>();
+    return Status::Ok();
+  }
+
   Status Transcript(std::deque<log::Turn>* out) const {
     auto transcript = j_.find("transcript");
     if (transcript == j_.end() || !transcript->is_array()) return Bad("bad transcript");
@@ -416,6 +460,7 @@ Result<std::unique_ptr<Session>> Session::Import(std::shared_ptr<Runtime> runtim
   if (s.ok()) s = r.Pending(&session->pending_reason_, &session->pending_intent_);
   if (s.ok()) s = r.Intents("options", /*required=*/true, kMaxOptions, &session->options_);
   if (s.ok()) s = r.Intents("suggested", /*required=*/false, kMaxSuggestions, &session->suggested_);
+  if (s.ok()) s = r.Answered(&session->answered_);
   if (s.ok()) s = r.Transcript(&session->transcript_);
   if (!s.ok()) return s;
   if (!has_turns && !session->transcript_.empty()) session->turns_ = 1;

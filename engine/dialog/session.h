@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "log/feedback.h"
 #include "log/transcript.h"
 #include "core/reply.h"
 #include "dialog/runtime.h"
@@ -18,6 +19,8 @@
 #include "util/status.h"
 
 namespace zari::dialog {
+
+using FeedbackKind = log::FeedbackKind;
 
 class Session {
  public:
@@ -38,6 +41,15 @@ class Session {
   // REQUIRES: !alternatives.empty().
   void RespondBest(const std::vector<std::string>& alternatives, Reply* out);
 
+  // Keeps a customer's answer to a feedback question (log/feedback.h gives
+  // the scales) in the log's feedback table with the conversation's
+  // channel, language and, for kHelpful, the intent of the session's last
+  // answer; `comment` (optional, cut at 4 KB) is masked like every logged
+  // text. kInvalid for a value outside the kind's scale; without a log
+  // database the answer is checked and not kept. Does not change the
+  // conversation.
+  Status Feedback(FeedbackKind kind, int value, std::string_view comment = {});
+
   // Versioned JSON with everything above; Import rejects other formats,
   // other packs or pack versions, and corrupt strings.
   std::string Export() const;
@@ -47,6 +59,8 @@ class Session {
   const std::string& channel() const { return channel_; }
   text::Lang language() const { return sticky_; }
   int misses() const { return misses_; }
+  // The intent of the last answer ("" before the first): what kHelpful rates.
+  const std::string& answered() const { return answered_; }
 
  private:
   // What the message asks, without changing the conversation: a clarify
@@ -59,6 +73,12 @@ class Session {
   void Escalate(const Engine& e, int64_t now, Reply* out);
   void LogUnresolved(const Engine& e, int64_t now, const text::Normalized& n, const Reply& r) const;
   void AddTurn(bool user, std::string_view text, int64_t ts);
+  // The operator in charge of the conversation, or the last one who was,
+  // for the operator_id of a feedback row. Always "" until this session
+  // has the operator takeover (branch operator-engine): then it returns the
+  // operator of the takeover, so the report can give CSAT per operator
+  // from the feedback rows themselves.
+  std::string_view FeedbackOperator() const { return {}; }
 
   std::shared_ptr<Runtime> runtime_;
   std::string id_;
@@ -73,6 +93,7 @@ class Session {
   int64_t turns_ = 0;                   // replies so far (0: the next one opens the conversation)
   std::vector<std::string> options_;    // clarify choices offered last (intent ids: they survive a reload)
   std::vector<std::string> suggested_;  // follow-ups offered with the last answer (chosen by title)
+  std::string answered_;                // the intent of the last answer (an id: it survives a reload)
   std::deque<log::Turn> transcript_;
   text::Normalized norm_;               // reused between turns
 };
