@@ -11,6 +11,14 @@ export declare const Action: Readonly<{
   ANSWER: 'answer'; CLARIFY: 'clarify'; FALLBACK: 'fallback'; HANDOFF: 'handoff'; AFTER_HOURS: 'after_hours';
 }>;
 
+/** zari_feedback values: the questions a customer may answer. */
+export declare const Feedback: Readonly<{
+  HELPFUL: 1; CSAT: 2; CES: 3; NPS: 4;
+}>;
+export type FeedbackKind = 1 | 2 | 3 | 4 | 'helpful' | 'csat' | 'ces' | 'nps';
+/** Each Feedback value's scale, [lowest, highest]. */
+export declare const FEEDBACK_SCALES: Readonly<Record<1 | 2 | 3 | 4, readonly [number, number]>>;
+
 export type Language = 'ka' | 'az' | 'en';
 
 /** A failed Zari call. */
@@ -140,6 +148,8 @@ export declare class Session {
   respond(text: string | Uint8Array): Reply;
   export(): string;
   setLanguage(language: Language | null): void;
+  /** A customer's rating, kept in the log: helpful 0/1 (about the last answer), csat 1-5, ces 1-7, nps 0-10. */
+  feedback(kind: FeedbackKind, value: number, comment?: string | Uint8Array | null): void;
   close(): void;
   readonly closed: boolean;
   /** As given to engine.session(), or restored with the state. */
