@@ -132,4 +132,19 @@ check "normalize decodes chat Georgian" python3 -c "import json,sys; d=json.load
 printf '%s\n' "ოპერატორი" "/quit" | "$zari" chat --pack "$pack" --now 2026-11-28T23:30 > "$tmp/chat.out"
 check "chat after hours" grep -q "after_hours operator" "$tmp/chat.out"
 
+# chat: the survey question, feedback answered with thanks and kept in the log.
+printf '%s\n' "როგორ შევამოწმო ბალანსი?" "/survey" "/feedback helpful 1" "/feedback csat 5 სწრაფი პასუხი" \
+  "/feedback csat 9" "/feedback stars 5" | "$zari" chat --pack "$pack" --db "$tmp/fb.db" --session web-7 \
+  --now 2026-11-25T11:00 > "$tmp/fb.out" 2> "$tmp/fb.err"
+check "chat /survey asks in the conversation's language" grep -q "1-დან 5-მდე" "$tmp/fb.out"
+check "chat /feedback thanks twice" test "$(grep -c "დიდი მადლობა შეფასებისთვის" "$tmp/fb.out")" -eq 2
+check "chat /feedback refuses a value off the scale" grep -q "csat must be 1 to 5, not 9" "$tmp/fb.err"
+check "chat /feedback refuses an unknown kind" grep -q "KIND is helpful, csat, ces or nps" "$tmp/fb.err"
+check "chat feedback in the log" python3 - "$tmp/fb.db" <<'PY'
+import sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT session, channel, language, kind, value, coalesce(intent, ''), coalesce(comment, '') FROM feedback ORDER BY id").fetchall()
+assert rows == [("web-7", "cli", "ka", "helpful", 1, "balance", ""), ("web-7", "cli", "ka", "csat", 5, "", "სწრაფი პასუხი")], rows
+PY
+
 exit $fail
