@@ -438,10 +438,9 @@ class PackLoader {
       ReadSettings(r, root);
     } else {
       r.ForEach(root, "an intents file", [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) {
-        if (key != "intents") {
-          r.Fail(k, "unknown key " + Quote(key) + " (files other than pack.yaml hold only 'intents:')");
-        }
-        ReadIntents(r, v);
+        if (key == "intents") ReadIntents(r, v);
+        else if (key == "add_examples") ReadAddExamples(r, v);
+        else r.Fail(k, "unknown key " + Quote(key) + " (files other than pack.yaml hold only 'intents:' and 'add_examples:')");
       });
     }
   }
@@ -509,13 +508,14 @@ class PackLoader {
           }
         });
       } else if (key == "messages") ReadMessages(r, v);
+      else if (key == "add_examples") ReadAddExamples(r, v);
       else if (key == "intents") {
         intents_node = v;
         intents = &intents_node;
       } else {
         r.Fail(k, "unknown key " + Quote(key) +
                       " in pack settings (expected zari, name, version, languages, timezone, hours, "
-                      "closed, thresholds, escalation, log, session, messages, intents)");
+                      "closed, thresholds, escalation, log, session, messages, intents, add_examples)");
       }
     });
     if (pack_.name.empty()) pack_.name = fs::path(pack_.path).filename().string();
@@ -688,8 +688,45 @@ class PackLoader {
     pack_.intents.push_back(std::move(in));
   }
 
+  // `add_examples: {INTENT_ID: {ka: [...], az: [...], en: [...]}}`: examples
+  // for intents that may be defined in a later file, so they are added in
+  // Finish(). Languages are checked here, where their position is known.
+  void ReadAddExamples(Reader& r, const YAML::Node& v) {
+    r.Count();
+    if (v.IsNull()) return;
+    r.ForEach(v, "add_examples", [&](const std::string& id, const YAML::Node& k, const YAML::Node& lists) {
+      adds_.push_back({id, r.Pos(k), r.LangLists(lists, pack_.languages, false, "add_examples of " + Quote(id))});
+    });
+  }
+
+  // The examples of `add_examples`, after those the intent lists itself (in
+  // file order), each keeping the file:line:col where it was written.
+  void AddExamples() {
+    std::unordered_map<std::string, size_t> index;
+    for (size_t i = 0; i < pack_.intents.size(); ++i) index.emplace(pack_.intents[i].id, i);
+    for (AddedExamples& add : adds_) {
+      auto it = index.find(add.intent);
+      if (it == index.end()) {
+        Throw(Code::kPack, add.pos.ToString() + ": add_examples names " + Quote(add.intent) +
+                               ", which no intent has as id");
+      }
+      Intent& in = pack_.intents[it->second];
+      for (size_t l = 0; l < add.examples.size(); ++l) {
+        std::vector<Text>& to = in.examples[l];
+        if (to.size() + add.examples[l].size() > limits_.max_texts_per_list) {
+          Throw(Code::kLimit, add.pos.ToString() + ": intent " + Quote(add.intent) + " would have more than " +
+                                  std::to_string(limits_.max_texts_per_list) + " examples in " +
+                                  std::string(text::LangCode(static_cast<Lang>(l))));
+        }
+        for (Text& t : add.examples[l]) to.push_back(std::move(t));
+      }
+    }
+    adds_.clear();
+  }
+
   // Checks that need the whole pack.
   void Finish() {
+    AddExamples();
     std::set<std::string> escalation;
     for (const Text& t : pack_.escalation_intents) {
       if (!ids_.count(t.text)) {
@@ -734,6 +771,7 @@ class PackLoader {
   const Limits& limits_;
   unsigned threads_ = 1;
   Pack pack_;
+  std::vector<AddedExamples> adds_;
   std::unordered_map<std::string, SourcePos> ids_;
   size_t nodes_ = 0;
   uintmax_t total_bytes_ = 0;

@@ -35,6 +35,13 @@ std::vector<std::string> SplitIntentsList(const std::string& text, size_t parts,
 // A single-file pack given as YAML text; `name` stands for the file in errors.
 Result<Pack> LoadPackText(const std::string& text, const std::string& name, const Limits& limits = Limits());
 
+// One intent's entry under `add_examples:` (docs/PACKS.md).
+struct AddedExamples {
+  std::string intent;
+  SourcePos pos;  // of the intent's key
+  PerLang examples;
+};
+
 }  // namespace zari::pack
 
 #endif  // ZARI_ENGINE_PACK_LOADER_H_
