@@ -23,6 +23,16 @@
 
 namespace zari::pack {
 
+bool ValidIntentId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string SourcePos::ToString() const {
   if (line <= 0) return file;
   return file + ":" + std::to_string(line) + ":" + std::to_string(col);
@@ -225,16 +235,6 @@ class Reader {
   std::string file_;
   size_t* nodes_;
 };
-
-bool ValidId(const std::string& id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool ValidDate(const std::string& s) {
   int y, m, d;
@@ -445,6 +445,17 @@ class PackLoader {
     }
   }
 
+  // The add_examples of one file that holds nothing else.
+  std::vector<AddedExamples> LoadAddExamples(const std::string& text, const std::string& file) {
+    pack_.languages = {Lang::kKa, Lang::kAz, Lang::kEn};
+    LoadText(text, file, /*settings=*/false);
+    if (!pack_.intents.empty()) {
+      Throw(Code::kPack, pack_.intents[0].pos.ToString() + ": this file holds intents; keep learned examples in a "
+                                                           "file of their own (add_examples only)");
+    }
+    return std::move(adds_);
+  }
+
   // The whole pack from one text (tests and fuzzing).
   Pack LoadSingle(const std::string& text, const std::string& name) {
     pack_.path = name;
@@ -642,7 +653,7 @@ class PackLoader {
     const YAML::Node id = node["id"];
     if (!id) r.Fail(node, "intent without 'id'");
     in.id = r.Str(id, "id");
-    if (!ValidId(in.id)) {
+    if (!ValidIntentId(in.id)) {
       r.Fail(id, "bad intent id " + Quote(in.id) + " (use lowercase letters, digits, '_', '.', '-')");
     }
     const std::string what = "intent " + Quote(in.id);
@@ -851,6 +862,18 @@ Result<Pack> LoadPackText(const std::string& text, const std::string& name, cons
     return Status(e.code, e.message);
   } catch (const YAML::Exception& e) {
     return Status(Code::kPack, name + ": invalid YAML: " + e.what());
+  }
+}
+
+Result<std::vector<AddedExamples>> ReadAddExamplesText(const std::string& text, const std::string& file,
+                                                       const Limits& limits) {
+  try {
+    PackLoader loader(limits, 1);
+    return loader.LoadAddExamples(text, file);
+  } catch (const LoadError& e) {
+    return Status(e.code, e.message);
+  } catch (const YAML::Exception& e) {
+    return Status(Code::kPack, file + ": invalid YAML: " + e.what());
   }
 }
 

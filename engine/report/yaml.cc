@@ -11,35 +11,11 @@
 #include "report/report.h"
 #include "text/lang.h"
 #include "util/numbers.h"
-#include "util/utf8.h"
+#include "util/yaml_text.h"
 
 namespace zari::report {
 
 namespace {
-
-// A YAML double-quoted scalar.
-std::string YamlString(std::string_view s) {
-  std::string v = zari::SanitizeUtf8(s);
-  std::string out = "\"";
-  for (unsigned char c : v) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
-}
 
 std::string YamlComment(std::string_view s) { return OneLine(s); }
 
@@ -126,7 +102,7 @@ std::string FormatYaml(const Report& r) {
       std::string s;
       for (const auto& [lang, list] : examples) {
         s += indent + lang + ":\n";
-        for (const auto& e : list) s += indent + "  - " + YamlString(e) + "\n";
+        for (const auto& e : list) s += indent + "  - " + zari::YamlQuoted(e) + "\n";
       }
       return s;
     };
