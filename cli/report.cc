@@ -13,7 +13,7 @@
 namespace zari::cli {
 
 CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o) {
-  CLI::App* c = app.add_subcommand("report", "unresolved-question clusters, containment and handoff rates");
+  CLI::App* c = app.add_subcommand("report", "unresolved-question clusters, KPIs, containment and handoff rates");
   c->add_option("--db", o->db, "log database (repeat for several servers' files)")->required();
   c->add_option("--since", o->since, "start: 7d, 24h, 90m, 2w ago, or a date 2026-11-01[T10:00][Z|+04:00] (UTC)");
   c->add_option("--until", o->until, "end (exclusive), same forms (default: now)");
@@ -21,6 +21,8 @@ CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o) {
   c->add_option("--pack", o->pack, "intent pack: show each cluster's nearest intent and what it answers now");
   c->add_option("--format", o->format, "table (default), csv, json or yaml (snippets to paste into the pack)")
       ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
+  c->add_option("--csv-table", o->csv_table, "with --format csv: clusters (default) or kpis")
+      ->check(CLI::IsMember({"clusters", "kpis"}));
   c->add_option("--min-count", o->min_count, "leave out clusters with fewer questions (default 1)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   c->add_option("--top", o->top, "clusters shown (default 30 for table and yaml, all for csv and json; 0 = all)")
@@ -79,6 +81,7 @@ int RunReport(const ReportCommandOptions& o) {
   if (!report.ok()) return Error("report: " + report.status().message());
   std::string out;
   if (table) out = report::FormatTable(report.value());
+  else if (o.format == "csv" && o.csv_table == "kpis") out = report::FormatKpiCsv(report.value());
   else if (o.format == "csv") out = report::FormatCsv(report.value());
   else if (o.format == "json") out = report::FormatJson(report.value());
   else out = report::FormatYaml(report.value());

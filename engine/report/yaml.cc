@@ -1,5 +1,5 @@
-// The report as paste-ready pack YAML: examples for existing intents and
-// skeletons of new ones.
+// The report as paste-ready pack YAML: the KPIs, examples for existing
+// intents and skeletons of new ones.
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -8,6 +8,7 @@
 
 #include "core/engine.h"
 #include "report/display.h"
+#include "report/kpi.h"
 #include "report/report.h"
 #include "text/lang.h"
 #include "util/numbers.h"
@@ -84,8 +85,10 @@ std::string FormatYaml(const Report& r) {
   out += "# zari report: " + GroupThousands(static_cast<int64_t>(r.cluster_count)) + " clusters of unresolved questions, " +
          YamlComment(PeriodText(r)) + "\n";
   out += "# Review every line: these are customers' messages (personal data masked).\n";
+  out += "# kpis: the figures of the period (docs/OPERATIONS.md, KPIs).\n";
   out += "# add_examples: paste each list under `examples:` of the named intent.\n";
   out += "# intents: name each new intent, write its answers, move it into a pack file.\n";
+  AppendKpiYaml(r, &out);
   std::string add, skeletons, skipped;
   size_t add_n = 0, new_n = 0;
   for (size_t i = 0; i < r.clusters.size(); ++i) {

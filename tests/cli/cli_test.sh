@@ -147,4 +147,16 @@ rows = sqlite3.connect(sys.argv[1]).execute(
 assert rows == [("web-7", "cli", "ka", "helpful", 1, "balance", ""), ("web-7", "cli", "ka", "csat", 5, "", "სწრაფი პასუხი")], rows
 PY
 
+# report: conversations with questions the pack cannot answer, rated; the
+# KPIs in the table and as CSV.
+for i in 1 2 3; do
+  printf '%s\n' "how do I activate esim on my phone" "can I keep my number when I switch operator" \
+    "do you sell iphone 15" "balance top up with a voucher code" "/feedback csat 4" |
+    "$zari" chat --pack "$pack" --db "$tmp/loop.db" --session "loop-$i" --now 2026-11-25T11:00 > /dev/null
+done
+"$zari" report --db "$tmp/loop.db" --quiet > "$tmp/report.txt"
+check "the table has the KPIs" grep -q "^KPIs" "$tmp/report.txt"
+"$zari" report --db "$tmp/loop.db" --format csv --csv-table kpis --quiet > "$tmp/kpis.csv"
+check "report --csv-table kpis" grep -q "^kpi,group,value,numerator,denominator,responses,average" "$tmp/kpis.csv"
+
 exit $fail
