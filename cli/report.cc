@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
 
 #include "common.h"
@@ -11,6 +12,25 @@
 #include "report/report.h"
 
 namespace zari::cli {
+
+namespace {
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << text;
+  f.close();
+  return static_cast<bool>(f);
+}
+
+// The file besides stdout: --suggest.
+int WriteFiles(const ReportCommandOptions& o, const report::Report& r) {
+  if (!o.suggest.empty() && !WriteFile(o.suggest, report::FormatSuggest(r))) {
+    return Error("report: cannot write " + o.suggest);
+  }
+  return 0;
+}
+
+}  // namespace
 
 CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o) {
   CLI::App* c = app.add_subcommand("report", "unresolved-question clusters, KPIs, containment and handoff rates");
@@ -23,9 +43,11 @@ CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o) {
       ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
   c->add_option("--csv-table", o->csv_table, "with --format csv: clusters (default) or kpis")
       ->check(CLI::IsMember({"clusters", "kpis"}));
+  c->add_option("--suggest", o->suggest,
+                "also write add_examples for the pack (needs --pack) to FILE, for review: the teaching loop");
   c->add_option("--min-count", o->min_count, "leave out clusters with fewer questions (default 1)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
-  c->add_option("--top", o->top, "clusters shown (default 30 for table and yaml, all for csv and json; 0 = all)")
+  c->add_option("--top", o->top, "clusters shown (default 30 for table and yaml, all for csv, json and --suggest; 0 = all)")
       ->check(CLI::Range(0, 1 << 30));
   c->add_option("--samples", o->samples, "sample texts per cluster (default 3 in the table, 5 otherwise)")
       ->check(CLI::Range(1, 1000));
@@ -64,9 +86,11 @@ int RunReport(const ReportCommandOptions& o) {
     if (!t.ok()) return Error("report: --until " + t.status().message(), 2);
     ro.until = t.value();
   }
+  if (!o.suggest.empty() && o.pack.empty()) return Error("report: --suggest needs --pack (the intents to suggest for)", 2);
   const bool table = o.format == "table", yaml = o.format == "yaml";
   ro.min_count = o.min_count;
-  ro.top = o.top >= 0 ? static_cast<size_t>(o.top) : (table || yaml ? 30 : 0);
+  // --suggest takes every cluster unless --top says otherwise.
+  ro.top = o.top >= 0 ? static_cast<size_t>(o.top) : (table || yaml) && o.suggest.empty() ? 30 : 0;
   ro.samples = o.samples > 0 ? static_cast<size_t>(o.samples) : (table ? 3 : 5);
   ro.similarity = o.similarity;
   const bool progress = !o.quiet && (o.progress || ::isatty(STDERR_FILENO));
@@ -79,6 +103,7 @@ int RunReport(const ReportCommandOptions& o) {
   }
   auto report = report::BuildReport(ro);
   if (!report.ok()) return Error("report: " + report.status().message());
+  if (int rc = WriteFiles(o, report.value()); rc != 0) return rc;
   std::string out;
   if (table) out = report::FormatTable(report.value());
   else if (o.format == "csv" && o.csv_table == "kpis") out = report::FormatKpiCsv(report.value());

@@ -196,12 +196,19 @@ std::string FormatJson(const Report& report);
 std::string FormatKpiCsv(const Report& report);
 // Paste-ready YAML: `kpis` (as in the JSON), `add_examples` (cluster texts
 // for the nearest existing intent, when its score reaches the pack's suggest
-// threshold) and `intents` (skeletons for the other clusters: id, title,
-// examples per language, answer placeholders), in the pack format of
-// docs/PACKS.md. Clusters the current pack already answers are listed in a
-// comment only.
+// threshold, as the pack loader reads it) and `intents` (skeletons for the
+// other clusters: id, title, examples per language, answer placeholders),
+// in the pack format of docs/PACKS.md. Clusters the current pack already
+// answers are listed in a comment only.
 std::string FormatYaml(const Report& report);
 
+// `--suggest`: a pack file of `add_examples:` (docs/PACKS.md) for a person to
+// review — each cluster under its nearest intent when the score reaches
+// the pack's suggest threshold, the other clusters in comments as
+// candidates for new intents, with counts and dates — that passes `zari
+// check` when placed in the pack (examples check would refuse are left
+// out). REQUIRES: report.options.engine.
+std::string FormatSuggest(const Report& report);
 // "7d", "24h", "90m", "2w" (relative to `now`), "2026-11-01" (UTC midnight),
 // "2026-11-01T10:00[:SS][Z|±HH:MM]" (UTC unless an offset is given).
 Result<int64_t> ParseReportTime(const std::string& value, int64_t now);

@@ -159,4 +159,15 @@ check "the table has the KPIs" grep -q "^KPIs" "$tmp/report.txt"
 "$zari" report --db "$tmp/loop.db" --format csv --csv-table kpis --quiet > "$tmp/kpis.csv"
 check "report --csv-table kpis" grep -q "^kpi,group,value,numerator,denominator,responses,average" "$tmp/kpis.csv"
 
+# report --suggest: the teaching loop's file passes `zari check` once it is in the pack.
+"$zari" report --db "$tmp/loop.db" --pack "$pack" --suggest "$tmp/suggest.yaml" --quiet > /dev/null
+check "report --suggest exits 0" test $? -eq 0
+check "report --suggest writes add_examples" grep -q "^add_examples:" "$tmp/suggest.yaml"
+cp -r "$pack" "$tmp/taught"
+cp "$tmp/suggest.yaml" "$tmp/taught/intents/zz-suggested.yaml"
+"$zari" check "$tmp/taught" > "$tmp/check.out"
+check "the suggested file passes zari check in the pack" test $? -eq 0
+"$zari" report --db "$tmp/loop.db" --suggest "$tmp/x.yaml" --quiet 2> "$tmp/err.txt"
+check "report --suggest needs --pack" test $? -eq 2
+
 exit $fail
