@@ -22,8 +22,11 @@ bool WriteFile(const std::string& path, const std::string& text) {
   return static_cast<bool>(f);
 }
 
-// The file besides stdout: --suggest.
-int WriteFiles(const ReportCommandOptions& o, const report::Report& r) {
+// The files besides stdout: --html and --suggest.
+int WriteFiles(const ReportCommandOptions& o, const report::Report& r, int64_t now) {
+  if (!o.html.empty() && !WriteFile(o.html, report::FormatHtml(r, now))) {
+    return Error("report: cannot write " + o.html);
+  }
   if (!o.suggest.empty() && !WriteFile(o.suggest, report::FormatSuggest(r))) {
     return Error("report: cannot write " + o.suggest);
   }
@@ -43,6 +46,7 @@ CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o) {
       ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
   c->add_option("--csv-table", o->csv_table, "with --format csv: clusters (default) or kpis")
       ->check(CLI::IsMember({"clusters", "kpis"}));
+  c->add_option("--html", o->html, "also write a self-contained HTML report with charts to FILE");
   c->add_option("--suggest", o->suggest,
                 "also write add_examples for the pack (needs --pack) to FILE, for review: the teaching loop");
   c->add_option("--min-count", o->min_count, "leave out clusters with fewer questions (default 1)")
@@ -103,7 +107,7 @@ int RunReport(const ReportCommandOptions& o) {
   }
   auto report = report::BuildReport(ro);
   if (!report.ok()) return Error("report: " + report.status().message());
-  if (int rc = WriteFiles(o, report.value()); rc != 0) return rc;
+  if (int rc = WriteFiles(o, report.value(), now); rc != 0) return rc;
   std::string out;
   if (table) out = report::FormatTable(report.value());
   else if (o.format == "csv" && o.csv_table == "kpis") out = report::FormatKpiCsv(report.value());

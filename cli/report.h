@@ -15,6 +15,7 @@ struct ReportCommandOptions {
   std::string since, until, lang, pack, now;
   std::string format = "table";
   std::string csv_table = "clusters";  // --format csv: clusters or kpis
+  std::string html;                    // --html FILE
   std::string suggest;                 // --suggest FILE (needs --pack)
   int64_t min_count = 1;
   int top = -1;          // -1: 30 for table and yaml, all for csv and json

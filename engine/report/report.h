@@ -209,6 +209,11 @@ std::string FormatYaml(const Report& report);
 // check` when placed in the pack (examples check would refuse are left
 // out). REQUIRES: report.options.engine.
 std::string FormatSuggest(const Report& report);
+// `--html`: one self-contained HTML page with the KPIs and SVG charts
+// (docs/OPERATIONS.md, The HTML report). `generated` is the time it says it
+// was made (unix seconds).
+std::string FormatHtml(const Report& report, int64_t generated);
+
 // "7d", "24h", "90m", "2w" (relative to `now`), "2026-11-01" (UTC midnight),
 // "2026-11-01T10:00[:SS][Z|±HH:MM]" (UTC unless an offset is given).
 Result<int64_t> ParseReportTime(const std::string& value, int64_t now);

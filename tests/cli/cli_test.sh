@@ -170,4 +170,9 @@ check "the suggested file passes zari check in the pack" test $? -eq 0
 "$zari" report --db "$tmp/loop.db" --suggest "$tmp/x.yaml" --quiet 2> "$tmp/err.txt"
 check "report --suggest needs --pack" test $? -eq 2
 
+# report --html: one page with the charts.
+"$zari" report --db "$tmp/loop.db" --pack "$pack" --html "$tmp/report.html" --quiet > /dev/null
+check "report --html exits 0" test $? -eq 0
+check "report --html is a page with charts" grep -q "<svg xmlns" "$tmp/report.html"
+
 exit $fail
