@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <tuple>
 
 #include "log/redact.h"
@@ -176,6 +177,79 @@ std::string NormalizeRedacted(std::string_view masked, std::string_view language
 // Rare reminders: the 1st, 2nd, 4th, 8th … occurrence.
 bool PowerOfTwo(uint64_t n) { return n != 0 && (n & (n - 1)) == 0; }
 
+// One version of the schema: what it added, applied inside the migration's
+// transaction to a file of an older version. Each step is idempotent
+// (IF NOT EXISTS, AddColumn), so a file made by hand from a later schema is
+// adopted; a new version is one more step in kMigrations.
+struct MigrationStep {
+  int version;
+  DbError (*apply)(sqlite3* db);
+};
+
+// Version 1: unresolved and handoffs (docs/OPERATIONS.md, Schema).
+DbError AddVersion1(sqlite3* db) {
+  return Exec(db,
+              "CREATE TABLE IF NOT EXISTS unresolved("
+              " id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+              " session TEXT, channel TEXT, language TEXT,"
+              " text TEXT NOT NULL, normalized TEXT NOT NULL,"
+              " best_intent TEXT, best_score REAL, pack TEXT);"
+              "CREATE TABLE IF NOT EXISTS handoffs("
+              " id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, session TEXT, channel TEXT,"
+              " language TEXT, reason TEXT NOT NULL, intent TEXT, within_hours INTEGER NOT NULL,"
+              " transcript TEXT NOT NULL);");
+}
+
+// Version 2: the decision that left the question unresolved, pack versions,
+// when operators were back, a metadata table, and time indexes for reports.
+DbError AddVersion2(sqlite3* db) {
+  DbError e;
+  for (const auto& [table, column, type] :
+       {std::tuple{"unresolved", "action", "TEXT"}, std::tuple{"unresolved", "pack_version", "TEXT"},
+        std::tuple{"handoffs", "pack", "TEXT"}, std::tuple{"handoffs", "next_open", "INTEGER"}}) {
+    if (e.rc == SQLITE_OK) e = AddColumn(db, table, column, type);
+  }
+  if (e.rc != SQLITE_OK) return e;
+  return Exec(db,
+              "CREATE TABLE IF NOT EXISTS log_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+              "CREATE INDEX IF NOT EXISTS unresolved_ts ON unresolved(ts);"
+              "CREATE INDEX IF NOT EXISTS handoffs_ts ON handoffs(ts);");
+}
+
+// Version 3: every turn counted per hour, language, channel and action, so
+// reports can give containment and fallback rates without storing answered
+// messages; the file says it is a Zari log.
+DbError AddVersion3(sqlite3* db) {
+  DbError e = Exec(db,
+                   "CREATE TABLE IF NOT EXISTS turn_counts("
+                   " hour INTEGER NOT NULL, language TEXT NOT NULL, channel TEXT NOT NULL, action TEXT NOT NULL,"
+                   " turns INTEGER NOT NULL DEFAULT 0, conversations INTEGER NOT NULL DEFAULT 0,"
+                   " PRIMARY KEY(hour, language, channel, action)) WITHOUT ROWID;");
+  if (e.rc == SQLITE_OK) e = Exec(db, ("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
+  if (e.rc == SQLITE_OK) {
+    Stmt meta(db, "INSERT OR IGNORE INTO log_meta(key, value) VALUES('counts_since', strftime('%s','now'))");
+    if (meta.ok()) meta.Step();
+  }
+  return e;
+}
+
+constexpr MigrationStep kMigrations[] = {{1, AddVersion1}, {2, AddVersion2}, {3, AddVersion3}};
+static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per schema version");
+
+// Zari's own tables, in any version: a version 0 file with any other table
+// is somebody else's database.
+constexpr const char* kZariTables = "('unresolved','handoffs','log_meta','turn_counts')";
+
+bool HasForeignTables(sqlite3* db) {
+  const std::string sql = std::string("SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN ") +
+                          kZariTables + " AND name NOT LIKE 'sqlite_%'";
+  sqlite3_stmt* st = nullptr;
+  bool foreign = false;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) foreign = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return foreign;
+}
+
 }  // namespace
 
 // The writer's statements, prepared once per connection.
@@ -212,64 +286,13 @@ Result<int> LogStore::Migrate(sqlite3* db) {
                    ", newer than this Zari understands (" + std::to_string(kSchemaVersion) + ")");
   }
   if (version == kSchemaVersion) return static_cast<int>(version);
-  if (version == 0) {
-    // A fresh file, or one made by hand with the version 1 tables. Anything else is
-    // somebody else's database: refuse rather than add tables to it.
-    sqlite3_stmt* st = nullptr;
-    bool foreign = false;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN"
-                           " ('unresolved','handoffs','log_meta','turn_counts') AND name NOT LIKE 'sqlite_%'",
-                           -1, &st, nullptr) == SQLITE_OK) {
-      foreign = sqlite3_step(st) == SQLITE_ROW;
-    }
-    sqlite3_finalize(st);
-    if (foreign) return IoError("not a Zari log database (it has other tables)");
-  }
+  // A fresh file, or one made by hand with Zari's tables. Anything else is
+  // somebody else's database: refuse rather than add tables to it.
+  if (version == 0 && HasForeignTables(db)) return IoError("not a Zari log database (it has other tables)");
   DbError e = Exec(db, "BEGIN IMMEDIATE");
   if (e.rc != SQLITE_OK) return IoError("cannot migrate log database: " + e.message);
-  // Version 1: unresolved and handoffs (docs/OPERATIONS.md, Schema).
-  if (version < 1) {
-    e = Exec(db,
-             "CREATE TABLE IF NOT EXISTS unresolved("
-             " id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
-             " session TEXT, channel TEXT, language TEXT,"
-             " text TEXT NOT NULL, normalized TEXT NOT NULL,"
-             " best_intent TEXT, best_score REAL, pack TEXT);"
-             "CREATE TABLE IF NOT EXISTS handoffs("
-             " id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, session TEXT, channel TEXT,"
-             " language TEXT, reason TEXT NOT NULL, intent TEXT, within_hours INTEGER NOT NULL,"
-             " transcript TEXT NOT NULL);");
-  }
-  // Version 2: the decision that left the question unresolved, pack versions,
-  // when operators were back, a metadata table, and time indexes for reports.
-  if (e.rc == SQLITE_OK && version < 2) {
-    for (const auto& [table, column, type] :
-         {std::tuple{"unresolved", "action", "TEXT"}, std::tuple{"unresolved", "pack_version", "TEXT"},
-          std::tuple{"handoffs", "pack", "TEXT"}, std::tuple{"handoffs", "next_open", "INTEGER"}}) {
-      if (e.rc == SQLITE_OK) e = AddColumn(db, table, column, type);
-    }
-    if (e.rc == SQLITE_OK) {
-      e = Exec(db,
-               "CREATE TABLE IF NOT EXISTS log_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-               "CREATE INDEX IF NOT EXISTS unresolved_ts ON unresolved(ts);"
-               "CREATE INDEX IF NOT EXISTS handoffs_ts ON handoffs(ts);");
-    }
-  }
-  // Version 3: every turn counted per hour, language, channel and action, so
-  // reports can give containment and fallback rates without storing answered
-  // messages; the file says it is a Zari log.
-  if (e.rc == SQLITE_OK && version < 3) {
-    e = Exec(db,
-             "CREATE TABLE IF NOT EXISTS turn_counts("
-             " hour INTEGER NOT NULL, language TEXT NOT NULL, channel TEXT NOT NULL, action TEXT NOT NULL,"
-             " turns INTEGER NOT NULL DEFAULT 0, conversations INTEGER NOT NULL DEFAULT 0,"
-             " PRIMARY KEY(hour, language, channel, action)) WITHOUT ROWID;");
-    if (e.rc == SQLITE_OK) e = Exec(db, ("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
-    if (e.rc == SQLITE_OK) {
-      Stmt meta(db, "INSERT OR IGNORE INTO log_meta(key, value) VALUES('counts_since', strftime('%s','now'))");
-      if (meta.ok()) meta.Step();
-    }
+  for (const MigrationStep& step : kMigrations) {
+    if (e.rc == SQLITE_OK && step.version > version) e = step.apply(db);
   }
   if (e.rc == SQLITE_OK) e = Exec(db, ("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
   if (e.rc == SQLITE_OK) e = Exec(db, "COMMIT");
