@@ -31,6 +31,23 @@ constexpr Ordinal kOrdinals[] = {
 constexpr std::string_view kYes[] = {"yes", "yeah", "yep", "sure", "ok", "okay", "ki", "diax", "xo",
                                      "beli", "he", "hee", "ha"};
 
+// A transcript turn's role in the state's "u": 1 the user, 0 the bot (as
+// format 1 wrote it), 2 an operator. Any other non-zero value is the user,
+// as older Zari read it.
+int StateRole(log::Role role) {
+  switch (role) {
+    case log::Role::kUser: return 1;
+    case log::Role::kBot: return 0;
+    case log::Role::kOperator: return 2;
+  }
+  return 1;
+}
+
+log::Role RoleOfState(int64_t u) {
+  if (u == 0) return log::Role::kBot;
+  return u == 2 ? log::Role::kOperator : log::Role::kUser;
+}
+
 }  // namespace
 
 Session::Session(std::shared_ptr<Runtime> runtime, std::string id, std::string channel)
@@ -77,11 +94,11 @@ int32_t Session::ResolveChoice(const Engine& e, const text::Normalized& n, std::
   return -1;
 }
 
-void Session::AddTurn(bool user, std::string_view text, int64_t ts) {
+void Session::AddTurn(log::Role role, std::string_view text, int64_t ts) {
   const size_t keep = static_cast<size_t>(std::max(0, runtime_->engine()->pack().transcript_turns)) * 2;
   if (keep == 0) return;
   log::Turn t;
-  t.user = user;
+  t.role = role;
   // Transcripts travel as JSON and into SQLite: keep them valid UTF-8 (the
   // cut at kMaxTurnBytes may also split a character).
   const std::string_view cut = text.substr(0, kMaxTurnBytes);
@@ -153,7 +170,7 @@ void Session::Conclude(const Engine& e, std::string_view text, const text::Norma
     e.ResolveHandoff(pending_reason_, out);
   }
   if (n.detected && forced_ == Lang::kUnknown) sticky_ = n.lang;
-  AddTurn(true, text, now);
+  AddTurn(log::Role::kUser, text, now);
   options_.clear();
   suggested_.clear();
   switch (out->action) {
@@ -174,7 +191,7 @@ void Session::Conclude(const Engine& e, std::string_view text, const text::Norma
       break;
   }
   if (out->action == Action::kHandoff) Escalate(e, now, out);
-  AddTurn(false, out->Text(), now);
+  AddTurn(log::Role::kBot, out->Text(), now);
   // Every turn is counted (not stored) for containment and fallback rates.
   if (log::LogStore* store = runtime_->log()) {
     store->CountTurn(now, text::LangCode(out->lang), channel_, ActionName(out->action), turns_ == 0);
@@ -207,7 +224,7 @@ void Session::Escalate(const Engine& e, int64_t now, Reply* out) {
   }
   // The transcript includes this message and the bot's reply to it.
   std::vector<log::Turn> turns(transcript_.begin(), transcript_.end());
-  turns.push_back({false, std::string(out->Text()), now});
+  turns.push_back({log::Role::kBot, std::string(out->Text()), now});
   if (h.within_hours && runtime_->options().on_handoff) {
     log::AppendTranscriptJson(turns, /*redact=*/false, &h.transcript_json);
     runtime_->options().on_handoff(h);
@@ -275,7 +292,7 @@ std::string Session::Export() const {
   w.Key("transcript").BeginArray();
   for (const log::Turn& t : transcript_) {
     w.BeginObject();
-    w.Key("u").Int(t.user ? 1 : 0);
+    w.Key("u").Int(StateRole(t.role));
     w.Key("t").String(t.text);
     w.Key("ts").Int(t.ts);
     w.EndObject();
@@ -366,7 +383,7 @@ class StateReader {
           !ts->is_number_integer()) {
         return Bad("bad transcript entry");
       }
-      out->push_back({u->get<int64_t>() != 0, tx->get<std::string>(), ts->get<int64_t>()});
+      out->push_back({RoleOfState(u->get<int64_t>()), tx->get<std::string>(), ts->get<int64_t>()});
     }
     return Status::Ok();
   }

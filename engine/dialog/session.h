@@ -58,7 +58,7 @@ class Session {
   int32_t ResolveChoice(const Engine& e, const text::Normalized& n, std::string_view raw) const;
   void Escalate(const Engine& e, int64_t now, Reply* out);
   void LogUnresolved(const Engine& e, int64_t now, const text::Normalized& n, const Reply& r) const;
-  void AddTurn(bool user, std::string_view text, int64_t ts);
+  void AddTurn(log::Role role, std::string_view text, int64_t ts);
 
   std::shared_ptr<Runtime> runtime_;
   std::string id_;

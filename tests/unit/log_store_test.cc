@@ -423,7 +423,10 @@ TEST_CASE("log store: the queue is bounded by bytes too (handoff rows carry tran
     row.session = "s" + std::to_string(i);
     row.language = "en";
     row.reason = "misses";
-    for (int t = 0; t < 40; ++t) row.transcript.push_back({t % 2 == 0, std::string(2048, 'x'), 1000 + i});
+    for (int t = 0; t < 40; ++t) {
+      const auto role = t % 2 == 0 ? zari::log::Role::kUser : zari::log::Role::kBot;
+      row.transcript.push_back({role, std::string(2048, 'x'), 1000 + i});
+    }
     store.value()->Add(std::move(row));
   }
   const auto s = store.value()->stats();
