@@ -132,7 +132,7 @@ struct Locker {
 
 }  // namespace
 
-TEST_CASE("log store: a new database has schema 3, WAL and every table") {
+TEST_CASE("log store: a new database has schema 4, WAL and every table") {
   LogTempDir dir;
   const std::string db = dir.File("zari.db");
   {
@@ -142,11 +142,11 @@ TEST_CASE("log store: a new database has schema 3, WAL and every table") {
   }
   Sql sql(db);
   CHECK(sql.Int("PRAGMA user_version") == zari::log::kSchemaVersion);
-  CHECK(zari::log::kSchemaVersion == 3);
+  CHECK(zari::log::kSchemaVersion == 4);
   CHECK(sql.Int("PRAGMA application_id") == zari::log::kApplicationId);
   CHECK(sql.Column("PRAGMA journal_mode")[0] == "wal");
   const auto tables = sql.Column("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name");
-  CHECK(tables == std::vector<std::string>{"handoffs", "log_meta", "turn_counts", "unresolved"});
+  CHECK(tables == std::vector<std::string>{"handoffs", "log_meta", "takeovers", "turn_counts", "unresolved"});
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 1);
   CHECK(sql.Int("SELECT count(*) FROM log_meta WHERE key='counts_since'") == 1);
 }
@@ -171,7 +171,7 @@ TEST_CASE("log store: migrates a version 1 database (unresolved, handoffs) and k
     CHECK(before.value() == 1);
     auto again = LogStore::Migrate(sql.db());
     REQUIRE(again.ok());
-    CHECK(again.value() == 3);  // already current: nothing to do
+    CHECK(again.value() == 4);  // already current: nothing to do
   }
   {
     auto store = LogStore::Open({.path = db});
@@ -180,7 +180,7 @@ TEST_CASE("log store: migrates a version 1 database (unresolved, handoffs) and k
     store.value()->CountTurn(kMondayNoonTbilisi, "en", "web", "fallback", true);
   }
   Sql sql(db);
-  CHECK(sql.Int("PRAGMA user_version") == 3);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 3);
   CHECK(sql.Column("SELECT text FROM unresolved ORDER BY id") ==
         std::vector<std::string>{"old question", "ძველი", "new question"});
@@ -210,10 +210,51 @@ TEST_CASE("log store: migrates a version 2 database") {
     store.value()->Add(MakeRow(1));
   }
   Sql sql(db);
-  CHECK(sql.Int("PRAGMA user_version") == 3);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 2);
   CHECK(sql.Int("SELECT value FROM log_meta WHERE key='dropped_rows'") == 5);
   CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name='turn_counts'") == 1);
+}
+
+TEST_CASE("log store: migrates a version 3 database: takeovers added, rows and counts kept") {
+  LogTempDir dir;
+  const std::string db = dir.File("v3.db");
+  {
+    Sql sql(db);
+    REQUIRE(sql.Exec("PRAGMA journal_mode=WAL") == "");
+    REQUIRE(sql.Exec(kSchemaV1) == "");
+    REQUIRE(sql.Exec(kSchemaV2Additions) == "");
+    REQUIRE(sql.Exec(kSchemaV3Additions) == "");
+    REQUIRE(sql.Exec("PRAGMA user_version = 3") == "");
+    REQUIRE(sql.Exec("INSERT INTO unresolved(ts, text, normalized, action, pack_version) VALUES"
+                     " (1700000000, 'x', 'x', 'fallback', '1');"
+                     "INSERT INTO turn_counts VALUES(472222, 'en', 'web', 'answer', 7, 2);") == "");
+  }
+  {
+    Sql sql(db);
+    auto before = LogStore::Migrate(sql.db());
+    REQUIRE(before.ok());
+    CHECK(before.value() == 3);
+  }
+  {
+    auto store = LogStore::Open({.path = db});
+    REQUIRE(store.ok());
+    zari::log::TakeoverRow row;
+    row.session = "s";
+    row.operator_id = "op-1";
+    row.joined_ts = 1700000100;
+    row.left_ts = 1700000200;
+    store.value()->Add(std::move(row));
+  }
+  Sql sql(db);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
+  CHECK(sql.Int("PRAGMA application_id") == zari::log::kApplicationId);
+  CHECK(sql.Int("SELECT count(*) FROM unresolved") == 1);
+  CHECK(sql.Int("SELECT sum(turns) FROM turn_counts") == 7);
+  CHECK(sql.Int("SELECT value FROM log_meta WHERE key='counts_since'") == 1700000000);
+  CHECK(sql.Int("SELECT count(*) FROM takeovers WHERE operator_id = 'op-1' AND resolved = 0") == 1);
+  CHECK(sql.Int("SELECT left_ts - joined_ts FROM takeovers") == 100);
+  CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name = 'takeovers_ts'") == 1);
 }
 
 TEST_CASE("log store: a version 0 file made by hand with the version 1 tables is adopted") {
@@ -227,7 +268,7 @@ TEST_CASE("log store: a version 0 file made by hand with the version 1 tables is
   REQUIRE_MESSAGE(store.ok(), store.status().message());
   store.value().reset();
   Sql sql(db);
-  CHECK(sql.Int("PRAGMA user_version") == 3);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
 }
 
 TEST_CASE("log store: refuses a newer schema, a foreign database, a non-database and a bad path") {
@@ -574,7 +615,7 @@ TEST_CASE("log store: a database locked at start opens degraded and catches up")
   store.value().reset();
   Sql sql(db);
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 20);
-  CHECK(sql.Int("PRAGMA user_version") == 3);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
 }
 
 TEST_CASE("log store: flush gives up on a failing disk; closing counts what could not be written") {

@@ -502,7 +502,7 @@ TEST_CASE("report: table, CSV and JSON") {
   CHECK(j["clusters"][0]["question"] == "how do I activate esim");
   CHECK(j["summary"]["rates"]["containment"].get<double>() == doctest::Approx(49.0 / 60.0).epsilon(0.001));
   CHECK(j["rates"][0]["language"] == "en");
-  CHECK(j["databases"][0]["schema"] == 3);
+  CHECK(j["databases"][0]["schema"] == 4);
   CHECK(j["clusters"][0]["nearest_intent"].is_null());
 }
 
