@@ -257,6 +257,48 @@ TEST_CASE("log store: migrates a version 3 database: takeovers added, rows and c
   CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name = 'takeovers_ts'") == 1);
 }
 
+TEST_CASE("log store: an operator's takeover is one row, its transcript masked; relayed turns are counted") {
+  LogTempDir dir;
+  const std::string db = dir.File("zari.db");
+  {
+    std::atomic<int64_t> now{kMondayNoonTbilisi};
+    RuntimeOptions o;
+    o.clock = [&now] { return now.load(); };
+    auto rt = MakeRuntime(db, o);
+    Session s(rt, "t-1", "web");
+    Reply r;
+    s.Respond("I want to talk to an operator", &r);
+    REQUIRE(r.action == zari::Action::kHandoff);
+    now += 60;
+    REQUIRE(s.OperatorJoin("op-7", "Nino").ok());
+    now += 30;
+    s.Respond("my number is 599 12 34 56, do you sell refrigerators", &r);  // a fallback for the bot
+    CHECK(r.action == zari::Action::kRelayed);
+    REQUIRE(s.OperatorMessage("Done: card 4111 1111 1111 1111 is blocked").ok());
+    now += 30;
+    REQUIRE(s.OperatorLeave(true).ok());
+    rt->FlushLog();
+  }
+  Sql sql(db);
+  REQUIRE(sql.Int("SELECT count(*) FROM takeovers") == 1);
+  CHECK(sql.Column("SELECT session || ' ' || channel || ' ' || language || ' ' || operator_id || ' ' || pack"
+                   " FROM takeovers") == std::vector<std::string>{"t-1 web en op-7 Zari Mobile"});
+  CHECK(sql.Int("SELECT joined_ts FROM takeovers") == kMondayNoonTbilisi + 60);
+  CHECK(sql.Int("SELECT left_ts FROM takeovers") == kMondayNoonTbilisi + 120);
+  CHECK(sql.Int("SELECT resolved FROM takeovers") == 1);
+  const std::string transcript = sql.Column("SELECT transcript FROM takeovers")[0];
+  CHECK(transcript ==
+        "[{\"role\":\"user\",\"text\":\"my number is [phone], do you sell refrigerators\",\"ts\":" +
+            std::to_string(kMondayNoonTbilisi + 90) +
+            "},{\"role\":\"operator\",\"text\":\"Done: card [card] is blocked\",\"ts\":" +
+            std::to_string(kMondayNoonTbilisi + 90) + "}]");
+  // The relayed message is counted, never unresolved; the handoff before it is a row as always.
+  CHECK(sql.Int("SELECT count(*) FROM unresolved") == 0);
+  CHECK(sql.Int("SELECT count(*) FROM handoffs") == 1);
+  CHECK(sql.Int("SELECT sum(turns) FROM turn_counts WHERE action = 'relayed'") == 1);
+  CHECK(sql.Int("SELECT sum(turns) FROM turn_counts") == 2);
+}
+
 TEST_CASE("log store: a version 0 file made by hand with the version 1 tables is adopted") {
   LogTempDir dir;
   const std::string db = dir.File("v0.db");
