@@ -148,6 +148,10 @@ function declare(lib, libPath) {
     reply_suggestion_count: f('size_t zari_reply_suggestion_count(const zari_reply *reply)'),
     reply_suggestion_intent: f('const char *zari_reply_suggestion_intent(const zari_reply *reply, size_t i)'),
     reply_suggestion_title: f('const char *zari_reply_suggestion_title(const zari_reply *reply, size_t i)'),
+    reply_candidate_count: f('size_t zari_reply_candidate_count(const zari_reply *reply)'),
+    reply_candidate_intent: f('const char *zari_reply_candidate_intent(const zari_reply *reply, size_t i)'),
+    reply_candidate_score: f('double zari_reply_candidate_score(const zari_reply *reply, size_t i)'),
+    reply_candidate_answer: f('const char *zari_reply_candidate_answer(const zari_reply *reply, size_t i)'),
     reply_destroy: f('void zari_reply_destroy(zari_reply *reply)'),
 
     session_create: f('int zari_session_create(_Out_ zari_session **out, zari_engine *engine, ' +
@@ -159,6 +163,18 @@ function declare(lib, libPath) {
     session_respond: f('int zari_session_respond(_Out_ zari_reply **out, zari_session *session, ' +
                        'const uint8_t *text, size_t len)'),
     session_import: f('int zari_session_import(_Out_ zari_session **out, zari_engine *engine, const char *state)'),
+
+    session_operator_join: f('int zari_session_operator_join(zari_session *session, const char *operator_id, ' +
+                             'const char *operator_name)'),
+    session_operator_message: f('int zari_session_operator_message(zari_session *session, const uint8_t *text, ' +
+                                'size_t len)'),
+    session_operator_leave: f('int zari_session_operator_leave(zari_session *session, int resolved)'),
+    session_operator_active: f('int zari_session_operator_active(const zari_session *session)'),
+    session_handoff_state: f('int zari_session_handoff_state(const zari_session *session)'),
+    session_handoff_reason: f('const char *zari_session_handoff_reason(const zari_session *session)'),
+    session_handoff_since: f('int64_t zari_session_handoff_since(const zari_session *session)'),
+    session_operator_id: f('const char *zari_session_operator_id(const zari_session *session)'),
+    session_operator_name: f('const char *zari_session_operator_name(const zari_session *session)'),
 
     handoff_session: f('const char *zari_handoff_session(const zari_handoff *h)'),
     handoff_channel: f('const char *zari_handoff_channel(const zari_handoff *h)'),
