@@ -8,6 +8,7 @@
 #include "http_server.h"
 #include "lifecycle.h"
 #include "server_commands.h"
+#include "operators.h"
 #include "sqlite_persistence.h"
 #include "webhook.h"
 
@@ -31,6 +32,7 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& o) {
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   c->add_option("--cors", o.cors, "allow browser requests from this origin (repeatable; * = any)");
+  c->add_option("--operators", o.operators, "operators file (zari operators add): enables /operator and its API");
   c->add_option("--store", o.store, "where conversations live: memory, or sqlite:PATH (survives a restart)")
       ->capture_default_str();
   c->add_option("--threads", o.threads, "engine threads (0: one per CPU, at least 2)")
@@ -105,6 +107,11 @@ int RunServe(const ServeOptions& o) {
     so.persist = std::move(p.value());
   } else if (o.store != "memory") {
     return Error("--store: expected memory or sqlite:PATH, got '" + o.store + "'", 2);
+  }
+  if (!o.operators.empty()) {
+    auto ops = LoadOperators(o.operators);
+    if (!ops.ok()) return Error("--operators: " + ops.status().message(), 2);
+    so.operators = std::move(ops.value());
   }
   ReloadStats reloads;
   HttpServer server(runtime, so, webhook.get(), &reloads);

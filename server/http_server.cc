@@ -152,6 +152,7 @@ HttpServer::HttpServer(std::shared_ptr<dialog::Runtime> runtime, HttpServerOptio
       webhook_(webhook),
       reloads_(reloads),
       store_(MakeStore(runtime_, options_)),
+      desk_(options_.operators ? std::make_unique<OperatorDesk>(runtime_, store_.get(), *options_.operators) : nullptr),
       transport_(TransportOptions(options_), [this](std::shared_ptr<http::Exchange> ex) { Handle(std::move(ex)); }),
       workers_(options_.workers > 0 ? options_.workers : DefaultWorkers()),
       started_(std::chrono::steady_clock::now()) {
@@ -204,7 +205,9 @@ bool HttpServer::Route(const std::shared_ptr<http::Exchange>& ex) {
   const http::Request& req = ex->request();
   const std::string& m = req.method;
   const std::string& p = req.path;
-  if (m == "OPTIONS" && p.rfind("/api/v1/", 0) == 0) {
+  if (p.rfind("/api/v1/operator/", 0) == 0) {
+    HandleOperator(ex);
+  } else if (m == "OPTIONS" && p.rfind("/api/v1/", 0) == 0) {
     Preflight(ex);
   } else if (m == "POST" && p == "/api/v1/message") {
     workers_.Post([this, ex] { Send(ex, HandleMessage(ex->request().body)); });
@@ -218,6 +221,10 @@ bool HttpServer::Route(const std::shared_ptr<http::Exchange>& ex) {
     Asset(ex, "widget.js");
   } else if (m == "GET" && (p == "/" || p == "/index.html")) {
     Asset(ex, "index.html");
+  } else if (m == "GET" && (p == "/operator" || p == "/operator/")) {
+    Asset(ex, "operator.html");
+  } else if (m == "GET" && p == "/operator.js") {
+    Asset(ex, "operator.js");
   } else if (m == "GET" && p == "/favicon.ico") {
     ++requests_;
     HttpResponse r;
@@ -244,7 +251,8 @@ void HttpServer::Decorate(const http::Request& req, HttpResponse& res) const {
     res.Set("Cache-Control", "no-store");
   }
   const std::string origin(req.Header("origin"));
-  if (OriginAllowed(origin) && !res.Has("Access-Control-Allow-Origin")) {
+  const bool operator_side = req.path.rfind("/api/v1/operator/", 0) == 0;  // never cross-origin
+  if (!operator_side && OriginAllowed(origin) && !res.Has("Access-Control-Allow-Origin")) {
     const bool any = std::find(options_.cors_origins.begin(), options_.cors_origins.end(), "*") !=
                      options_.cors_origins.end();
     res.Set("Access-Control-Allow-Origin", any ? "*" : origin);
@@ -287,9 +295,48 @@ void HttpServer::Asset(const std::shared_ptr<http::Exchange>& ex, const char* na
     // The widget is loaded by other sites' pages; the demo page is not framed.
     if (std::string_view(name) == "widget.js") r.Set("Cross-Origin-Resource-Policy", "cross-origin");
     else r.Set("X-Frame-Options", "DENY");
+    if (std::string_view(name) == "operator.html") {
+      // The console runs only its own script; nothing may frame it.
+      r.Set("Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+      r.Set("Referrer-Policy", "no-referrer");
+    }
   }
   Decorate(ex->request(), r);
   ex->Respond(std::move(r));
+}
+
+// ---- /api/v1/operator/ ----------------------------------------------------
+
+namespace {
+
+// Whether a browser says the request comes from a page of another site:
+// operator calls never do (whatever --cors allows for the widget).
+bool CrossOrigin(const http::Request& req) {
+  if (req.Header("sec-fetch-site") == "cross-site") return true;
+  const std::string_view origin = req.Header("origin");
+  if (origin.empty() || origin == "null") return !origin.empty();
+  const size_t scheme = origin.find("://");
+  const std::string_view host = scheme == std::string_view::npos ? origin : origin.substr(scheme + 3);
+  return host != req.Header("host");
+}
+
+}  // namespace
+
+void HttpServer::HandleOperator(const std::shared_ptr<http::Exchange>& ex) {
+  const http::Request& req = ex->request();
+  if (!desk_) return Send(ex, Error(404, "no operators here (start zari serve with --operators FILE)"));
+  if (CrossOrigin(req)) return Send(ex, Error(403, "operator calls are not allowed from other sites"));
+  if (req.method == "OPTIONS") return Send(ex, Error(403, "operator calls are not allowed from other sites"));
+  if (req.path != "/api/v1/operator/events") {
+    return workers_.Post([this, ex] { Send(ex, desk_->Handle(ex->request())); });
+  }
+  workers_.Post([this, ex] {
+    auto op = desk_->Authenticate(ex->request());
+    if (!op.ok()) return Send(ex, Error(op.status().code() == Code::kIo ? 503 : 401, op.status().message()));
+    HandleEvents(ex, std::string(kOperatorFeed));
+  });
 }
 
 // ---- POST /api/v1/message -------------------------------------------------
@@ -314,6 +361,7 @@ HttpResponse HttpServer::HandleMessage(std::string_view body) {
   Reply r;
   lease.session().Respond(text->get_ref<const std::string&>(), &r);
   const HandoffRelay::Outcome outcome = HandoffRelay::TakeOutcome();
+  if (desk_) desk_->AfterReply(lease.id(), lease.session(), r);
   const std::string id = lease.id();
   const bool created = lease.created();
   lease.Release();  // the session is free for its next request
@@ -326,7 +374,7 @@ HttpResponse HttpServer::HandleMessage(std::string_view body) {
   dialog::AppendReplyMembers(r, w);
   if (r.action == Action::kHandoff || r.action == Action::kAfterHours) {
     w.Key("handoff").BeginObject();
-    w.Key("status").String(HandoffStatus(r.action, outcome));
+    w.Key("status").String(desk_ && r.action == Action::kHandoff ? "waiting" : HandoffStatus(r.action, outcome));
     w.Key("logged").Bool(runtime_->log() != nullptr);
     w.EndObject();
   }
@@ -416,11 +464,11 @@ struct HttpServer::EventStream {
   bool closed = false;
 };
 
-void HttpServer::HandleEvents(const std::shared_ptr<http::Exchange>& ex) {
+void HttpServer::HandleEvents(const std::shared_ptr<http::Exchange>& ex, std::string feed) {
   const http::Request& req = ex->request();
-  bool has_session = false;
-  const std::string id = req.Param("session", &has_session);
-  if (!has_session || !IsValidSessionId(id)) {
+  bool has_session = !feed.empty();
+  const std::string id = feed.empty() ? req.Param("session", &has_session) : feed;
+  if (!has_session || (feed.empty() && !IsValidSessionId(id))) {
     return Send(ex, Error(400, "'session' must be a session id (1-128 characters of A-Z a-z 0-9 _ . -)"));
   }
   // A reconnecting EventSource says where it stopped in Last-Event-ID.

@@ -63,6 +63,8 @@ class Session {
   const std::string& channel() const { return channel_; }
   text::Lang language() const { return sticky_; }
   int misses() const { return misses_; }
+  // The recent turns (session.transcript_turns of each side), oldest first.
+  const std::deque<log::Turn>& transcript() const { return transcript_; }
   const HandoffStatus& handoff() const { return handoff_; }
 
  private:
