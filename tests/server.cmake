@@ -10,7 +10,7 @@
 
 find_program(ZARI_SERVER_PYTHON3 NAMES python3)
 set(ZARI_SERVER_TEST_ENV "ZARI_SOURCE_DIR=${PROJECT_SOURCE_DIR}" "PYTHONDONTWRITEBYTECODE=1")
-foreach(name http_api transport store fastagi)
+foreach(name http_api transport store operators redis deploy fastagi)
   if(ZARI_SERVER_PYTHON3)
     add_test(NAME server_${name}
              COMMAND ${ZARI_SERVER_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/server/${name}_test.py
@@ -26,7 +26,8 @@ endforeach()
 # or playwright-core is missing.
 # The HTML report of `zari report --html` the same way, opened from disk.
 find_program(ZARI_BROWSER_NODE NAMES node nodejs)
-foreach(name widget report)
+# widget: the visitor's side; takeover: a visitor and an operator in two pages.
+foreach(name widget takeover report)
   if(ZARI_BROWSER_NODE)
     add_test(NAME browser_${name}
              COMMAND ${ZARI_BROWSER_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/browser/${name}_test.js

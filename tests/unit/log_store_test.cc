@@ -146,7 +146,8 @@ TEST_CASE("log store: a new database has schema 4, WAL and every table") {
   CHECK(sql.Int("PRAGMA application_id") == zari::log::kApplicationId);
   CHECK(sql.Column("PRAGMA journal_mode")[0] == "wal");
   const auto tables = sql.Column("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name");
-  CHECK(tables == std::vector<std::string>{"feedback", "handoffs", "log_meta", "turn_counts", "unresolved"});
+  CHECK(tables ==
+        std::vector<std::string>{"feedback", "handoffs", "log_meta", "takeovers", "turn_counts", "unresolved"});
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 1);
   CHECK(sql.Int("SELECT count(*) FROM log_meta WHERE key='counts_since'") == 1);
 }
@@ -189,6 +190,7 @@ TEST_CASE("log store: migrates a version 1 database (unresolved, handoffs) and k
   CHECK(sql.Int("SELECT count(*) FROM handoffs WHERE next_open IS NULL AND pack IS NULL") == 1);
   CHECK(sql.Int("SELECT turns FROM turn_counts") == 1);
   CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name IN ('unresolved_ts', 'handoffs_ts')") == 2);
+  CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name IN ('takeovers', 'feedback')") == 2);
 }
 
 TEST_CASE("log store: migrates a version 2 database") {
@@ -214,9 +216,10 @@ TEST_CASE("log store: migrates a version 2 database") {
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 2);
   CHECK(sql.Int("SELECT value FROM log_meta WHERE key='dropped_rows'") == 5);
   CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name='turn_counts'") == 1);
+  CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name IN ('takeovers', 'feedback')") == 2);
 }
 
-TEST_CASE("log store: migrates a version 3 database: feedback added, rows and counts kept") {
+TEST_CASE("log store: migrates a version 3 database: takeovers and feedback added, rows and counts kept") {
   LogTempDir dir;
   const std::string db = dir.File("v3.db");
   {
@@ -239,14 +242,20 @@ TEST_CASE("log store: migrates a version 3 database: feedback added, rows and co
   {
     auto store = LogStore::Open({.path = db});
     REQUIRE(store.ok());
-    zari::log::FeedbackRow row;
-    row.ts = 1700000100;
+    zari::log::TakeoverRow row;
     row.session = "s";
-    row.channel = "web";
-    row.language = "en";
-    row.kind = "csat";
-    row.value = 4;
+    row.operator_id = "op-1";
+    row.joined_ts = 1700000100;
+    row.left_ts = 1700000200;
     store.value()->Add(std::move(row));
+    zari::log::FeedbackRow feedback;
+    feedback.ts = 1700000100;
+    feedback.session = "s";
+    feedback.channel = "web";
+    feedback.language = "en";
+    feedback.kind = "csat";
+    feedback.value = 4;
+    store.value()->Add(std::move(feedback));
   }
   Sql sql(db);
   CHECK(sql.Int("PRAGMA user_version") == 4);
@@ -254,6 +263,9 @@ TEST_CASE("log store: migrates a version 3 database: feedback added, rows and co
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 1);
   CHECK(sql.Int("SELECT sum(turns) FROM turn_counts") == 7);
   CHECK(sql.Int("SELECT value FROM log_meta WHERE key='counts_since'") == 1700000000);
+  CHECK(sql.Int("SELECT count(*) FROM takeovers WHERE operator_id = 'op-1' AND resolved = 0") == 1);
+  CHECK(sql.Int("SELECT left_ts - joined_ts FROM takeovers") == 100);
+  CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name = 'takeovers_ts'") == 1);
   CHECK(sql.Int("SELECT count(*) FROM feedback WHERE kind = 'csat' AND value = 4 AND session = 's'") == 1);
   // Absent intent, operator and comment are NULL, not "".
   CHECK(sql.Int("SELECT count(*) FROM feedback WHERE intent IS NULL AND operator_id IS NULL AND comment IS NULL") == 1);
@@ -286,6 +298,48 @@ TEST_CASE("log store: feedback comments are masked and valid UTF-8, like every s
   CHECK(zari::IsValidUtf8(sql.Column("SELECT session FROM feedback")[0]));
   CHECK(sql.Column("SELECT intent || ' ' || operator_id || ' ' || kind || ' ' || value FROM feedback")[0] ==
         "balance op-7 helpful 0");
+}
+
+TEST_CASE("log store: an operator's takeover is one row, its transcript masked; relayed turns are counted") {
+  LogTempDir dir;
+  const std::string db = dir.File("zari.db");
+  {
+    std::atomic<int64_t> now{kMondayNoonTbilisi};
+    RuntimeOptions o;
+    o.clock = [&now] { return now.load(); };
+    auto rt = MakeRuntime(db, o);
+    Session s(rt, "t-1", "web");
+    Reply r;
+    s.Respond("I want to talk to an operator", &r);
+    REQUIRE(r.action == zari::Action::kHandoff);
+    now += 60;
+    REQUIRE(s.OperatorJoin("op-7", "Nino").ok());
+    now += 30;
+    s.Respond("my number is 599 12 34 56, do you sell refrigerators", &r);  // a fallback for the bot
+    CHECK(r.action == zari::Action::kRelayed);
+    REQUIRE(s.OperatorMessage("Done: card 4111 1111 1111 1111 is blocked").ok());
+    now += 30;
+    REQUIRE(s.OperatorLeave(true).ok());
+    rt->FlushLog();
+  }
+  Sql sql(db);
+  REQUIRE(sql.Int("SELECT count(*) FROM takeovers") == 1);
+  CHECK(sql.Column("SELECT session || ' ' || channel || ' ' || language || ' ' || operator_id || ' ' || pack"
+                   " FROM takeovers") == std::vector<std::string>{"t-1 web en op-7 Zari Mobile"});
+  CHECK(sql.Int("SELECT joined_ts FROM takeovers") == kMondayNoonTbilisi + 60);
+  CHECK(sql.Int("SELECT left_ts FROM takeovers") == kMondayNoonTbilisi + 120);
+  CHECK(sql.Int("SELECT resolved FROM takeovers") == 1);
+  const std::string transcript = sql.Column("SELECT transcript FROM takeovers")[0];
+  CHECK(transcript ==
+        "[{\"role\":\"user\",\"text\":\"my number is [phone], do you sell refrigerators\",\"ts\":" +
+            std::to_string(kMondayNoonTbilisi + 90) +
+            "},{\"role\":\"operator\",\"text\":\"Done: card [card] is blocked\",\"ts\":" +
+            std::to_string(kMondayNoonTbilisi + 90) + "}]");
+  // The relayed message is counted, never unresolved; the handoff before it is a row as always.
+  CHECK(sql.Int("SELECT count(*) FROM unresolved") == 0);
+  CHECK(sql.Int("SELECT count(*) FROM handoffs") == 1);
+  CHECK(sql.Int("SELECT sum(turns) FROM turn_counts WHERE action = 'relayed'") == 1);
+  CHECK(sql.Int("SELECT sum(turns) FROM turn_counts") == 2);
 }
 
 TEST_CASE("log store: a version 0 file made by hand with the version 1 tables is adopted") {
@@ -495,7 +549,10 @@ TEST_CASE("log store: the queue is bounded by bytes too (handoff rows carry tran
     row.session = "s" + std::to_string(i);
     row.language = "en";
     row.reason = "misses";
-    for (int t = 0; t < 40; ++t) row.transcript.push_back({t % 2 == 0, std::string(2048, 'x'), 1000 + i});
+    for (int t = 0; t < 40; ++t) {
+      const auto role = t % 2 == 0 ? zari::log::Role::kUser : zari::log::Role::kBot;
+      row.transcript.push_back({role, std::string(2048, 'x'), 1000 + i});
+    }
     store.value()->Add(std::move(row));
   }
   const auto s = store.value()->stats();

@@ -1,7 +1,7 @@
 // A log with known KPIs for the report tests (report_kpi_test.cc,
 // report_html_test.cc, report_suggest_test.cc): 60 conversations, 11 with a
 // handoff, feedback with known answers, unresolved questions (one of them
-// hostile markup), a takeovers table as the operator takeover creates it,
+// hostile markup), takeovers by two operators,
 // and a small pack with opening hours.
 #ifndef ZARI_TESTS_UNIT_REPORT_KPI_TEST_DATA_H_
 #define ZARI_TESTS_UNIT_REPORT_KPI_TEST_DATA_H_
@@ -120,12 +120,9 @@ inline std::string SeedKpis(const LogTempDir& dir) {
   return db;
 }
 
-// The operator takeover's table as that branch creates it (schema 4).
+// Conversations operators took over, in the log's takeovers table (schema 4).
 inline void AddTakeovers(const std::string& db) {
   Sql sql(db);
-  REQUIRE(sql.Exec("CREATE TABLE takeovers(id INTEGER PRIMARY KEY, session TEXT, channel TEXT, language TEXT,"
-                   " operator_id TEXT NOT NULL, joined_ts INTEGER NOT NULL, left_ts INTEGER NOT NULL,"
-                   " resolved INTEGER NOT NULL, transcript TEXT NOT NULL, pack TEXT)") == "");
   const std::string t = std::to_string(kT);
   REQUIRE(sql.Exec("INSERT INTO takeovers(session, language, operator_id, joined_ts, left_ts, resolved, transcript)"
                    " VALUES ('s-a', 'en', 'op-nino', " + t + " - 100, " + t + " - 1, 1, '[]'),"

@@ -138,7 +138,7 @@ void SeedRates(LogStore& store, int64_t hour_start) {
     h.language = lang;
     h.reason = reason;
     h.within_hours = within;
-    h.transcript = {{true, "operator please, my number is 599 12 34 56", hour_start}};
+    h.transcript = {{zari::log::Role::kUser, "operator please, my number is 599 12 34 56", hour_start}};
     store.Add(std::move(h));
   };
   for (int i = 0; i < 4; ++i) handoff("en", "web", "w" + std::to_string(i), true, "requested");
