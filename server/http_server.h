@@ -105,6 +105,8 @@ class HttpServer {
 
   // The handlers, callable without sockets (unit tests, fuzzers).
   HttpResponse HandleMessage(std::string_view body);
+  // POST /api/v1/feedback: a customer's rating of an existing conversation.
+  HttpResponse HandleFeedback(std::string_view body);
   HttpResponse HandleWelcome() const;
   HttpResponse HandleHealth() const;
 
