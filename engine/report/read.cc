@@ -291,9 +291,11 @@ Status ReadFeedback(sqlite3* db, const std::string& path, const Filter& filter, 
   return ReadConfirmed(db, path, filter, out);
 }
 
-// Per operator (the takeovers table of the operator takeover): the
-// conversations taken in the period, and the CSAT answers given after an
-// operator joined, each credited to the session's latest operator by then.
+// Per operator (the takeovers table): the conversations taken in the
+// period, and the CSAT answers given after an operator joined. A feedback
+// row names its operator (the session's, when the answer was given); rows
+// without one (written by other tools) go to the session's latest operator
+// by then.
 Status ReadTakeovers(sqlite3* db, const std::string& path, const Filter& filter, bool has_feedback, DbData* out) {
   Query q(db, "SELECT operator_id, count(DISTINCT session) FROM takeovers WHERE joined_ts >= ?1 AND joined_ts < ?2" +
                   filter.Language() + " GROUP BY 1");
@@ -302,10 +304,11 @@ Status ReadTakeovers(sqlite3* db, const std::string& path, const Filter& filter,
   while (q.Step()) out->operator_conversations[q.Text(0)] += q.Int(1);
   if (!q.done()) return Status(Code::kIo, path + ": " + q.error());
   if (!has_feedback) return Status::Ok();
-  // SQLite gives the bare t.operator_id of the row with max(t.joined_ts).
-  Query c(db, "SELECT t.operator_id, f.value, max(t.joined_ts) FROM feedback f JOIN takeovers t"
-              " ON t.session = f.session AND t.joined_ts <= f.ts"
-              " WHERE f.kind = 'csat' AND f.ts >= ?1 AND f.ts < ?2" + filter.Language("f.language") + " GROUP BY f.id");
+  Query c(db, "SELECT op, value FROM (SELECT f.value AS value, coalesce(nullif(f.operator_id, ''),"
+              " (SELECT t.operator_id FROM takeovers t WHERE t.session = f.session AND t.joined_ts <= f.ts"
+              " ORDER BY t.joined_ts DESC LIMIT 1)) AS op FROM feedback f"
+              " WHERE f.kind = 'csat' AND f.ts >= ?1 AND f.ts < ?2" + filter.Language("f.language") + ")"
+              " WHERE op IS NOT NULL");
   if (!c.ok()) return Status(Code::kIo, path + ": " + c.error());
   filter.Bind(c);
   while (c.Step()) ++out->operator_csat[c.Text(0)].by_value[static_cast<int>(c.Int(1))];

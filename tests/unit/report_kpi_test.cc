@@ -66,6 +66,31 @@ TEST_CASE("report KPIs: every figure from its tables, with numerator and denomin
   CHECK(k["operators"][1]["csat"]["responses"] == 1);
 }
 
+TEST_CASE("report KPIs: a feedback row's operator is who the CSAT counts for") {
+  LogTempDir dir("kpi");
+  const std::string db = SeedKpis(dir);
+  AddTakeovers(db);
+  {
+    // s-d's latest operator was giorgi; the row itself says nino had it
+    // (as a session writes it), and ana, who has no takeover row here,
+    // got a CSAT of her own.
+    Sql sql(db);
+    REQUIRE(sql.Exec("UPDATE feedback SET operator_id = 'op-nino' WHERE session = 's-d' AND kind = 'csat'") == "");
+    REQUIRE(sql.Exec("UPDATE feedback SET operator_id = 'op-ana' WHERE session = 's-e' AND kind = 'csat'") == "");
+  }
+  const auto k = nlohmann::json::parse(zari::report::FormatJson(Build(db, Pack(dir))))["kpis"];
+  REQUIRE(k["operators"].size() == 3);
+  CHECK(k["operators"][0]["operator"] == "op-nino");
+  CHECK(k["operators"][0]["csat"]["responses"] == 3);  // s-a 5, s-c 4, s-d 3
+  CHECK(k["operators"][0]["csat"]["average"].get<double>() == doctest::Approx(4));
+  CHECK(k["operators"][1]["operator"] == "op-giorgi");
+  CHECK(k["operators"][1]["conversations"] == 2);
+  CHECK(k["operators"][1]["csat"]["responses"] == 0);
+  CHECK(k["operators"][2]["operator"] == "op-ana");
+  CHECK(k["operators"][2]["conversations"] == 0);
+  CHECK(k["operators"][2]["csat"]["average"].get<double>() == doctest::Approx(1));
+}
+
 TEST_CASE("report KPIs: without a pack, takeovers or feedback, the figures that cannot be counted are null") {
   LogTempDir dir("kpi");
   const std::string db = SeedKpis(dir);
