@@ -160,7 +160,9 @@ HttpServer::HttpServer(std::shared_ptr<dialog::Runtime> runtime, HttpServerOptio
       webhook_(webhook),
       reloads_(reloads),
       store_(MakeStore(runtime_, options_)),
-      desk_(options_.operators ? std::make_unique<OperatorDesk>(runtime_, store_.get(), *options_.operators) : nullptr),
+      desk_(options_.operators ? std::make_unique<OperatorDesk>(runtime_, store_.get(), *options_.operators,
+                                                              OperatorAuth::Options{}, options_.teaching)
+                                : nullptr),
       transport_(TransportOptions(options_), [this](std::shared_ptr<http::Exchange> ex) { Handle(std::move(ex)); }),
       workers_(options_.workers > 0 ? options_.workers : DefaultWorkers()),
       started_(std::chrono::steady_clock::now()) {

@@ -10,7 +10,7 @@
 
 find_program(ZARI_SERVER_PYTHON3 NAMES python3)
 set(ZARI_SERVER_TEST_ENV "ZARI_SOURCE_DIR=${PROJECT_SOURCE_DIR}" "PYTHONDONTWRITEBYTECODE=1")
-foreach(name http_api transport store operators redis deploy fastagi feedback)
+foreach(name http_api transport store operators redis deploy fastagi feedback teach)
   if(ZARI_SERVER_PYTHON3)
     add_test(NAME server_${name}
              COMMAND ${ZARI_SERVER_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/server/${name}_test.py
