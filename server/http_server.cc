@@ -481,6 +481,13 @@ HttpResponse HttpServer::HandleWelcome() const {
   w.Key("welcome").BeginObject();
   for (text::Lang l : p.languages) w.Key(text::LangCode(l)).String(engine->Message(MessageKind::kWelcome, l));
   w.EndObject();
+  // The widget's survey: the CSAT question and the thanks for an answer.
+  for (auto [key, kind] : {std::pair{"survey", MessageKind::kSurvey},
+                           std::pair{"thanks_feedback", MessageKind::kThanksFeedback}}) {
+    w.Key(key).BeginObject();
+    for (text::Lang l : p.languages) w.Key(text::LangCode(l)).String(engine->Message(kind, l));
+    w.EndObject();
+  }
   w.EndObject();
   return Json(200, std::move(out));
 }
