@@ -4,7 +4,9 @@
 // (/operator), sees the conversation in the queue, joins it and answers; the
 // visitor's widget receives the operator's words as a Server-Sent Event; the
 // visitor answers back and the operator sees it with Zari's suggestion, sends
-// the suggestion with one click, and leaves. The widget then asks the
+// the suggestion with one click. The customer asks something Zari did not
+// know; the operator teaches it (the console's Teach, an intent found by
+// search) and leaves; the bot now answers that question. The widget asks the
 // visitor's satisfaction (CSAT, in Georgian, from the pack's texts); the
 // visitor rates 4 with a comment, and marks the bot's next answer 👎; both
 // rows are in the log database. Hostile texts from either side stay text.
@@ -24,6 +26,7 @@ if (!zari || !src || !out) {
   console.error('usage: takeover_test.js ZARI_BINARY SOURCE_DIR OUTPUT_DIR');
   process.exit(2);
 }
+const UNKNOWN = 'ყუთზე პატარა ნათურა მთელი დღე ნარინჯისფრად ანათებს';
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
 
 function addOperator(file, id, name, password) {
@@ -39,7 +42,9 @@ run(async () => {
   addOperator(operators, 'nino', 'ნინო', 'correct horse battery');
   // Wednesday 11:00 in Tbilisi: operators are online.
   const db = path.join(dir, 'zari.db');
-  const zs = await startZari(zari, ['serve', '--pack', path.join(src, 'intents/telecom'), '--listen', '127.0.0.1:0',
+  const pack = path.join(dir, 'pack');  // teaching writes learned.yaml into the pack
+  fs.cpSync(path.join(src, 'intents/telecom'), pack, { recursive: true });
+  const zs = await startZari(zari, ['serve', '--pack', pack, '--listen', '127.0.0.1:0',
                                     '--now', '2026-11-25T11:00', '--operators', operators, '--db', db]);
   let browser;
   let stopped = false;
@@ -121,6 +126,21 @@ run(async () => {
       assert.equal(await visitor.locator('.msg.bot[data-action="relayed"]').count(), 0);
     });
 
+    await step('the operator teaches Zari a question it did not know', async () => {
+      await w.input.fill(UNKNOWN);
+      await w.input.press('Enter');
+      const teach = console_.locator('#transcript .teach').last();
+      await waitFor(async () => (await console_.locator('#transcript .msg.user').last().textContent()).includes(UNKNOWN),
+                    'the question in the console');
+      await teach.click();
+      const form = console_.locator('#transcript .teach-form');
+      await form.locator('input').fill('internet_not_working');
+      await form.locator('.teach-send').click();
+      const taught = console_.locator('#transcript .taught');
+      await taught.waitFor();
+      assert.match(await taught.textContent(), /internet_not_working/);
+    });
+
     await visitor.screenshot({ path: path.join(out, 'takeover-visitor.png') });
     await console_.screenshot({ path: path.join(out, 'takeover-operator.png') });
 
@@ -140,6 +160,11 @@ run(async () => {
       await thanks.waitFor();
       assert.match(await thanks.textContent(), /[\u10D0-\u10FF]/);
       assert.equal(await visitor.locator('.survey').count(), 0);
+    });
+
+    await step('the bot now answers the taught question', async () => {
+      const r = await w.ask(UNKNOWN);
+      assert.deepEqual([r.action, r.intent], ['answer', 'internet_not_working']);
     });
 
     await step('the bot answers again; 👎 under the answer is sent and marked', async () => {
