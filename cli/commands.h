@@ -14,6 +14,7 @@ struct ConverseOptions {
   std::string db;    // log database ("" = none)
   std::string now;   // fixed clock, ISO 8601 ("" = system clock)
   std::string channel = "cli";
+  std::string session = "cli-chat";  // zari chat's session id (the log's `session`)
   bool json = false;
   int threads = 1;
   std::vector<std::string> text;

@@ -2,9 +2,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -56,6 +58,29 @@ void PrintReply(const Reply& r, bool color) {
   std::cout << ", " << text::LangTag(r.lang, r.script);
   if (r.handoff_reason != HandoffReason::kNone) std::cout << ", reason " << HandoffReasonName(r.handoff_reason);
   std::cout << "]" << reset << "\n";
+}
+
+// "/feedback KIND VALUE [comment]": a customer's rating, as a widget or an
+// IVR survey would send it; answered with the pack's thanks.
+void Feedback(dialog::Session& session, const Engine& e, std::string_view args) {
+  std::istringstream in{std::string(args)};
+  std::string kind_name, value_text, comment;
+  in >> kind_name >> value_text;
+  std::getline(in >> std::ws, comment);
+  log::FeedbackKind kind;
+  int value = 0;
+  const auto [end, ec] = std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
+  if (!log::ParseFeedbackKind(kind_name, &kind) || ec != std::errc() || end != value_text.data() + value_text.size()) {
+    Error("/feedback KIND VALUE [comment]: KIND is helpful, csat, ces or nps; VALUE a whole number");
+    return;
+  }
+  const Status s = session.Feedback(kind, value, comment);
+  if (!s.ok()) {
+    Error(s.message());
+    return;
+  }
+  const text::Lang lang = session.language() != text::Lang::kUnknown ? session.language() : e.pack().DefaultLanguage();
+  std::cout << "bot> " << e.Message(MessageKind::kThanksFeedback, lang) << "\n";
 }
 
 }  // namespace
@@ -153,7 +178,7 @@ int RunChat(const ConverseOptions& o) {
   const bool tty = isatty(0) && isatty(1);
   auto rt = LoadRuntime(o.pack, o.db, o.now, o.json ? nullptr : PrintHandoff);
   if (!rt) return 1;
-  dialog::Session session(rt, "cli-chat", o.channel);
+  dialog::Session session(rt, o.session, o.channel);
   if (*lang != text::Lang::kUnknown) {
     Status s = session.SetLanguage(*lang);
     if (!s.ok()) return Error(s.message(), 2);
@@ -162,7 +187,7 @@ int RunChat(const ConverseOptions& o) {
   text::Lang start = *lang != text::Lang::kUnknown ? *lang : engine->pack().DefaultLanguage();
   if (!o.json) {
     std::cout << "bot> " << engine->Message(MessageKind::kWelcome, start) << "\n";
-    if (tty) std::cout << "     (type /quit to leave, /lang ka|az|en|auto, /export, /explain)\n";
+    if (tty) std::cout << "     (type /quit to leave, /lang ka|az|en|auto, /export, /explain, /survey, /feedback)\n";
   }
   Reply last;
   std::string line;
@@ -181,6 +206,15 @@ int RunChat(const ConverseOptions& o) {
     }
     if (line == "/export") {
       std::cout << session.Export() << "\n";
+      continue;
+    }
+    if (line.rfind("/feedback", 0) == 0) {
+      Feedback(session, *rt->engine(), std::string_view(line).substr(9));
+      continue;
+    }
+    if (line == "/survey") {
+      const text::Lang l = session.language() != text::Lang::kUnknown ? session.language() : start;
+      std::cout << "bot> " << rt->engine()->Message(MessageKind::kSurvey, l) << "\n";
       continue;
     }
     if (line == "/explain") {

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   chat->add_option("--db", chat_o.db, "log unresolved questions and handoffs to this SQLite file");
   chat->add_option("--now", chat_o.now, "fix the clock: YYYY-MM-DDTHH:MM (pack time zone) or with Z/+HH:MM");
   chat->add_option("--channel", chat_o.channel, "channel name (default: cli)");
+  chat->add_option("--session", chat_o.session, "session id for the log (default: cli-chat)");
   chat->add_flag("--json", chat_o.json, "print each reply as JSON");
 
   CheckOptions check_o;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
 
 #include "common.h"
@@ -12,8 +13,30 @@
 
 namespace zari::cli {
 
+namespace {
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << text;
+  f.close();
+  return static_cast<bool>(f);
+}
+
+// The files besides stdout: --html and --suggest.
+int WriteFiles(const ReportCommandOptions& o, const report::Report& r, int64_t now) {
+  if (!o.html.empty() && !WriteFile(o.html, report::FormatHtml(r, now))) {
+    return Error("report: cannot write " + o.html);
+  }
+  if (!o.suggest.empty() && !WriteFile(o.suggest, report::FormatSuggest(r))) {
+    return Error("report: cannot write " + o.suggest);
+  }
+  return 0;
+}
+
+}  // namespace
+
 CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o) {
-  CLI::App* c = app.add_subcommand("report", "unresolved-question clusters, containment and handoff rates");
+  CLI::App* c = app.add_subcommand("report", "unresolved-question clusters, KPIs, containment and handoff rates");
   c->add_option("--db", o->db, "log database (repeat for several servers' files)")->required();
   c->add_option("--since", o->since, "start: 7d, 24h, 90m, 2w ago, or a date 2026-11-01[T10:00][Z|+04:00] (UTC)");
   c->add_option("--until", o->until, "end (exclusive), same forms (default: now)");
@@ -21,9 +44,14 @@ CLI::App* AddReportCommand(CLI::App& app, ReportCommandOptions* o) {
   c->add_option("--pack", o->pack, "intent pack: show each cluster's nearest intent and what it answers now");
   c->add_option("--format", o->format, "table (default), csv, json or yaml (snippets to paste into the pack)")
       ->check(CLI::IsMember({"table", "csv", "json", "yaml"}));
+  c->add_option("--csv-table", o->csv_table, "with --format csv: clusters (default) or kpis")
+      ->check(CLI::IsMember({"clusters", "kpis"}));
+  c->add_option("--html", o->html, "also write a self-contained HTML report with charts to FILE");
+  c->add_option("--suggest", o->suggest,
+                "also write add_examples for the pack (needs --pack) to FILE, for review: the teaching loop");
   c->add_option("--min-count", o->min_count, "leave out clusters with fewer questions (default 1)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
-  c->add_option("--top", o->top, "clusters shown (default 30 for table and yaml, all for csv and json; 0 = all)")
+  c->add_option("--top", o->top, "clusters shown (default 30 for table and yaml, all for csv, json and --suggest; 0 = all)")
       ->check(CLI::Range(0, 1 << 30));
   c->add_option("--samples", o->samples, "sample texts per cluster (default 3 in the table, 5 otherwise)")
       ->check(CLI::Range(1, 1000));
@@ -62,9 +90,11 @@ int RunReport(const ReportCommandOptions& o) {
     if (!t.ok()) return Error("report: --until " + t.status().message(), 2);
     ro.until = t.value();
   }
+  if (!o.suggest.empty() && o.pack.empty()) return Error("report: --suggest needs --pack (the intents to suggest for)", 2);
   const bool table = o.format == "table", yaml = o.format == "yaml";
   ro.min_count = o.min_count;
-  ro.top = o.top >= 0 ? static_cast<size_t>(o.top) : (table || yaml ? 30 : 0);
+  // --suggest takes every cluster unless --top says otherwise.
+  ro.top = o.top >= 0 ? static_cast<size_t>(o.top) : (table || yaml) && o.suggest.empty() ? 30 : 0;
   ro.samples = o.samples > 0 ? static_cast<size_t>(o.samples) : (table ? 3 : 5);
   ro.similarity = o.similarity;
   const bool progress = !o.quiet && (o.progress || ::isatty(STDERR_FILENO));
@@ -77,8 +107,10 @@ int RunReport(const ReportCommandOptions& o) {
   }
   auto report = report::BuildReport(ro);
   if (!report.ok()) return Error("report: " + report.status().message());
+  if (int rc = WriteFiles(o, report.value(), now); rc != 0) return rc;
   std::string out;
   if (table) out = report::FormatTable(report.value());
+  else if (o.format == "csv" && o.csv_table == "kpis") out = report::FormatKpiCsv(report.value());
   else if (o.format == "csv") out = report::FormatCsv(report.value());
   else if (o.format == "json") out = report::FormatJson(report.value());
   else out = report::FormatYaml(report.value());

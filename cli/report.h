@@ -14,6 +14,9 @@ struct ReportCommandOptions {
   std::vector<std::string> db;
   std::string since, until, lang, pack, now;
   std::string format = "table";
+  std::string csv_table = "clusters";  // --format csv: clusters or kpis
+  std::string html;                    // --html FILE
+  std::string suggest;                 // --suggest FILE (needs --pack)
   int64_t min_count = 1;
   int top = -1;          // -1: 30 for table and yaml, all for csv and json
   int samples = -1;      // -1: 3 for table, 5 otherwise

@@ -1,6 +1,7 @@
 // zari serve: the HTTP JSON API and the embeddable chat widget (docs/HTTP.md).
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -33,6 +34,8 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& o) {
       ->capture_default_str();
   c->add_option("--cors", o.cors, "allow browser requests from this origin (repeatable; * = any)");
   c->add_option("--operators", o.operators, "operators file (zari operators add): enables /operator and its API");
+  c->add_option("--learn", o.learn,
+                "where operators' taught examples go: a YAML file in the pack directory (default learned.yaml)");
   c->add_option("--store", o.store, "where conversations live: memory, sqlite:PATH (survives a restart), or redis://HOST:PORT[/DB][?prefix=NAME] (shared by several servers)")
       ->capture_default_str();
   c->add_option("--threads", o.threads, "engine threads (0: one per CPU, at least 2)")
@@ -60,6 +63,32 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& o) {
   c->add_flag("--quiet", o.quiet, "print only errors");
   return c;
 }
+
+namespace {
+
+// The learned-examples file (--learn): a YAML file inside the pack
+// directory, so that every tool loading the pack (zari check, chat, a
+// reload) reads what operators taught. "" when the pack is one file.
+Result<std::string> LearnFile(const std::string& pack, const std::string& learn) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(pack, ec)) {
+    if (learn.empty()) return std::string();
+    return Status(Code::kInvalid, "needs a pack directory (the pack is one file)");
+  }
+  const fs::path dir = fs::weakly_canonical(pack, ec);
+  const fs::path file = learn.empty() ? dir / "learned.yaml" : fs::weakly_canonical(learn, ec);
+  if (ec) return Status(Code::kIo, learn + ": " + ec.message());
+  const std::string ext = file.extension().string();
+  const fs::path rel = file.lexically_relative(dir);
+  if ((ext != ".yaml" && ext != ".yml") || rel.empty() || *rel.begin() == "..") {
+    return Status(Code::kInvalid, learn + ": must be a .yaml file inside the pack directory " + dir.string() +
+                                      " (the pack loads every YAML file there)");
+  }
+  return file.string();
+}
+
+}  // namespace
 
 int RunServe(const ServeOptions& o) {
   using namespace zari::server;
@@ -118,7 +147,11 @@ int RunServe(const ServeOptions& o) {
     if (!ops.ok()) return Error("--operators: " + ops.status().message(), 2);
     so.operators = std::move(ops.value());
   }
+  auto learn = LearnFile(o.pack, o.learn);
+  if (!learn.ok()) return Error("--learn: " + learn.status().message(), 2);
   ReloadStats reloads;
+  so.teaching.learn_file = learn.value();
+  so.teaching.reload = [&] { return ReloadPack(*runtime, &reloads, log); };
   HttpServer server(runtime, so, webhook.get(), &reloads);
   if (Status s = server.Bind(); !s.ok()) return Error(s.message());
 

@@ -32,6 +32,7 @@ struct ServeOptions {
   double keep_alive = 30;
   double request_timeout = 10;
   std::string operators;    // --operators FILE
+  std::string learn;        // --learn FILE ("" = learned.yaml in the pack directory)
   bool quiet = false;
 };
 CLI::App* AddServeCommand(CLI::App& app, ServeOptions& o);

@@ -223,6 +223,15 @@ void Call::FinishEnvironment() {
   input_.channel_language = std::string(Trim(get("agi_language")));
   input_.call_id = get("agi_uniqueid");
   if (input_.call_id.empty()) input_.call_id = get("agi_channel");
+  for (int i = 1; input_.env.count("agi_arg_" + std::to_string(i)); ++i) {
+    input_.args.push_back(std::string(Trim(get(("agi_arg_" + std::to_string(i)).c_str()))));
+  }
+  if (input_.script == "survey") {
+    // The answer was keyed before the call reached Zari: it is in the
+    // arguments, and there is no speech to read.
+    Route();
+    return;
+  }
   const std::string said(Trim(get("agi_arg_1")));
   if (!said.empty()) {
     input_.alternatives.push_back(said);
@@ -286,11 +295,18 @@ void Call::Route() {
   routed_ = true;
   char confidence[16];
   std::snprintf(confidence, sizeof confidence, "%.2f", decision_.confidence);
-  variables_ = {
-      {"ZARI_ROUTE", decision_.route},       {"ZARI_INTENT", decision_.intent},
-      {"ZARI_CONFIDENCE", confidence},       {"ZARI_LANGUAGE", decision_.language},
-      {"ZARI_ACTION", decision_.action},     {"ZARI_ANSWER", decision_.answer},
-  };
+  if (decision_.survey) {
+    // A survey does not route: the variables of the call's routing stay.
+    variables_ = {{"ZARI_ACTION", decision_.action},
+                  {"ZARI_LANGUAGE", decision_.language},
+                  {"ZARI_ANSWER", decision_.answer}};
+  } else {
+    variables_ = {
+        {"ZARI_ROUTE", decision_.route},       {"ZARI_INTENT", decision_.intent},
+        {"ZARI_CONFIDENCE", confidence},       {"ZARI_LANGUAGE", decision_.language},
+        {"ZARI_ACTION", decision_.action},     {"ZARI_ANSWER", decision_.answer},
+    };
+  }
   next_variable_ = 0;
   SendNextVariable();
 }

@@ -12,6 +12,9 @@
 //   Zari     → SET VARIABLE ZARI_ROUTE "billing"   ← 200 result=1
 //              … ZARI_INTENT, ZARI_CONFIDENCE, ZARI_LANGUAGE, ZARI_ACTION,
 //              ZARI_ANSWER, then closes the connection.
+// A post-call survey (script "survey", agi_arg_1 KIND, agi_arg_2 DIGITS) reads
+// no speech variables: Zari stores the answer and sets ZARI_ACTION,
+// ZARI_LANGUAGE and ZARI_ANSWER only.
 // At any point Asterisk may send "HANGUP", answer "511 result=-1" (dead
 // channel) or close the connection: the call ends quietly.
 #ifndef ZARI_SERVER_FASTAGI_H_
@@ -62,6 +65,7 @@ struct CallInput {
   std::string channel_language;           // agi_language ("" when absent)
   std::string call_id;                    // agi_uniqueid, else agi_channel
   std::string script;                     // agi_network_script
+  std::vector<std::string> args;          // agi_arg_1, agi_arg_2, … up to the first missing one
   std::map<std::string, std::string> env; // every agi_* variable
 };
 
@@ -73,6 +77,7 @@ struct Decision {
   std::string language;  // ka, az, en
   std::string action;    // answer, clarify, fallback, handoff, after_hours
   std::string answer;    // text for TTS
+  bool survey = false;   // a survey's answer: only ZARI_ACTION, ZARI_LANGUAGE and ZARI_ANSWER are set
 };
 
 class Call {

@@ -32,7 +32,54 @@ text::Lang PackLanguage(const Engine& e, std::string_view code) {
 
 }  // namespace
 
+namespace {
+
+// Keypad digits as a number: one or two of 0-9 (NPS 10 is two keys); -1
+// for anything else (nothing pressed, '*', '#', a timeout's empty value).
+int KeypadNumber(std::string_view digits) {
+  if (digits.empty() || digits.size() > 2) return -1;
+  int v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+agi::Decision IvrRouter::Survey(const agi::CallInput& in) const {
+  std::shared_ptr<const Engine> engine = runtime_->engine();
+  const Engine& e = *engine;
+  const text::Lang forced = PackLanguage(e, in.args.size() > 2 ? in.args[2] : "");
+  const text::Lang hint = PackLanguage(e, in.channel_language);
+  const text::Lang lang = forced != text::Lang::kUnknown ? forced
+                          : hint != text::Lang::kUnknown ? hint
+                                                         : e.pack().DefaultLanguage();
+  agi::Decision d;
+  d.survey = true;
+  d.language = std::string(text::LangCode(lang));
+  d.action = "invalid";
+  log::FeedbackKind kind;
+  if (in.args.empty() || !log::ParseFeedbackKind(in.args[0], &kind)) return d;
+  if (in.args.size() < 2 || in.args[1].empty()) {
+    // Nothing keyed yet: the question to play (the pack's survey message is
+    // a CSAT question; other kinds have the dialplan's own prompt).
+    d.action = "survey";
+    if (kind == log::FeedbackKind::kCsat) d.answer = std::string(e.Message(MessageKind::kSurvey, lang));
+    return d;
+  }
+  const int value = KeypadNumber(in.args[1]);
+  dialog::Session session(runtime_, in.call_id.empty() ? "ivr" : in.call_id, "ivr");
+  session.SetLanguageHint(lang);
+  if (value < 0 || !session.Feedback(kind, value).ok()) return d;
+  d.action = "feedback";
+  d.answer = std::string(e.Message(MessageKind::kThanksFeedback, lang));
+  return d;
+}
+
 agi::Decision IvrRouter::Route(const agi::CallInput& in) const {
+  if (in.script == "survey") return Survey(in);
   std::shared_ptr<const Engine> engine = runtime_->engine();
   const Engine& e = *engine;
   const text::Lang forced = PackLanguage(e, in.language);
@@ -241,7 +288,10 @@ void FastAgiServer::Serve(int fd) {
   } else if (options_.verbose) {
     const agi::Decision& d = call.decision();
     std::string line = "fastagi: call " + who + " " + std::string(agi::EndName(call.end()));
-    if (call.routed()) {
+    if (call.routed() && d.survey) {
+      line += " survey " + (call.input().args.empty() ? std::string() : call.input().args[0]) + " (" + d.action +
+              ", " + d.language + ")";
+    } else if (call.routed()) {
       line += " → " + d.route + " (" + d.action + (d.intent.empty() ? "" : " " + d.intent) + ", " + d.language + ")";
     }
     Log(line);

@@ -23,6 +23,10 @@ namespace zari::server {
 // (for digits and short words). Of several speech alternatives the one the
 // engine is surest of is taken. Unknown input (fallback, clarify, an intent
 // without a route, nothing said) goes to the default route.
+// A survey (script "survey": KIND, DIGITS[, LANGUAGE]) stores the answer
+// keyed on the phone as Session::Feedback of the call's session (its
+// agi_uniqueid, so it joins the call's routing in the log) and answers with
+// the pack's thanks; docs/IVR.md has the variables.
 // Thread-safe: each call gets its own Session.
 class IvrRouter {
  public:
@@ -31,6 +35,8 @@ class IvrRouter {
   agi::Decision Route(const agi::CallInput& input) const;
 
  private:
+  agi::Decision Survey(const agi::CallInput& input) const;
+
   std::shared_ptr<dialog::Runtime> runtime_;
   std::string default_route_;
 };

@@ -7,6 +7,7 @@
 
 #include "dialog/reply_json.h"
 #include "dialog/session.h"
+#include "log/feedback.h"
 #include "redis_store.h"
 #include "util/json_writer.h"
 #include "web_assets.h"
@@ -159,7 +160,9 @@ HttpServer::HttpServer(std::shared_ptr<dialog::Runtime> runtime, HttpServerOptio
       webhook_(webhook),
       reloads_(reloads),
       store_(MakeStore(runtime_, options_)),
-      desk_(options_.operators ? std::make_unique<OperatorDesk>(runtime_, store_.get(), *options_.operators) : nullptr),
+      desk_(options_.operators ? std::make_unique<OperatorDesk>(runtime_, store_.get(), *options_.operators,
+                                                              OperatorAuth::Options{}, options_.teaching)
+                                : nullptr),
       transport_(TransportOptions(options_), [this](std::shared_ptr<http::Exchange> ex) { Handle(std::move(ex)); }),
       workers_(options_.workers > 0 ? options_.workers : DefaultWorkers()),
       started_(std::chrono::steady_clock::now()) {
@@ -202,7 +205,7 @@ void HttpServer::Handle(std::shared_ptr<http::Exchange> ex) {
     r.Set("Allow", allow);
     Send(ex, std::move(r));
   };
-  if (req.path == "/api/v1/message") return not_allowed("POST");
+  if (req.path == "/api/v1/message" || req.path == "/api/v1/feedback") return not_allowed("POST");
   if (req.path == "/api/v1/events" || req.path == "/api/v1/health" || req.path == "/api/v1/welcome") {
     return not_allowed("GET");
   }
@@ -219,6 +222,8 @@ bool HttpServer::Route(const std::shared_ptr<http::Exchange>& ex) {
     Preflight(ex);
   } else if (m == "POST" && p == "/api/v1/message") {
     workers_.Post([this, ex] { Send(ex, HandleMessage(ex->request().body)); });
+  } else if (m == "POST" && p == "/api/v1/feedback") {
+    workers_.Post([this, ex] { Send(ex, HandleFeedback(ex->request().body)); });
   } else if (m == "GET" && p == "/api/v1/events") {
     HandleEvents(ex);
   } else if (m == "GET" && p == "/api/v1/health") {
@@ -390,6 +395,74 @@ HttpResponse HttpServer::HandleMessage(std::string_view body) {
   return Json(200, std::move(out));
 }
 
+// ---- POST /api/v1/feedback ------------------------------------------------
+
+namespace {
+
+// A feedback request's fields: {"session", "kind", "value", "comment"?}.
+struct FeedbackFields {
+  std::string session;
+  log::FeedbackKind kind = log::FeedbackKind::kHelpful;
+  int value = 0;
+  std::string comment;
+};
+
+std::optional<HttpResponse> ReadFeedbackFields(const nlohmann::json& j, FeedbackFields* f) {
+  auto s = j.find("session");
+  if (s == j.end() || !s->is_string()) return Error(400, "'session' must be the conversation's id (a string)");
+  f->session = s->get<std::string>();
+  auto k = j.find("kind");
+  if (k == j.end() || !k->is_string() || !log::ParseFeedbackKind(k->get<std::string>(), &f->kind)) {
+    return Error(400, "'kind' must be \"helpful\", \"csat\", \"ces\" or \"nps\"");
+  }
+  const log::FeedbackScale scale = log::ScaleOf(f->kind);
+  const std::string range = std::to_string(scale.min) + " to " + std::to_string(scale.max);
+  auto v = j.find("value");
+  if (v == j.end() || !v->is_number_integer()) return Error(400, "'value' must be a whole number, " + range);
+  const int64_t value = v->get<int64_t>();
+  if (value < scale.min || value > scale.max) {
+    return Error(400, "'value' of " + std::string(log::FeedbackKindName(f->kind)) + " must be " + range);
+  }
+  f->value = static_cast<int>(value);
+  if (auto c = j.find("comment"); c != j.end() && !c->is_null()) {
+    if (!c->is_string()) return Error(400, "'comment' must be a string, got " + std::string(JsonTypeName(*c)));
+    f->comment = c->get<std::string>();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpResponse HttpServer::HandleFeedback(std::string_view body) {
+  nlohmann::json j = nlohmann::json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Error(400, "malformed JSON (expected {\"session\", \"kind\", \"value\"} in UTF-8)");
+  if (!j.is_object()) return Error(400, "expected a JSON object, got " + std::string(JsonTypeName(j)));
+  FeedbackFields f;
+  if (auto bad = ReadFeedbackFields(j, &f)) return *bad;
+  if (!IsValidSessionId(f.session)) return Error(404, "unknown session");
+  Lease lease = store_->AcquireExisting(f.session);
+  if (!lease) {
+    return lease.status().ok() ? Error(404, "unknown session")
+                               : Error(503, "conversations are unavailable right now: " + lease.status().message());
+  }
+  if (Status s = lease.session().Feedback(f.kind, f.value, f.comment); !s.ok()) return Error(400, s.message());
+  text::Lang lang = lease.session().language();
+  lease.Release();
+  auto engine = runtime_->engine();
+  if (lang == text::Lang::kUnknown) lang = engine->pack().DefaultLanguage();
+
+  std::string out;
+  json::Writer w(&out);
+  w.BeginObject();
+  w.Key("session").String(f.session);
+  w.Key("kind").String(log::FeedbackKindName(f.kind));
+  w.Key("value").Int(f.value);
+  w.Key("logged").Bool(runtime_->log() != nullptr);
+  w.Key("thanks").String(engine->Message(MessageKind::kThanksFeedback, lang));
+  w.EndObject();
+  return Json(200, std::move(out));
+}
+
 // ---- GET /api/v1/welcome, /api/v1/health ----------------------------------
 
 HttpResponse HttpServer::HandleWelcome() const {
@@ -408,6 +481,13 @@ HttpResponse HttpServer::HandleWelcome() const {
   w.Key("welcome").BeginObject();
   for (text::Lang l : p.languages) w.Key(text::LangCode(l)).String(engine->Message(MessageKind::kWelcome, l));
   w.EndObject();
+  // The widget's survey: the CSAT question and the thanks for an answer.
+  for (auto [key, kind] : {std::pair{"survey", MessageKind::kSurvey},
+                           std::pair{"thanks_feedback", MessageKind::kThanksFeedback}}) {
+    w.Key(key).BeginObject();
+    for (text::Lang l : p.languages) w.Key(text::LangCode(l)).String(engine->Message(kind, l));
+    w.EndObject();
+  }
   w.EndObject();
   return Json(200, std::move(out));
 }

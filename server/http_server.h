@@ -79,6 +79,8 @@ struct HttpServerOptions {
   std::optional<RedisAddress> redis;     // --store redis://…: shared by several servers
   // --operators FILE: the operator side (queue, console); nullopt = off.
   std::optional<std::vector<Operator>> operators;
+  // With operators: where POST /api/v1/operator/teach writes, and the reload after.
+  Teaching teaching;
   LogFn log;                             // one line per notable event
 };
 
@@ -105,6 +107,8 @@ class HttpServer {
 
   // The handlers, callable without sockets (unit tests, fuzzers).
   HttpResponse HandleMessage(std::string_view body);
+  // POST /api/v1/feedback: a customer's rating of an existing conversation.
+  HttpResponse HandleFeedback(std::string_view body);
   HttpResponse HandleWelcome() const;
   HttpResponse HandleHealth() const;
 

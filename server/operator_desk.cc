@@ -7,6 +7,7 @@
 #include "core/engine.h"
 #include "log/redact.h"
 #include "log/transcript.h"
+#include "pack/learned.h"
 #include "util/json_writer.h"
 #include "util/utf8.h"
 
@@ -90,10 +91,11 @@ OperatorAuth::Options WithClock(OperatorAuth::Options o, const std::shared_ptr<d
 }  // namespace
 
 OperatorDesk::OperatorDesk(std::shared_ptr<dialog::Runtime> runtime, Store* store, std::vector<Operator> operators,
-                           OperatorAuth::Options auth)
+                           OperatorAuth::Options auth, Teaching teaching)
     : runtime_(std::move(runtime)),
       store_(store),
-      auth_(std::move(operators), store, WithClock(std::move(auth), runtime_)) {}
+      auth_(std::move(operators), store, WithClock(std::move(auth), runtime_)),
+      teaching_(std::move(teaching)) {}
 
 http::Response OperatorDesk::Handle(const http::Request& req) {
   const std::string_view path = std::string_view(req.path).substr(std::string_view("/api/v1/operator/").size());
@@ -102,6 +104,8 @@ http::Response OperatorDesk::Handle(const http::Request& req) {
   auto op = auth_.Authenticate(req);
   if (!op.ok()) return Error(op.status().code() == Code::kIo ? 503 : 401, op.status().message());
   if (path == "queue") return req.method == "GET" ? Queue() : Error(405, "method not allowed (use GET)");
+  if (path == "intents") return req.method == "GET" ? Intents() : Error(405, "method not allowed (use GET)");
+  if (path == "teach") return req.method == "POST" ? Teach(*op.value(), req.body) : Error(405, "method not allowed (use POST)");
   constexpr std::string_view kConv = "conversations/";
   if (path.rfind(kConv, 0) == 0) {
     std::string_view rest = path.substr(kConv.size());
@@ -284,6 +288,65 @@ http::Response OperatorDesk::Leave(const Operator& op, const std::string& id, co
   Tell(id, "operator_left", "\"operator\":" + name + ",\"resolved\":" + r);
   Tell(kOperatorFeed, "left", "\"session\":\"" + id + "\",\"operator_name\":" + name + ",\"resolved\":" + r);
   return Json(200, "{\"ok\":true}");
+}
+
+// ---- teaching ---------------------------------------------------------------
+
+http::Response OperatorDesk::Intents() const {
+  auto engine = runtime_->engine();
+  const pack::Pack& p = engine->pack();
+  std::string out;
+  json::Writer w(&out);
+  w.BeginObject();
+  w.Key("intents").BeginArray();
+  for (int32_t i = 0; i < static_cast<int32_t>(engine->intent_count()); ++i) {
+    w.BeginObject();
+    w.Key("id").String(engine->intent(i).id);
+    w.Key("titles").BeginObject();
+    for (text::Lang l : p.languages) w.Key(text::LangCode(l)).String(engine->Title(i, l));
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return Json(200, std::move(out));
+}
+
+http::Response OperatorDesk::Teach(const Operator& op, const std::string& body) {
+  if (teaching_.learn_file.empty() || !teaching_.reload) {
+    return Error(404, "teaching is off: the pack is one file (zari serve --learn FILE in a pack directory)");
+  }
+  const nlohmann::json j = ParseObject(body);
+  for (const char* key : {"text", "intent", "language"}) {
+    if (j.is_null() || !j.contains(key) || !j[key].is_string()) {
+      return Error(400, "expected {\"text\": \"...\", \"intent\": \"...\", \"language\": \"ka|az|en\"}");
+    }
+  }
+  const std::string& intent = j["intent"].get_ref<const std::string&>();
+  const std::string& code = j["language"].get_ref<const std::string&>();
+  auto engine = runtime_->engine();
+  const text::Lang lang = text::ParseLang(code);
+  if (lang == text::Lang::kUnknown) return Error(400, "unknown language '" + code + "' (expected ka, az or en)");
+  if (Status s = engine->CheckLanguage(lang); !s.ok()) return Error(400, s.message());
+  if (engine->FindIntent(intent) < 0) return Error(400, "unknown intent '" + intent + "'");
+  auto pos = pack::AppendLearnedExample(teaching_.learn_file, intent, lang, j["text"].get_ref<const std::string&>());
+  if (!pos.ok()) return Error(pos.status().code() == Code::kInvalid ? 400 : 500, pos.status().message());
+  if (Status s = teaching_.reload(); !s.ok()) return Error(500, "learned, but the pack did not reload: " + s.message());
+  std::string out;
+  json::Writer w(&out);
+  w.BeginObject();
+  w.Key("intent").String(intent);
+  w.Key("language").String(text::LangCode(lang));
+  w.Key("learned").String(pos.value().ToString());
+  w.Key("reloaded").Bool(true);
+  w.EndObject();
+  std::string fields;
+  json::Writer f(&fields);
+  f.Key("intent").String(intent);
+  f.Key("language").String(text::LangCode(lang));
+  f.Key("operator").String(op.id);
+  Tell(kOperatorFeed, "taught", std::move(fields));
+  return Json(200, std::move(out));
 }
 
 void OperatorDesk::Tell(std::string_view id, std::string type, std::string fields) {

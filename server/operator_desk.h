@@ -9,6 +9,8 @@
 //   POST /api/v1/operator/conversations/{id}/messages {"text"}  → 403 unless joined by you
 //   POST /api/v1/operator/conversations/{id}/leave   {"resolved"}
 //   GET  /api/v1/operator/events?after=&wait=        (the "@operators" feed; HttpServer)
+//   GET  /api/v1/operator/intents                    → the pack's intents and their titles
+//   POST /api/v1/operator/teach {"text", "intent", "language"}  → learned file, pack reloaded
 //
 // The queue is a record per conversation in the store ("queue"), so it is
 // shared and kept like conversations are. Events: the visitor's
@@ -21,6 +23,7 @@
 #ifndef ZARI_SERVER_OPERATOR_DESK_H_
 #define ZARI_SERVER_OPERATOR_DESK_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,10 +39,17 @@ namespace zari::server {
 
 inline constexpr std::string_view kOperatorFeed = "@operators";
 
+// Teaching (POST /api/v1/operator/teach): where learned examples go and how
+// the server reloads the pack after one.
+struct Teaching {
+  std::string learn_file;         // a YAML file the pack loads ("" = teaching is off)
+  std::function<Status()> reload;  // reloads the running pack (as SIGHUP does)
+};
+
 class OperatorDesk {
  public:
   OperatorDesk(std::shared_ptr<dialog::Runtime> runtime, Store* store, std::vector<Operator> operators,
-               OperatorAuth::Options auth = {});
+               OperatorAuth::Options auth = {}, Teaching teaching = {});
 
   // Requests under /api/v1/operator/ but the events feed; the caller has
   // refused cross-origin ones. Runs the slow parts (password checks) on
@@ -62,6 +72,8 @@ class OperatorDesk {
   http::Response Join(const Operator& op, const std::string& id);
   http::Response Write(const Operator& op, const std::string& id, const std::string& body);
   http::Response Leave(const Operator& op, const std::string& id, const std::string& body);
+  http::Response Intents() const;
+  http::Response Teach(const Operator& op, const std::string& body);
   void PutQueue(const std::string& id, const dialog::Session& session, bool after_hours);
   void Tell(std::string_view id, std::string type, std::string fields);
   int64_t Now() const { return runtime_->Now(); }
@@ -69,6 +81,7 @@ class OperatorDesk {
   std::shared_ptr<dialog::Runtime> runtime_;
   Store* store_;
   OperatorAuth auth_;
+  Teaching teaching_;
 };
 
 }  // namespace zari::server

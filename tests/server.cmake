@@ -10,7 +10,7 @@
 
 find_program(ZARI_SERVER_PYTHON3 NAMES python3)
 set(ZARI_SERVER_TEST_ENV "ZARI_SOURCE_DIR=${PROJECT_SOURCE_DIR}" "PYTHONDONTWRITEBYTECODE=1")
-foreach(name http_api transport store operators redis deploy fastagi)
+foreach(name http_api transport store operators redis deploy fastagi feedback teach)
   if(ZARI_SERVER_PYTHON3)
     add_test(NAME server_${name}
              COMMAND ${ZARI_SERVER_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/server/${name}_test.py
@@ -24,9 +24,10 @@ endforeach()
 # The chat widget in headless Chromium (playwright-core from bindings/node).
 # The script itself fails, saying to run scripts/setup-deps.sh, when Chromium
 # or playwright-core is missing.
+# The HTML report of `zari report --html` the same way, opened from disk.
 find_program(ZARI_BROWSER_NODE NAMES node nodejs)
 # widget: the visitor's side; takeover: a visitor and an operator in two pages.
-foreach(name widget takeover)
+foreach(name widget takeover report)
   if(ZARI_BROWSER_NODE)
     add_test(NAME browser_${name}
              COMMAND ${ZARI_BROWSER_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/browser/${name}_test.js

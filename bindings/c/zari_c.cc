@@ -20,8 +20,9 @@
 using zari::Code;
 using zari::Status;
 
-// Statuses, actions and log levels cross the boundary as plain casts
-// (static_cast<int>(s.code()), reply->rep.action, the log callback's level),
+// Statuses, actions, feedback kinds and log levels cross the boundary as
+// plain casts (static_cast<int>(s.code()), reply->rep.action, the kind of
+// zari_session_feedback, the log callback's level),
 // so the C enums must keep the C++ numbers. zari_limit has no C++ enum: its
 // values are mapped one by one in zari_options_set_limit.
 static_assert(ZARI_OK == static_cast<int>(Code::kOk));
@@ -38,6 +39,10 @@ static_assert(ZARI_ACTION_CLARIFY == static_cast<int>(zari::Action::kClarify));
 static_assert(ZARI_ACTION_FALLBACK == static_cast<int>(zari::Action::kFallback));
 static_assert(ZARI_ACTION_HANDOFF == static_cast<int>(zari::Action::kHandoff));
 static_assert(ZARI_ACTION_AFTER_HOURS == static_cast<int>(zari::Action::kAfterHours));
+static_assert(ZARI_FEEDBACK_HELPFUL == static_cast<int>(zari::log::FeedbackKind::kHelpful));
+static_assert(ZARI_FEEDBACK_CSAT == static_cast<int>(zari::log::FeedbackKind::kCsat));
+static_assert(ZARI_FEEDBACK_CES == static_cast<int>(zari::log::FeedbackKind::kCes));
+static_assert(ZARI_FEEDBACK_NPS == static_cast<int>(zari::log::FeedbackKind::kNps));
 static_assert(ZARI_LOG_INFO == static_cast<int>(zari::log::LogLevel::kInfo));
 static_assert(ZARI_LOG_WARNING == static_cast<int>(zari::log::LogLevel::kWarning));
 static_assert(ZARI_LOG_ERROR == static_cast<int>(zari::log::LogLevel::kError));
@@ -484,6 +489,26 @@ int zari_session_respond(zari_reply** out, zari_session* session, const char* te
     session->rep->Respond(std::string_view(text ? text : "", len), &reply->rep);
     *out = reply.release();
     return ZARI_OK;
+  });
+}
+
+int zari_session_feedback(zari_session* s, zari_feedback kind, int value, const char* comment, size_t comment_len) {
+  return Guard([&]() -> int {
+    if (!s) return Fail(ZARI_EINVAL, "zari_session_feedback: NULL session");
+    if (!comment && comment_len > 0) return Fail(ZARI_EINVAL, "zari_session_feedback: comment is NULL");
+    // A C caller may pass any int as the enum. Its bits are read as an int:
+    // reading a zari_feedback outside the enum's range in C++ is undefined
+    // (UBSan's enum check reports it).
+    static_assert(sizeof(zari_feedback) == sizeof(int));
+    int raw = 0;
+    std::memcpy(&raw, &kind, sizeof raw);
+    for (zari::log::FeedbackKind k : zari::log::kFeedbackKinds) {
+      if (raw == static_cast<int>(k)) {
+        return FromStatus(s->rep->Feedback(k, value, std::string_view(comment ? comment : "", comment_len)));
+      }
+    }
+    return Fail(ZARI_EINVAL, "zari_session_feedback: unknown kind " + std::to_string(raw) +
+                                 " (expected a zari_feedback value)");
   });
 }
 

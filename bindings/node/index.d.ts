@@ -14,6 +14,14 @@ export declare const Action: Readonly<{
   RELAYED: 'relayed';
 }>;
 
+/** zari_feedback values: the questions a customer may answer. */
+export declare const Feedback: Readonly<{
+  HELPFUL: 1; CSAT: 2; CES: 3; NPS: 4;
+}>;
+export type FeedbackKind = 1 | 2 | 3 | 4 | 'helpful' | 'csat' | 'ces' | 'nps';
+/** Each Feedback value's scale, [lowest, highest]. */
+export declare const FEEDBACK_SCALES: Readonly<Record<1 | 2 | 3 | 4, readonly [number, number]>>;
+
 /** Where a conversation stands with operators (zari_handoff_state). */
 export type HandoffStateName = 'none' | 'waiting' | 'joined';
 
@@ -161,6 +169,9 @@ export declare class Session {
   respond(text: string | Uint8Array): Reply;
   export(): string;
   setLanguage(language: Language | null): void;
+  /** A customer's rating, kept in the log: helpful 0/1 (about the last answer), csat 1-5, ces 1-7, nps 0-10. */
+  feedback(kind: FeedbackKind, value: number, comment?: string | Uint8Array | null): void;
+
   /** An operator takes the conversation over; throws BusyError when another holds it. */
   operatorJoin(operatorId: string, operatorName?: string | null): void;
   /** What the operator wrote to the customer; throws BusyError when no operator holds it. */

@@ -42,6 +42,15 @@ const Status = Object.freeze({
 });
 const STATUS_NAMES = Object.fromEntries(Object.entries(Status).map(([k, v]) => [v, 'ZARI_' + k]));
 
+// zari_feedback: the questions a host asks and (FEEDBACK_SCALES) their values.
+const Feedback = Object.freeze({
+  HELPFUL: 1,
+  CSAT: 2,
+  CES: 3,
+  NPS: 4,
+});
+const FEEDBACK_SCALES = Object.freeze({ 1: [0, 1], 2: [1, 5], 3: [1, 7], 4: [0, 10] });
+
 const Action = Object.freeze({
   ANSWER: 'answer',
   CLARIFY: 'clarify',
@@ -182,6 +191,8 @@ function declare(lib, libPath) {
     session_respond: f('int zari_session_respond(_Out_ zari_reply **out, zari_session *session, ' +
                        'const uint8_t *text, size_t len)'),
     session_import: f('int zari_session_import(_Out_ zari_session **out, zari_engine *engine, const char *state)'),
+    session_feedback: f('int zari_session_feedback(zari_session *s, int kind, int value, ' +
+                        'const uint8_t *comment, size_t comment_len)'),
 
     session_operator_join: f('int zari_session_operator_join(zari_session *session, const char *operator_id, ' +
                              'const char *operator_name)'),
@@ -710,6 +721,36 @@ class Session {
     return out[0];
   }
 
+  /** Keeps a customer's answer to a feedback question in the log
+   *  (zari_session_feedback): `kind` is a Feedback value or its name
+   *  ('helpful', 'csat', 'ces', 'nps'), `value` on its scale, `comment`
+   *  optional (masked before it is stored). */
+  feedback(kind, value, comment) {
+    const n = this._n;
+    let k = kind;
+    if (typeof kind === 'string') {
+      k = Feedback[kind.toUpperCase()];
+      if (k === undefined) {
+        throw new ZariError(Status.EINVAL, `unknown feedback kind '${kind}' (expected helpful, csat, ces or nps)`);
+      }
+    } else if (!Number.isInteger(kind)) {
+      throw new TypeError('kind must be a Feedback value or its name');
+    }
+    if (!Number.isInteger(value)) throw new TypeError('value must be an integer');
+    if (value < -(2 ** 31) || value >= 2 ** 31 || k < -(2 ** 31) || k >= 2 ** 31) {
+      throw new ZariError(Status.EINVAL, 'feedback kind or value out of range');
+    }
+    const buf = comment === undefined || comment === null ? null : encodeText(comment);
+    const h = this._handle;
+    const ptr = h.acquire();
+    try {
+      const rc = n.session_feedback(ptr, k, value, buf, buf ? buf.length : 0);
+      if (rc !== 0) throw fail(n, rc);
+    } finally {
+      h.release();
+    }
+  }
+
   /** Forces 'ka', 'az' or 'en'; null returns to detection. */
   setLanguage(language) {
     const n = this._n;
@@ -792,6 +833,8 @@ module.exports = {
   BusyError,
   Status,
   Action,
+  Feedback,
+  FEEDBACK_SCALES,
   HandoffState,
   loadLibrary: (p) => loadLibrary(p).path,
   libraryPath: () => (native ? native.path : null),

@@ -228,6 +228,8 @@ std::string_view Engine::Message(MessageKind kind, Lang lang) const {
     case MessageKind::kClarify: t = &m.clarify; break;
     case MessageKind::kHandoff: t = &m.handoff; break;
     case MessageKind::kAfterHours: t = &m.after_hours; break;
+    case MessageKind::kSurvey: t = &m.survey; break;
+    case MessageKind::kThanksFeedback: t = &m.thanks_feedback; break;
   }
   const std::string& s = (*t)[static_cast<size_t>(lang)];
   return s.empty() ? DefaultMessage(kind, lang) : std::string_view(s);

@@ -36,6 +36,20 @@ std::string_view DefaultMessage(MessageKind kind, Lang lang) {
         case Lang::kAz: return "Operatorlarımız hazırda xətdə deyil; {next_open} yenidən xidmətinizdə olacaqlar. Sualınızı qeyd etdik.";
         default: return "Our operators are offline right now; they are back {next_open}. We have recorded your question.";
       }
+    // A CSAT question (1-5) that reads the same in a chat and read aloud on
+    // the phone, where the caller answers on the keypad.
+    case MessageKind::kSurvey:
+      switch (lang) {
+        case Lang::kKa: return "რამდენად კმაყოფილი ხართ მიღებული დახმარებით? გთხოვთ, შეაფასოთ 1-დან 5-მდე: 1 — სრულიად უკმაყოფილო ვარ, 5 — ძალიან კმაყოფილი ვარ.";
+        case Lang::kAz: return "Aldığınız köməkdən nə dərəcədə razı qaldınız? Zəhmət olmasa, 1-dən 5-ə qədər qiymətləndirin: 1 — heç razı deyiləm, 5 — çox razıyam.";
+        default: return "How satisfied are you with the help you received? Please rate it from 1 to 5: 1 — very dissatisfied, 5 — very satisfied.";
+      }
+    case MessageKind::kThanksFeedback:
+      switch (lang) {
+        case Lang::kKa: return "გმადლობთ შეფასებისთვის! თქვენი აზრი გვეხმარება, უკეთ მოგემსახუროთ.";
+        case Lang::kAz: return "Rəyiniz üçün təşəkkür edirik! Fikriniz xidmətimizi daha da yaxşılaşdırmağa kömək edir.";
+        default: return "Thank you for your feedback! It helps us serve you better.";
+      }
   }
   return "";
 }

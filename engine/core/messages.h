@@ -1,4 +1,5 @@
-// The bot's own sentences (welcome, fallback, clarify, handoff, after hours):
+// The bot's own sentences (welcome, fallback, clarify, handoff, after hours,
+// the satisfaction question and the thanks for an answer to it):
 // Zari's defaults in ka, az and en, used where a pack has none, and the small
 // grammar of filling them ("A, B or C").
 #ifndef ZARI_ENGINE_CORE_MESSAGES_H_
@@ -12,7 +13,7 @@
 
 namespace zari {
 
-enum class MessageKind { kWelcome, kFallback, kClarify, kHandoff, kAfterHours };
+enum class MessageKind { kWelcome, kFallback, kClarify, kHandoff, kAfterHours, kSurvey, kThanksFeedback };
 
 std::string_view DefaultMessage(MessageKind kind, text::Lang lang);
 

@@ -33,6 +33,15 @@ constexpr Ordinal kOrdinals[] = {
 constexpr std::string_view kYes[] = {"yes", "yeah", "yep", "sure", "ok", "okay", "ki", "diax", "xo",
                                      "beli", "he", "hee", "ha"};
 
+// A customer's text as kept for the log: at most kMaxTurnBytes. Transcripts
+// and comments travel as JSON and into SQLite, so keep them valid UTF-8 (the
+// cut may also split a character); most texts are valid already, and
+// checking is cheaper than rebuilding.
+std::string Bounded(std::string_view text) {
+  const std::string_view cut = text.substr(0, kMaxTurnBytes);
+  return zari::IsValidUtf8(cut) ? std::string(cut) : zari::SanitizeUtf8(cut);
+}
+
 // A transcript turn's role in the state's "u": 1 the user, 0 the bot (as
 // format 1 wrote it), 2 an operator. Any other non-zero value is the user,
 // as older Zari read it.
@@ -102,11 +111,7 @@ void Session::AddTurn(log::Role role, std::string_view text, int64_t ts) {
   if (keep == 0 && !joined) return;
   log::Turn t;
   t.role = role;
-  // Transcripts travel as JSON and into SQLite: keep them valid UTF-8 (the
-  // cut at kMaxTurnBytes may also split a character).
-  const std::string_view cut = text.substr(0, kMaxTurnBytes);
-  // Most turns are valid already: checking is cheaper than rebuilding.
-  t.text = zari::IsValidUtf8(cut) ? std::string(cut) : zari::SanitizeUtf8(cut);
+  t.text = Bounded(text);
   t.ts = ts;
   // The takeover's own record does not depend on how many turns the pack
   // hands to operators with a handoff.
@@ -191,6 +196,7 @@ void Session::Conclude(const Engine& e, std::string_view text, const text::Norma
   switch (out->action) {
     case Action::kAnswer:
       misses_ = 0;
+      answered_ = e.intent(out->intent).id;
       for (size_t i = 0; i < out->suggestion_count; ++i) suggested_.push_back(e.intent(out->suggestions[i]).id);
       break;
     case Action::kClarify:
@@ -318,9 +324,42 @@ Status Session::OperatorLeave(bool resolved) {
     row.pack = runtime_->engine()->pack().name;
     store->Add(std::move(row));
   }
+  last_operator_ = handoff_.operator_id;  // a survey after the takeover rates this operator
   handoff_ = {};
   takeover_.clear();
   misses_ = 0;  // the bot starts afresh
+  return Status::Ok();
+}
+
+std::string_view Session::FeedbackOperator() const {
+  return handoff_.state == HandoffState::kJoined ? std::string_view(handoff_.operator_id)
+                                                 : std::string_view(last_operator_);
+}
+
+Status Session::Feedback(FeedbackKind kind, int value, std::string_view comment) {
+  const log::FeedbackScale scale = log::ScaleOf(kind);
+  if (scale.min > scale.max) return Status(Code::kInvalid, "feedback: unknown kind");
+  const std::string_view name = log::FeedbackKindName(kind);
+  if (value < scale.min || value > scale.max) {
+    return Status(Code::kInvalid, "feedback: " + std::string(name) + " must be " + std::to_string(scale.min) + " to " +
+                                      std::to_string(scale.max) + ", not " + std::to_string(value));
+  }
+  log::LogStore* store = runtime_->log();
+  if (!store) return Status::Ok();
+  log::FeedbackRow row;
+  row.ts = runtime_->Now();
+  row.session = id_;
+  row.channel = channel_;
+  row.language = std::string(text::LangCode(sticky_));
+  row.kind = std::string(name);
+  row.value = value;
+  // "Was this helpful?" is about an answer; the other questions are about
+  // the whole conversation.
+  if (kind == FeedbackKind::kHelpful) row.intent = answered_;
+  row.operator_id = std::string(FeedbackOperator());
+  row.comment = Bounded(comment);
+  row.pack = runtime_->engine()->pack().name;
+  store->Add(std::move(row));
   return Status::Ok();
 }
 
@@ -394,6 +433,8 @@ std::string Session::Export() const {
     for (const auto& o : suggested_) w.String(o);
     w.EndArray();
   }
+  if (!answered_.empty()) w.Key("answered").String(answered_);  // optional, like "suggested"
+  if (!last_operator_.empty()) w.Key("last_operator").String(last_operator_);  // optional too
   WriteTurns(transcript_, w.Key("transcript"));
   w.EndObject();
   return out;
@@ -472,6 +513,23 @@ class StateReader {
       if (!o.is_string() || e_.FindIntent(o.get<std::string>()) < 0) return Bad(std::string(key) + " name unknown intents");
       out->push_back(o.get<std::string>());
     }
+    return Status::Ok();
+  }
+
+  // The intent of the last answer (optional: states written before
+  // feedback have none).
+  Status Answered(std::string* out) const {
+    auto it = j_.find("answered");
+    if (it == j_.end()) return Status::Ok();
+    if (!it->is_string() || e_.FindIntent(it->get<std::string>()) < 0) return Bad("answered names no intent");
+    *out = it->get<std::string>();
+    return Status::Ok();
+  }
+
+  // The operator who held the conversation last (optional).
+  Status LastOperator(std::string* out) const {
+    if (j_.find("last_operator") == j_.end()) return Status::Ok();
+    if (!Str("last_operator", out) || out->empty() || out->size() > kMaxOperatorBytes) return Bad("bad last_operator");
     return Status::Ok();
   }
 
@@ -564,6 +622,8 @@ Result<std::unique_ptr<Session>> Session::Import(std::shared_ptr<Runtime> runtim
   if (s.ok()) s = r.Pending(&session->pending_reason_, &session->pending_intent_);
   if (s.ok()) s = r.Intents("options", /*required=*/true, kMaxOptions, &session->options_);
   if (s.ok()) s = r.Intents("suggested", /*required=*/false, kMaxSuggestions, &session->suggested_);
+  if (s.ok()) s = r.Answered(&session->answered_);
+  if (s.ok()) s = r.LastOperator(&session->last_operator_);
   if (s.ok()) s = r.Lifecycle(&session->handoff_, &session->takeover_);
   if (s.ok()) s = r.Turns("transcript", &session->transcript_);
   if (!s.ok()) return s;

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "log/feedback.h"
 #include "log/transcript.h"
 #include "core/reply.h"
 #include "dialog/handoff.h"
@@ -21,6 +22,8 @@
 #include "util/status.h"
 
 namespace zari::dialog {
+
+using FeedbackKind = log::FeedbackKind;
 
 class Session {
  public:
@@ -40,6 +43,15 @@ class Session {
   // confidence, then the earlier) is answered as Respond would.
   // REQUIRES: !alternatives.empty().
   void RespondBest(const std::vector<std::string>& alternatives, Reply* out);
+
+  // Keeps a customer's answer to a feedback question (log/feedback.h gives
+  // the scales) in the log's feedback table with the conversation's
+  // channel, language and, for kHelpful, the intent of the session's last
+  // answer; `comment` (optional, cut at 4 KB) is masked like every logged
+  // text. kInvalid for a value outside the kind's scale; without a log
+  // database the answer is checked and not kept. Does not change the
+  // conversation.
+  Status Feedback(FeedbackKind kind, int value, std::string_view comment = {});
 
   // An operator takes the conversation over (waiting or not): from now on
   // Respond relays the customer's messages (Action::kRelayed, no text, the
@@ -63,6 +75,8 @@ class Session {
   const std::string& channel() const { return channel_; }
   text::Lang language() const { return sticky_; }
   int misses() const { return misses_; }
+  // The intent of the last answer ("" before the first): what kHelpful rates.
+  const std::string& answered() const { return answered_; }
   // The recent turns (session.transcript_turns of each side), oldest first.
   const std::deque<log::Turn>& transcript() const { return transcript_; }
   const HandoffStatus& handoff() const { return handoff_; }
@@ -79,6 +93,10 @@ class Session {
   void LogHandoff(const Engine& e, const Handoff& h, std::vector<log::Turn> turns) const;
   void LogUnresolved(const Engine& e, int64_t now, const text::Normalized& n, const Reply& r) const;
   void AddTurn(log::Role role, std::string_view text, int64_t ts);
+  // The operator in charge of the conversation, or the last one who was,
+  // for the operator_id of a feedback row: the report gives CSAT per
+  // operator from the feedback rows themselves.
+  std::string_view FeedbackOperator() const;
 
   std::shared_ptr<Runtime> runtime_;
   std::string id_;
@@ -93,12 +111,14 @@ class Session {
   int64_t turns_ = 0;                   // replies so far (0: the next one opens the conversation)
   std::vector<std::string> options_;    // clarify choices offered last (intent ids: they survive a reload)
   std::vector<std::string> suggested_;  // follow-ups offered with the last answer (chosen by title)
+  std::string answered_;                // the intent of the last answer (an id: it survives a reload)
   std::deque<log::Turn> transcript_;
   // The handoff's lifecycle: waiting for an operator, or held by one; and
   // the turns since the operator joined (the takeover's transcript for the
   // log: its latest kMaxTakeoverTurns).
   HandoffStatus handoff_;
   std::deque<log::Turn> takeover_;
+  std::string last_operator_;           // who held it last, after they left ("" = nobody)
   text::Normalized norm_;               // reused between turns
 };
 

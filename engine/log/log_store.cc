@@ -197,6 +197,11 @@ void PrepareRow(HandoffRow& h, bool redact, std::string* transcript) {
   log::AppendTranscriptJson(h.transcript, redact, transcript);
 }
 
+void PrepareRow(FeedbackRow& f, bool redact, std::string* /*transcript*/) {
+  for (std::string* s : {&f.session, &f.channel, &f.operator_id, &f.comment}) Sanitize(s);
+  if (redact) f.comment = Redact(f.comment);
+}
+
 void PrepareRow(TakeoverRow& t, bool redact, std::string* transcript) {
   for (std::string* s : {&t.session, &t.channel, &t.operator_id}) Sanitize(s);
   log::AppendTranscriptJson(t.transcript, redact, transcript);
@@ -262,14 +267,22 @@ DbError AddVersion3(sqlite3* db) {
 }
 
 // Version 4: what became of handoffs: each conversation an operator took
-// over, with its transcript, when the operator leaves.
+// over, with its transcript, when the operator leaves; and customers' answers
+// to "was this helpful?" and to CSAT, CES and NPS questions, one row each,
+// for the report's KPIs. One step: no released version had either table.
 DbError AddVersion4(sqlite3* db) {
   return Exec(db,
               "CREATE TABLE IF NOT EXISTS takeovers("
               " id INTEGER PRIMARY KEY, session TEXT, channel TEXT, language TEXT,"
               " operator_id TEXT NOT NULL, joined_ts INTEGER NOT NULL, left_ts INTEGER NOT NULL,"
               " resolved INTEGER NOT NULL, transcript TEXT NOT NULL, pack TEXT);"
-              "CREATE INDEX IF NOT EXISTS takeovers_ts ON takeovers(left_ts);");
+              "CREATE INDEX IF NOT EXISTS takeovers_ts ON takeovers(left_ts);"
+              "CREATE TABLE IF NOT EXISTS feedback("
+              " id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+              " session TEXT, channel TEXT, language TEXT,"
+              " kind TEXT NOT NULL, value INTEGER NOT NULL,"
+              " intent TEXT, operator_id TEXT, comment TEXT, pack TEXT);"
+              "CREATE INDEX IF NOT EXISTS feedback_ts ON feedback(ts);");
 }
 
 constexpr MigrationStep kMigrations[] = {{1, AddVersion1}, {2, AddVersion2}, {3, AddVersion3}, {4, AddVersion4}};
@@ -277,7 +290,7 @@ static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per 
 
 // Zari's own tables, in any version: a version 0 file with any other table
 // is somebody else's database.
-constexpr const char* kZariTables = "('unresolved','handoffs','log_meta','turn_counts','takeovers')";
+constexpr const char* kZariTables = "('unresolved','handoffs','log_meta','turn_counts','takeovers','feedback')";
 
 bool HasForeignTables(sqlite3* db) {
   const std::string sql = std::string("SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN ") +
@@ -310,8 +323,14 @@ struct LogStore::Statements {
               " turns = turns + excluded.turns, conversations = conversations + excluded.conversations"),
         drops(db,
               "INSERT INTO log_meta(key, value) VALUES('dropped_rows', ?)"
-              " ON CONFLICT(key) DO UPDATE SET value = value + excluded.value") {}
-  bool ok() const { return unresolved.ok() && handoff.ok() && takeover.ok() && count.ok() && drops.ok(); }
+              " ON CONFLICT(key) DO UPDATE SET value = value + excluded.value"),
+        feedback(db,
+                 "INSERT INTO feedback(ts, session, channel, language, kind, value, intent, operator_id,"
+                 " comment, pack) VALUES(?,?,?,?,?,?,?,?,?,?)") {}
+  bool ok() const {
+    return unresolved.ok() && handoff.ok() && takeover.ok() && count.ok() && drops.ok() &&
+           feedback.ok();
+  }
 
   int Insert(const UnresolvedRow& u, const std::string& /*transcript*/) {
     unresolved.Int(1, u.ts);
@@ -354,8 +373,21 @@ struct LogStore::Statements {
     takeover.Text(9, t.pack);
     return takeover.Step();
   }
+  int Insert(const FeedbackRow& f, const std::string& /*transcript*/) {
+    feedback.Int(1, f.ts);
+    feedback.Text(2, f.session);
+    feedback.Text(3, f.channel);
+    feedback.Text(4, f.language);
+    feedback.Text(5, f.kind);
+    feedback.Int(6, f.value);
+    feedback.TextOrNull(7, f.intent);
+    feedback.TextOrNull(8, f.operator_id);
+    feedback.TextOrNull(9, f.comment);
+    feedback.Text(10, f.pack);
+    return feedback.Step();
+  }
 
-  Stmt unresolved, handoff, takeover, count, drops;
+  Stmt unresolved, handoff, takeover, count, drops, feedback;
 };
 
 // Turn counters, sharded so replying threads rarely meet on one mutex.
@@ -477,6 +509,7 @@ void LogStore::Report(LogLevel level, const std::string& message) {
 
 void LogStore::Add(UnresolvedRow row) { Push(Row(std::move(row))); }
 void LogStore::Add(HandoffRow row) { Push(Row(std::move(row))); }
+void LogStore::Add(FeedbackRow row) { Push(Row(std::move(row))); }
 void LogStore::Add(TakeoverRow row) { Push(Row(std::move(row))); }
 
 size_t LogStore::RowBytes(const Row& row) {
@@ -494,6 +527,8 @@ size_t LogStore::RowBytes(const Row& row) {
           bytes += transcript_bytes(r.transcript) + r.reason.size() + r.intent.size();
         } else if constexpr (std::is_same_v<T, TakeoverRow>) {
           bytes += transcript_bytes(r.transcript) + r.operator_id.size();
+        } else if constexpr (std::is_same_v<T, FeedbackRow>) {
+          bytes += r.kind.size() + r.intent.size() + r.operator_id.size() + r.comment.size();
         } else {
           bytes += r.text.size() + r.normalized.size() + r.best_intent.size() + r.action.size();
         }

@@ -38,7 +38,9 @@
 //   3  turn_counts(hour, language, channel, action, turns, conversations),
 //      application_id
 //   4  takeovers(session, channel, language, operator_id, joined_ts, left_ts,
-//      resolved, transcript, pack): conversations an operator took over
+//      resolved, transcript, pack): conversations an operator took over;
+//      feedback(ts, session, channel, language, kind, value, intent,
+//      operator_id, comment, pack) and its ts index
 // docs/OPERATIONS.md documents every column.
 #ifndef ZARI_ENGINE_LOG_LOG_STORE_H_
 #define ZARI_ENGINE_LOG_LOG_STORE_H_
@@ -86,6 +88,18 @@ struct HandoffRow {
   bool within_hours = true;
   int64_t next_open = -1;
   std::vector<log::Turn> transcript;  // stored as JSON, texts redacted
+  std::string pack;
+};
+
+// A customer's answer to a feedback question (docs/OPERATIONS.md, KPIs).
+struct FeedbackRow {
+  int64_t ts = 0;
+  std::string session, channel, language;
+  std::string kind;         // helpful, csat, ces, nps
+  int value = 0;            // helpful 0/1, csat 1-5, ces 1-7, nps 0-10 (checked by the caller)
+  std::string intent;       // helpful: the intent of the answer it is about ("" = none)
+  std::string operator_id;  // the operator who had taken the conversation over ("" = none)
+  std::string comment;      // as typed ("" = none; redacted before it is stored)
   std::string pack;
 };
 
@@ -142,6 +156,7 @@ class LogStore {
 
   void Add(UnresolvedRow row);
   void Add(HandoffRow row);
+  void Add(FeedbackRow row);
   void Add(TakeoverRow row);
   // Counts one turn (every reply of a session, whatever its action);
   // `new_conversation` marks the first turn of a conversation.
@@ -161,7 +176,7 @@ class LogStore {
   static Result<int> Migrate(sqlite3* db);
 
  private:
-  using Row = std::variant<UnresolvedRow, HandoffRow, TakeoverRow>;
+  using Row = std::variant<UnresolvedRow, HandoffRow, TakeoverRow, FeedbackRow>;
   struct Queued {
     Row row;
     bool redact;   // `log.redact` when the row was added

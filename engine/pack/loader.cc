@@ -23,6 +23,16 @@
 
 namespace zari::pack {
 
+bool ValidIntentId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string SourcePos::ToString() const {
   if (line <= 0) return file;
   return file + ":" + std::to_string(line) + ":" + std::to_string(col);
@@ -226,16 +236,6 @@ class Reader {
   size_t* nodes_;
 };
 
-bool ValidId(const std::string& id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool ValidDate(const std::string& s) {
   int y, m, d;
   char tail;
@@ -438,12 +438,22 @@ class PackLoader {
       ReadSettings(r, root);
     } else {
       r.ForEach(root, "an intents file", [&](const std::string& key, const YAML::Node& k, const YAML::Node& v) {
-        if (key != "intents") {
-          r.Fail(k, "unknown key " + Quote(key) + " (files other than pack.yaml hold only 'intents:')");
-        }
-        ReadIntents(r, v);
+        if (key == "intents") ReadIntents(r, v);
+        else if (key == "add_examples") ReadAddExamples(r, v);
+        else r.Fail(k, "unknown key " + Quote(key) + " (files other than pack.yaml hold only 'intents:' and 'add_examples:')");
       });
     }
+  }
+
+  // The add_examples of one file that holds nothing else.
+  std::vector<AddedExamples> LoadAddExamples(const std::string& text, const std::string& file) {
+    pack_.languages = {Lang::kKa, Lang::kAz, Lang::kEn};
+    LoadText(text, file, /*settings=*/false);
+    if (!pack_.intents.empty()) {
+      Throw(Code::kPack, pack_.intents[0].pos.ToString() + ": this file holds intents; keep learned examples in a "
+                                                           "file of their own (add_examples only)");
+    }
+    return std::move(adds_);
   }
 
   // The whole pack from one text (tests and fuzzing).
@@ -509,13 +519,14 @@ class PackLoader {
           }
         });
       } else if (key == "messages") ReadMessages(r, v);
+      else if (key == "add_examples") ReadAddExamples(r, v);
       else if (key == "intents") {
         intents_node = v;
         intents = &intents_node;
       } else {
         r.Fail(k, "unknown key " + Quote(key) +
                       " in pack settings (expected zari, name, version, languages, timezone, hours, "
-                      "closed, thresholds, escalation, log, session, messages, intents)");
+                      "closed, thresholds, escalation, log, session, messages, intents, add_examples)");
       }
     });
     if (pack_.name.empty()) pack_.name = fs::path(pack_.path).filename().string();
@@ -610,7 +621,12 @@ class PackLoader {
       else if (key == "clarify") pack_.messages.clarify = t;
       else if (key == "handoff") pack_.messages.handoff = t;
       else if (key == "after_hours") pack_.messages.after_hours = t;
-      else r.Fail(k, "unknown message " + Quote(key) + " (expected welcome, fallback, clarify, handoff, after_hours)");
+      else if (key == "survey") pack_.messages.survey = t;
+      else if (key == "thanks_feedback") pack_.messages.thanks_feedback = t;
+      else {
+        r.Fail(k, "unknown message " + Quote(key) +
+                      " (expected welcome, fallback, clarify, handoff, after_hours, survey, thanks_feedback)");
+      }
     });
   }
 
@@ -637,7 +653,7 @@ class PackLoader {
     const YAML::Node id = node["id"];
     if (!id) r.Fail(node, "intent without 'id'");
     in.id = r.Str(id, "id");
-    if (!ValidId(in.id)) {
+    if (!ValidIntentId(in.id)) {
       r.Fail(id, "bad intent id " + Quote(in.id) + " (use lowercase letters, digits, '_', '.', '-')");
     }
     const std::string what = "intent " + Quote(in.id);
@@ -683,8 +699,45 @@ class PackLoader {
     pack_.intents.push_back(std::move(in));
   }
 
+  // `add_examples: {INTENT_ID: {ka: [...], az: [...], en: [...]}}`: examples
+  // for intents that may be defined in a later file, so they are added in
+  // Finish(). Languages are checked here, where their position is known.
+  void ReadAddExamples(Reader& r, const YAML::Node& v) {
+    r.Count();
+    if (v.IsNull()) return;
+    r.ForEach(v, "add_examples", [&](const std::string& id, const YAML::Node& k, const YAML::Node& lists) {
+      adds_.push_back({id, r.Pos(k), r.LangLists(lists, pack_.languages, false, "add_examples of " + Quote(id))});
+    });
+  }
+
+  // The examples of `add_examples`, after those the intent lists itself (in
+  // file order), each keeping the file:line:col where it was written.
+  void AddExamples() {
+    std::unordered_map<std::string, size_t> index;
+    for (size_t i = 0; i < pack_.intents.size(); ++i) index.emplace(pack_.intents[i].id, i);
+    for (AddedExamples& add : adds_) {
+      auto it = index.find(add.intent);
+      if (it == index.end()) {
+        Throw(Code::kPack, add.pos.ToString() + ": add_examples names " + Quote(add.intent) +
+                               ", which no intent has as id");
+      }
+      Intent& in = pack_.intents[it->second];
+      for (size_t l = 0; l < add.examples.size(); ++l) {
+        std::vector<Text>& to = in.examples[l];
+        if (to.size() + add.examples[l].size() > limits_.max_texts_per_list) {
+          Throw(Code::kLimit, add.pos.ToString() + ": intent " + Quote(add.intent) + " would have more than " +
+                                  std::to_string(limits_.max_texts_per_list) + " examples in " +
+                                  std::string(text::LangCode(static_cast<Lang>(l))));
+        }
+        for (Text& t : add.examples[l]) to.push_back(std::move(t));
+      }
+    }
+    adds_.clear();
+  }
+
   // Checks that need the whole pack.
   void Finish() {
+    AddExamples();
     std::set<std::string> escalation;
     for (const Text& t : pack_.escalation_intents) {
       if (!ids_.count(t.text)) {
@@ -729,6 +782,7 @@ class PackLoader {
   const Limits& limits_;
   unsigned threads_ = 1;
   Pack pack_;
+  std::vector<AddedExamples> adds_;
   std::unordered_map<std::string, SourcePos> ids_;
   size_t nodes_ = 0;
   uintmax_t total_bytes_ = 0;
@@ -808,6 +862,18 @@ Result<Pack> LoadPackText(const std::string& text, const std::string& name, cons
     return Status(e.code, e.message);
   } catch (const YAML::Exception& e) {
     return Status(Code::kPack, name + ": invalid YAML: " + e.what());
+  }
+}
+
+Result<std::vector<AddedExamples>> ReadAddExamplesText(const std::string& text, const std::string& file,
+                                                       const Limits& limits) {
+  try {
+    PackLoader loader(limits, 1);
+    return loader.LoadAddExamples(text, file);
+  } catch (const LoadError& e) {
+    return Status(e.code, e.message);
+  } catch (const YAML::Exception& e) {
+    return Status(Code::kPack, file + ": invalid YAML: " + e.what());
   }
 }
 

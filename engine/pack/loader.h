@@ -4,6 +4,7 @@
 #define ZARI_ENGINE_PACK_LOADER_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pack/pack.h"
@@ -34,6 +35,23 @@ std::vector<std::string> SplitIntentsList(const std::string& text, size_t parts,
 
 // A single-file pack given as YAML text; `name` stands for the file in errors.
 Result<Pack> LoadPackText(const std::string& text, const std::string& name, const Limits& limits = Limits());
+
+// Intent ids: 1-128 of a-z, 0-9, '_', '.', '-'.
+bool ValidIntentId(std::string_view id);
+
+// One intent's entry under `add_examples:` (docs/PACKS.md).
+struct AddedExamples {
+  std::string intent;
+  SourcePos pos;  // of the intent's key
+  PerLang examples;
+};
+
+// The `add_examples:` of one pack file given as text, in file order, read
+// as the loader reads it (any of Zari's languages; intents are not looked
+// up). kPack, with file:line:col, for invalid YAML and for a file that holds
+// anything else (`intents:`). For pack::AppendLearnedExample.
+Result<std::vector<AddedExamples>> ReadAddExamplesText(const std::string& text, const std::string& file,
+                                                       const Limits& limits = Limits());
 
 }  // namespace zari::pack
 

@@ -67,6 +67,7 @@ struct Hours {
 
 struct Messages {
   PerLangText welcome, fallback, clarify, handoff, after_hours;
+  PerLangText survey, thanks_feedback;  // the satisfaction question, and thanks for an answer
 };
 
 struct Pack {

@@ -50,6 +50,21 @@ std::string Fixed(double v, int decimals) {
   return buf;
 }
 
+std::string SummaryLine(const std::string& label, const std::string& value, const std::string& extra) {
+  return "  " + PadRight(label, 24) + PadLeft(value, 10) + (extra.empty() ? "" : "  " + extra) + "\n";
+}
+
+std::string CsvField(std::string_view s) {
+  std::string v = zari::SanitizeUtf8(s);
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string q = "\"";
+  for (char c : v) {
+    if (c == '"') q += "\"\"";
+    else q += c;
+  }
+  return q + "\"";
+}
+
 std::string FormatTime(int64_t ts) { return FormatUtc(ts, "%Y-%m-%d %H:%M"); }
 
 std::string IsoTime(int64_t ts) { return FormatUtc(ts, "%Y-%m-%dT%H:%M:%SZ"); }

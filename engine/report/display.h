@@ -28,6 +28,13 @@ std::string Truncate(std::string_view s, size_t width);
 std::string PadRight(std::string_view s, size_t width);
 std::string PadLeft(std::string_view s, size_t width);
 
+// "  label                        value  extra\n": a line of the table's
+// summary and KPI sections.
+std::string SummaryLine(const std::string& label, const std::string& value, const std::string& extra);
+// A CSV field: quoted (quotes doubled) when it holds a comma, a quote or a
+// line break; invalid UTF-8 repaired.
+std::string CsvField(std::string_view s);
+
 // "ka 30, en 7", largest first.
 std::string Breakdown(const std::map<std::string, int64_t>& m, const char* sep = ", ", const char* kv = " ");
 // The report's period and, when there are questions, when they were asked.

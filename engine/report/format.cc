@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "report/display.h"
+#include "report/kpi.h"
 #include "report/report.h"
 #include "util/json_writer.h"
 #include "util/numbers.h"
@@ -37,7 +38,7 @@ void AppendHeading(const Report& r, std::string* out) {
 }
 
 void SummaryRow(const std::string& label, const std::string& value, const std::string& extra, std::string* out) {
-  Line("  " + PadRight(label, 24) + PadLeft(value, 10) + (extra.empty() ? "" : "  " + extra), out);
+  *out += SummaryLine(label, value, extra);
 }
 
 // Rates of the whole period, the unresolved questions, handoffs and notes.
@@ -181,22 +182,13 @@ std::string FormatTable(const Report& r) {
   std::string out;
   AppendHeading(r, &out);
   AppendSummary(r, &out);
+  AppendKpiTable(r, &out);
   if (r.has_rates && !r.rates.empty()) AppendRatesTable(r, &out);
   AppendClusters(r, &out);
   return out;
 }
 
 std::string FormatCsv(const Report& r) {
-  auto field = [](const std::string& s) {
-    std::string v = zari::SanitizeUtf8(s);
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string q = "\"";
-    for (char c : v) {
-      if (c == '"') q += "\"\"";
-      else q += c;
-    }
-    return q + "\"";
-  };
   std::string out =
       "rank,count,languages,channels,actions,first_seen,last_seen,question,samples,variants,"
       "nearest_intent,nearest_score,answered_now_by,logged_best_intent\r\n";
@@ -223,7 +215,7 @@ std::string FormatCsv(const Report& r) {
                                   c.logged_best};
     for (size_t k = 0; k < v.size(); ++k) {
       if (k) out.push_back(',');
-      out.append(field(v[k]));
+      out.append(CsvField(v[k]));
     }
     out += "\r\n";
   }
@@ -291,6 +283,7 @@ void WriteDatabases(const Report& r, json::Writer* w) {
     w->Key("handoffs").Int(d.handoffs);
     w->Key("dropped_rows").Int(d.dropped_rows);
     w->Key("turn_counts").Bool(d.has_counts);
+    w->Key("feedback").Int(d.feedback);
     w->Key("packs").BeginArray();
     for (const auto& p : d.packs) w->String(zari::SanitizeUtf8(p));
     w->EndArray();
@@ -383,6 +376,7 @@ std::string FormatJson(const Report& r) {
   StringOrNull(!r.options.language.empty(), r.options.language, &w);
   WriteDatabases(r, &w);
   WriteSummary(r, &w);
+  w.Key("kpis").Raw(KpisJson(r));
   WriteRatesByChannel(r, &w);
   w.Key("cluster_count").Int(static_cast<long long>(r.cluster_count));
   w.Key("clusters").BeginArray();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "log/feedback.h"
 #include "log/log_store.h"
 #include "util/numbers.h"
 
@@ -69,7 +70,9 @@ bool HasColumn(sqlite3* db, const char* table, const char* column) {
 class Filter {
  public:
   explicit Filter(const ReportOptions& o) : o_(o) {}
-  std::string Language() const { return o_.language.empty() ? "" : " AND language = ?3"; }
+  std::string Language(const char* column = "language") const {
+    return o_.language.empty() ? "" : std::string(" AND ") + column + " = ?3";
+  }
   void Bind(Query& q) const { Bind(q, o_.since, o_.until); }
   void Bind(Query& q, int64_t from, int64_t to) const {
     q.Bind(1, from);
@@ -226,6 +229,92 @@ Status ReadTurnCounts(sqlite3* db, const std::string& path, const ReportOptions&
   return Status::Ok();
 }
 
+// Conversations begun per hour, for the KPIs' denominators and the charts.
+Status ReadConversationHours(sqlite3* db, const std::string& path, const ReportOptions& o, const Filter& filter,
+                             DbData* out) {
+  Query q(db, "SELECT hour, sum(conversations) FROM turn_counts WHERE hour >= ?1 AND hour < ?2" + filter.Language() +
+                  " GROUP BY hour");
+  if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
+  filter.Bind(q, FirstHourFrom(o.since), FirstHourFrom(o.until));
+  while (q.Step()) {
+    if (q.Int(1) > 0) out->conversations_by_hour[q.Int(0)] += q.Int(1);
+  }
+  return q.done() ? Status::Ok() : Status(Code::kIo, path + ": " + q.error());
+}
+
+// Every handoff row: escalation by reason and by day count conversations.
+Status ReadHandoffEvents(sqlite3* db, const std::string& path, const Filter& filter, DbData* out) {
+  Query q(db, "SELECT coalesce(session, ''), ts, reason, within_hours FROM handoffs WHERE ts >= ?1 AND ts < ?2" +
+                  filter.Language());
+  if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
+  filter.Bind(q);
+  while (q.Step()) out->handoff_events.push_back({q.Text(0), q.Int(1), q.Text(2), q.Int(3) != 0});
+  return q.done() ? Status::Ok() : Status(Code::kIo, path + ": " + q.error());
+}
+
+// Conversations whose customer said the bot helped (a "helpful" yes or a
+// satisfied CSAT) and never that it did not (a "helpful" no or a
+// dissatisfied CSAT), and that had no handoff in the period.
+Status ReadConfirmed(sqlite3* db, const std::string& path, const Filter& filter, DbData* out) {
+  const std::string positive = "(kind = 'helpful' AND value = 1) OR (kind = 'csat' AND value >= " +
+                               std::to_string(log::kCsatSatisfiedFrom) + ")";
+  const std::string negative = "(kind = 'helpful' AND value = 0) OR (kind = 'csat' AND value <= " +
+                               std::to_string(log::kCsatDissatisfiedTo) + ")";
+  Query q(db, "SELECT count(*) FROM (SELECT session FROM feedback WHERE ts >= ?1 AND ts < ?2" + filter.Language() +
+                  " AND coalesce(session, '') <> '' AND kind IN ('helpful', 'csat') GROUP BY session"
+                  " HAVING max(" + positive + ") = 1 AND max(" + negative + ") = 0)"
+                  " WHERE session NOT IN (SELECT session FROM handoffs"
+                  " WHERE ts >= ?1 AND ts < ?2 AND session IS NOT NULL)");
+  if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
+  filter.Bind(q);
+  if (q.Step()) out->confirmed += q.Int(0);
+  return Status::Ok();
+}
+
+// Feedback answers by kind, value and hour; "helpful" answers by intent.
+Status ReadFeedback(sqlite3* db, const std::string& path, const Filter& filter, DbData* out) {
+  Query q(db, "SELECT kind, value, ts / 3600, count(*) FROM feedback WHERE ts >= ?1 AND ts < ?2" + filter.Language() +
+                  " GROUP BY 1, 2, 3");
+  if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
+  filter.Bind(q);
+  while (q.Step()) {
+    out->feedback.push_back({q.Text(0), static_cast<int>(q.Int(1)), q.Int(2), q.Int(3)});
+    out->info.feedback += q.Int(3);
+  }
+  if (!q.done()) return Status(Code::kIo, path + ": " + q.error());
+  Query h(db, "SELECT coalesce(intent, ''), value, count(*) FROM feedback WHERE kind = 'helpful'"
+              " AND ts >= ?1 AND ts < ?2" + filter.Language() + " GROUP BY 1, 2");
+  if (!h.ok()) return Status(Code::kIo, path + ": " + h.error());
+  filter.Bind(h);
+  while (h.Step()) out->helpful_by_intent[h.Text(0)].by_value[static_cast<int>(h.Int(1))] += h.Int(2);
+  if (!h.done()) return Status(Code::kIo, path + ": " + h.error());
+  return ReadConfirmed(db, path, filter, out);
+}
+
+// Per operator (the takeovers table): the conversations taken in the
+// period, and the CSAT answers given after an operator joined. A feedback
+// row names its operator (the session's, when the answer was given); rows
+// without one (written by other tools) go to the session's latest operator
+// by then.
+Status ReadTakeovers(sqlite3* db, const std::string& path, const Filter& filter, bool has_feedback, DbData* out) {
+  Query q(db, "SELECT operator_id, count(DISTINCT session) FROM takeovers WHERE joined_ts >= ?1 AND joined_ts < ?2" +
+                  filter.Language() + " GROUP BY 1");
+  if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
+  filter.Bind(q);
+  while (q.Step()) out->operator_conversations[q.Text(0)] += q.Int(1);
+  if (!q.done()) return Status(Code::kIo, path + ": " + q.error());
+  if (!has_feedback) return Status::Ok();
+  Query c(db, "SELECT op, value FROM (SELECT f.value AS value, coalesce(nullif(f.operator_id, ''),"
+              " (SELECT t.operator_id FROM takeovers t WHERE t.session = f.session AND t.joined_ts <= f.ts"
+              " ORDER BY t.joined_ts DESC LIMIT 1)) AS op FROM feedback f"
+              " WHERE f.kind = 'csat' AND f.ts >= ?1 AND f.ts < ?2" + filter.Language("f.language") + ")"
+              " WHERE op IS NOT NULL");
+  if (!c.ok()) return Status(Code::kIo, path + ": " + c.error());
+  filter.Bind(c);
+  while (c.Step()) ++out->operator_csat[c.Text(0)].by_value[static_cast<int>(c.Int(1))];
+  return c.done() ? Status::Ok() : Status(Code::kIo, path + ": " + c.error());
+}
+
 }  // namespace
 
 Status ReadDatabase(const std::string& path, const ReportOptions& o, DbData* out) {
@@ -246,6 +335,12 @@ Status ReadDatabase(const std::string& path, const ReportOptions& o, DbData* out
   if (s.ok()) ReadPacks(db.db, filter, &info);
   if (s.ok() && has_handoffs) s = ReadHandoffs(db.db, path, filter, out);
   if (s.ok() && info.has_counts) s = ReadTurnCounts(db.db, path, o, filter, out);
+  if (s.ok() && info.has_counts) s = ReadConversationHours(db.db, path, o, filter, out);
+  if (s.ok() && has_handoffs) s = ReadHandoffEvents(db.db, path, filter, out);
+  info.has_feedback = HasTable(db.db, "feedback");
+  info.has_takeovers = HasTable(db.db, "takeovers");
+  if (s.ok() && info.has_feedback) s = ReadFeedback(db.db, path, filter, out);
+  if (s.ok() && info.has_takeovers) s = ReadTakeovers(db.db, path, filter, info.has_feedback, out);
   return s;
 }
 

@@ -33,6 +33,14 @@ struct DbData {
   // (language, channel) → distinct sessions with a handoff
   std::map<std::pair<std::string, std::string>, int64_t> handoff_sessions;
   std::vector<Rates> counts;  // one per (language, channel, action) row, folded below
+  // For the KPIs and the charts:
+  std::map<int64_t, int64_t> conversations_by_hour;  // schema 3+
+  std::vector<HandoffEvent> handoff_events;
+  std::vector<FeedbackCount> feedback;               // schema 4+
+  std::map<std::string, Answers> helpful_by_intent;
+  int64_t confirmed = 0;  // sessions with positive and no negative feedback, and no handoff
+  std::map<std::string, int64_t> operator_conversations;  // a takeovers table
+  std::map<std::string, Answers> operator_csat;
 };
 
 // Reads one database's rows in the period (and language) of `o`. Errors: a

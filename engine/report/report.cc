@@ -10,6 +10,7 @@
 #include "core/engine.h"
 #include "report/cluster.h"
 #include "report/display.h"
+#include "report/kpi.h"
 #include "report/read.h"
 #include "text/lang.h"
 #include "util/civil_time.h"
@@ -145,10 +146,12 @@ Result<Report> BuildReport(const ReportOptions& options) {
     Status s = ReadDatabase(path, options, &d);
     if (!s.ok()) return s;
     for (auto& r : d.rows) rows.push_back(std::move(r));
+    AddKpiInputs(&d, &report);
     AddDatabase(path, options, &d, &report, &rates);
   }
   AddRows(rows, &report);
   AddRates(rates, &report);
+  FinishKpis(options.engine.get(), &report);
 
   if (options.progress) options.progress("normalizing " + GroupThousands(static_cast<int64_t>(rows.size())) +
                                          " distinct texts");

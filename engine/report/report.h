@@ -59,6 +59,9 @@ struct DatabaseInfo {
   int64_t unresolved = 0, handoffs = 0;  // rows in the period
   int64_t dropped_rows = 0;              // log_meta.dropped_rows (whole file)
   bool has_counts = false;               // schema ≥ 3
+  bool has_feedback = false;             // schema ≥ 4
+  bool has_takeovers = false;            // the operator takeover's table
+  int64_t feedback = 0;                  // feedback rows in the period
   int64_t counts_since = 0;              // when counting began (0: unknown)
   std::vector<std::string> packs;        // pack names seen in the period
 };
@@ -96,6 +99,72 @@ struct Rates {
   double Containment() const;
 };
 
+// A share with what it is made of: numerator / denominator. Unknown (value
+// -1, JSON null) when the denominator is 0 or cannot be counted (no turn
+// counts; no pack for opening hours).
+struct Ratio {
+  int64_t numerator = 0, denominator = 0;
+  bool known = true;
+  double value() const {
+    return known && denominator > 0 ? static_cast<double>(numerator) / static_cast<double>(denominator) : -1;
+  }
+};
+
+// The answers to one feedback question: how many gave each value.
+struct Answers {
+  std::map<int, int64_t> by_value;
+  int64_t responses() const;
+  double Average() const;                         // -1 without answers
+  Ratio Between(int lowest, int highest) const;   // answers in [lowest, highest] / responses
+};
+
+struct IntentHelpful {
+  std::string intent;   // "" = answers before any answer of the bot
+  Answers answers;      // 0 no, 1 yes
+};
+
+struct OperatorKpis {
+  std::string operator_id;
+  int64_t conversations = 0;  // distinct sessions the operator took over in the period
+  Answers csat;               // CSAT answers given after the operator joined (the latest operator of the session)
+};
+
+// What support teams judge a bot by (docs/OPERATIONS.md, KPIs, defines each).
+struct Kpis {
+  bool has_conversations = false;  // some database had turn counts
+  int64_t conversations = 0;
+  Ratio containment;               // conversations without a handoff / conversations
+  Ratio escalation;                // conversations with a handoff / conversations
+  std::map<std::string, Ratio> escalation_by_reason;  // requested, intent, misses
+  Ratio confirmed_resolution;      // conversations with positive feedback and no handoff / conversations
+  Ratio outside_hours;             // conversations begun while operators were offline / conversations
+  bool has_feedback = false;       // some database had the feedback table (schema 4)
+  Answers helpful, csat, ces, nps;
+  std::vector<IntentHelpful> helpful_by_intent;  // the least helpful first
+  bool has_takeovers = false;      // some database had the takeovers table
+  std::vector<OperatorKpis> operators;           // most conversations first
+  double Nps() const;              // 100 × (promoters − detractors) / answers; NaN-free: 0 without answers
+};
+
+// Counts by time for the HTML report's charts (and the KPIs above).
+struct HandoffEvent {
+  std::string session;  // "" = no id (each such row is a conversation of its own)
+  int64_t ts = 0;
+  std::string reason;
+  bool within_hours = true;
+};
+struct FeedbackCount {
+  std::string kind;   // helpful, csat, ces, nps
+  int value = 0;
+  int64_t hour = 0;   // unix hours
+  int64_t count = 0;
+};
+struct Activity {
+  std::map<int64_t, int64_t> conversations_by_hour;  // unix hour → conversations begun
+  std::vector<HandoffEvent> handoffs;
+  std::vector<FeedbackCount> feedback;
+};
+
 struct Report {
   ReportOptions options;
   std::vector<DatabaseInfo> databases;
@@ -110,6 +179,8 @@ struct Report {
   size_t cluster_count = 0;            // before min_count/top
   std::vector<Cluster> clusters;       // ranked, after min_count/top
   std::vector<std::string> notes;      // caveats worth printing
+  Kpis kpis;
+  Activity activity;
 };
 
 // Reads the databases and builds the report. Errors: a missing file, a file
@@ -120,12 +191,28 @@ Result<Report> BuildReport(const ReportOptions& options);
 std::string FormatTable(const Report& report);
 std::string FormatCsv(const Report& report);
 std::string FormatJson(const Report& report);
-// Paste-ready YAML: `add_examples` (cluster texts for the nearest existing
-// intent, when its score reaches the pack's suggest threshold) and `intents`
-// (skeletons for the other clusters: id, title, examples per language,
-// answer placeholders), in the pack format of docs/PACKS.md. Clusters the
-// current pack already answers are listed in a comment only.
+// The KPIs as CSV, one row per figure: kpi, group, value, numerator,
+// denominator, responses, average (`zari report --format csv --csv-table kpis`).
+std::string FormatKpiCsv(const Report& report);
+// Paste-ready YAML: `kpis` (as in the JSON), `add_examples` (cluster texts
+// for the nearest existing intent, when its score reaches the pack's suggest
+// threshold, as the pack loader reads it) and `intents` (skeletons for the
+// other clusters: id, title, examples per language, answer placeholders),
+// in the pack format of docs/PACKS.md. Clusters the current pack already
+// answers are listed in a comment only.
 std::string FormatYaml(const Report& report);
+
+// `--suggest`: a pack file of `add_examples:` (docs/PACKS.md) for a person to
+// review — each cluster under its nearest intent when the score reaches
+// the pack's suggest threshold, the other clusters in comments as
+// candidates for new intents, with counts and dates — that passes `zari
+// check` when placed in the pack (examples check would refuse are left
+// out). REQUIRES: report.options.engine.
+std::string FormatSuggest(const Report& report);
+// `--html`: one self-contained HTML page with the KPIs and SVG charts
+// (docs/OPERATIONS.md, The HTML report). `generated` is the time it says it
+// was made (unix seconds).
+std::string FormatHtml(const Report& report, int64_t generated);
 
 // "7d", "24h", "90m", "2w" (relative to `now`), "2026-11-01" (UTC midnight),
 // "2026-11-01T10:00[:SS][Z|±HH:MM]" (UTC unless an offset is given).

@@ -1,45 +1,22 @@
-// The report as paste-ready pack YAML: examples for existing intents and
-// skeletons of new ones.
+// The report as paste-ready pack YAML: the KPIs, examples for existing
+// intents (`add_examples`, as the pack loader reads it) and skeletons of
+// new ones.
+#include "report/yaml.h"
+
 #include <algorithm>
-#include <cstdio>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "core/engine.h"
 #include "report/display.h"
-#include "report/report.h"
+#include "report/kpi.h"
 #include "text/lang.h"
 #include "util/numbers.h"
-#include "util/utf8.h"
+#include "util/yaml_text.h"
 
 namespace zari::report {
 
 namespace {
-
-// A YAML double-quoted scalar.
-std::string YamlString(std::string_view s) {
-  std::string v = zari::SanitizeUtf8(s);
-  std::string out = "\"";
-  for (unsigned char c : v) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  return out + "\"";
-}
 
 std::string YamlComment(std::string_view s) { return OneLine(s); }
 
@@ -91,70 +68,125 @@ std::string SuggestId(const Cluster& c, size_t rank) {
   return id;
 }
 
+// The pack's languages as codes, in its order ({} without a pack).
+std::vector<std::string> PackLanguages(const Report& r) {
+  std::vector<std::string> out;
+  if (r.options.engine) {
+    for (text::Lang l : r.options.engine->pack().languages) out.emplace_back(text::LangCode(l));
+  }
+  return out;
+}
+
+std::string DefaultLanguage(const Report& r) {
+  return r.options.engine ? std::string(text::LangCode(r.options.engine->pack().DefaultLanguage())) : "en";
+}
+
+// A skeleton intent for a cluster no intent is near: id, title, examples
+// per language, an answer placeholder for each pack language.
+void AppendSkeleton(const Report& r, const Cluster& c, size_t rank, std::string* out) {
+  const auto examples = ExamplesByLanguage(c, DefaultLanguage(r), 8);
+  std::vector<std::string> langs = PackLanguages(r);
+  if (langs.empty()) {
+    for (const auto& [lang, list] : examples) langs.push_back(lang);
+  }
+  *out += "  - id: " + SuggestId(c, rank) + "    # TODO: a real name; " + YamlComment(ClusterNote(c, rank)) + "\n";
+  if (!c.nearest_intent.empty()) {
+    *out += "    # nearest existing intent: " + c.nearest_intent + " (" + Fixed(c.nearest_score, 2) + ")\n";
+  }
+  *out += "    title:\n";
+  for (const auto& l : langs) *out += "      " + l + ": \"TODO\"\n";
+  *out += "    examples:\n";
+  for (const auto& [lang, list] : examples) {
+    *out += "      " + lang + ":\n";
+    for (const auto& e : list) *out += "        - " + zari::YamlQuoted(e) + "\n";
+  }
+  *out += "    answer:\n";
+  for (const auto& l : langs) *out += "      " + l + ": \"TODO: the answer in " + l + "\"\n";
+}
+
 }  // namespace
 
-std::string FormatYaml(const Report& r) {
-  const auto& o = r.options;
-  std::vector<std::string> pack_langs;
-  std::string default_lang = "en";
-  double assign_threshold = 0.2;
-  if (o.engine) {
-    for (text::Lang l : o.engine->pack().languages) pack_langs.emplace_back(text::LangCode(l));
-    default_lang = std::string(text::LangCode(o.engine->pack().DefaultLanguage()));
-    // Close enough that the bot would already offer the intent as a choice.
-    assign_threshold = o.engine->suggest_threshold();
+std::string ClusterNote(const Cluster& c, size_t rank) {
+  return "cluster " + std::to_string(rank) + ": " + GroupThousands(c.count) + (c.count == 1 ? " question (" : " questions (") +
+         LanguagesOf(c) + "), " + FormatTime(c.first_ts) + " – " + FormatTime(c.last_ts) + " UTC";
+}
+
+Placement PlaceClusters(const Report& r, double threshold, size_t per_language) {
+  Placement p;
+  const std::vector<std::string> langs = PackLanguages(r);
+  for (size_t i = 0; i < r.clusters.size(); ++i) {
+    const Cluster& c = r.clusters[i];
+    if (!c.answered_by.empty()) {
+      p.answered.push_back(i);
+      continue;
+    }
+    if (c.nearest_intent.empty() || c.nearest_score < threshold) {
+      p.fresh.push_back(i);
+      continue;
+    }
+    auto to = std::find_if(p.additions.begin(), p.additions.end(),
+                           [&](const IntentAdditions& a) { return a.intent == c.nearest_intent; });
+    if (to == p.additions.end()) to = p.additions.insert(p.additions.end(), IntentAdditions{c.nearest_intent, {}, {}});
+    to->notes.push_back(ClusterNote(c, i + 1) + ", score " + Fixed(c.nearest_score, 2));
+    for (auto& [lang, texts] : ExamplesByLanguage(c, DefaultLanguage(r), per_language)) {
+      if (!langs.empty() && std::find(langs.begin(), langs.end(), lang) == langs.end()) continue;
+      auto& list = to->examples[lang];
+      for (auto& t : texts) {
+        if (std::find(list.begin(), list.end(), t) == list.end()) list.push_back(std::move(t));
+      }
+    }
   }
+  return p;
+}
+
+void AppendAddExamples(const Report& r, const std::vector<IntentAdditions>& additions, std::string* out) {
+  std::vector<std::string> order = PackLanguages(r);
+  for (const IntentAdditions& a : additions) {
+    for (const auto& [lang, list] : a.examples) {
+      if (std::find(order.begin(), order.end(), lang) == order.end()) order.push_back(lang);
+    }
+  }
+  std::string body;
+  for (const IntentAdditions& a : additions) {
+    std::string langs;
+    for (const std::string& l : order) {
+      auto it = a.examples.find(l);
+      if (it == a.examples.end() || it->second.empty()) continue;
+      langs += "    " + l + ":\n";
+      for (const std::string& e : it->second) langs += "      - " + zari::YamlQuoted(e) + "\n";
+    }
+    if (langs.empty()) continue;
+    body += "  " + zari::YamlKey(a.intent) + ":\n";
+    for (const std::string& n : a.notes) body += "    # " + YamlComment(n) + "\n";
+    body += langs;
+  }
+  *out += body.empty() ? "add_examples: {}\n" : "add_examples:\n" + body;
+}
+
+std::string FormatYaml(const Report& r) {
+  // Close enough that the bot would already offer the intent as a choice.
+  const double threshold = r.options.engine ? r.options.engine->suggest_threshold() : 0.2;
   std::string out;
   out += "# zari report: " + GroupThousands(static_cast<int64_t>(r.cluster_count)) + " clusters of unresolved questions, " +
          YamlComment(PeriodText(r)) + "\n";
   out += "# Review every line: these are customers' messages (personal data masked).\n";
-  out += "# add_examples: paste each list under `examples:` of the named intent.\n";
+  out += "# kpis: the figures of the period (docs/OPERATIONS.md, KPIs).\n";
+  out += "# add_examples: move it into a pack file as it is (docs/PACKS.md), or paste each list under the intent.\n";
   out += "# intents: name each new intent, write its answers, move it into a pack file.\n";
-  std::string add, skeletons, skipped;
-  size_t add_n = 0, new_n = 0;
-  for (size_t i = 0; i < r.clusters.size(); ++i) {
-    const Cluster& c = r.clusters[i];
-    const size_t rank = i + 1;
-    const std::string about = "cluster " + std::to_string(rank) + ": " + GroupThousands(c.count) + " questions (" +
-                              LanguagesOf(c) + ")";
-    if (!c.answered_by.empty()) {
-      skipped += "#   " + about + " — now answered by " + c.answered_by + ": " + YamlComment(Truncate(c.label, 60)) + "\n";
-      continue;
+  AppendKpiYaml(r, &out);
+  const Placement placed = PlaceClusters(r, threshold, 8);
+  AppendAddExamples(r, placed.additions, &out);
+  std::string skeletons;
+  for (size_t i : placed.fresh) AppendSkeleton(r, r.clusters[i], i + 1, &skeletons);
+  out += "intents:" + std::string(placed.fresh.empty() ? " []\n" : "\n" + skeletons);
+  if (!placed.answered.empty()) {
+    out += "# Already answered by the current pack (nothing to add):\n";
+    for (size_t i : placed.answered) {
+      const Cluster& c = r.clusters[i];
+      out += "#   " + YamlComment(ClusterNote(c, i + 1)) + " — now answered by " + c.answered_by + ": " +
+             YamlComment(Truncate(c.label, 60)) + "\n";
     }
-    const auto examples = ExamplesByLanguage(c, default_lang, 8);
-    auto examples_yaml = [&](const std::string& indent) {
-      std::string s;
-      for (const auto& [lang, list] : examples) {
-        s += indent + lang + ":\n";
-        for (const auto& e : list) s += indent + "  - " + YamlString(e) + "\n";
-      }
-      return s;
-    };
-    if (!c.nearest_intent.empty() && c.nearest_score >= assign_threshold) {
-      ++add_n;
-      add += "  - intent: " + c.nearest_intent + "    # " + YamlComment(c.nearest_where) + "\n";
-      add += "    # " + about + ", score " + Fixed(c.nearest_score, 2) + "\n";
-      add += "    examples:\n" + examples_yaml("      ");
-      continue;
-    }
-    ++new_n;
-    std::vector<std::string> langs = pack_langs;
-    if (langs.empty()) {
-      for (const auto& [lang, list] : examples) langs.push_back(lang);
-    }
-    skeletons += "  - id: " + SuggestId(c, rank) + "    # TODO: a real name; " + about + "\n";
-    if (!c.nearest_intent.empty()) {
-      skeletons += "    # nearest existing intent: " + c.nearest_intent + " (" + Fixed(c.nearest_score, 2) + ")\n";
-    }
-    skeletons += "    title:\n";
-    for (const auto& l : langs) skeletons += "      " + l + ": \"TODO\"\n";
-    skeletons += "    examples:\n" + examples_yaml("      ");
-    skeletons += "    answer:\n";
-    for (const auto& l : langs) skeletons += "      " + l + ": \"TODO: the answer in " + l + "\"\n";
   }
-  out += "add_examples:" + std::string(add_n ? "\n" + add : " []\n");
-  out += "intents:" + std::string(new_n ? "\n" + skeletons : " []\n");
-  if (!skipped.empty()) out += "# Already answered by the current pack (nothing to add):\n" + skipped;
   return out;
 }
 

@@ -21,7 +21,8 @@
       callback: 'call back', user: 'Customer', bot: 'Zari', operator: 'Operator', you: 'you', heldBy: 'held by',
       badLogin: 'Wrong operator id or password.', tooMany: 'Too many attempts. Try again in a minute.',
       failed: 'The server did not answer. Check the connection.', nobody: 'No one is waiting.',
-      reason_requested: 'asked for a person', reason_intent: 'topic for a person', reason_misses: 'bot did not understand'
+      reason_requested: 'asked for a person', reason_intent: 'topic for a person', reason_misses: 'bot did not understand',
+      teach: 'Teach', intentSearch: 'Intent (type to search)', taught: 'Zari learned it as'
     },
     ka: {
       title: 'Zari — ოპერატორები', logout: 'გასვლა', loginTitle: 'შესვლა', id: 'ოპერატორის ID', password: 'პაროლი',
@@ -31,7 +32,8 @@
       callback: 'გადარეკვა', user: 'მომხმარებელი', bot: 'Zari', operator: 'ოპერატორი', you: 'თქვენ', heldBy: 'ესაუბრება',
       badLogin: 'ID ან პაროლი არასწორია.', tooMany: 'ძალიან ბევრი მცდელობა. სცადეთ ერთ წუთში.',
       failed: 'სერვერმა არ უპასუხა. შეამოწმეთ კავშირი.', nobody: 'არავინ ელოდება.',
-      reason_requested: 'ითხოვა ოპერატორი', reason_intent: 'ოპერატორის თემა', reason_misses: 'ბოტმა ვერ გაიგო'
+      reason_requested: 'ითხოვა ოპერატორი', reason_intent: 'ოპერატორის თემა', reason_misses: 'ბოტმა ვერ გაიგო',
+      teach: 'სწავლება', intentSearch: 'თემა (მოსაძებნად აკრიფეთ)', taught: 'Zari-მ ისწავლა, როგორც'
     },
     az: {
       title: 'Zari — operatorlar', logout: 'Çıxış', loginTitle: 'Giriş', id: 'Operator ID', password: 'Şifrə',
@@ -41,7 +43,8 @@
       callback: 'geri zəng', user: 'Müştəri', bot: 'Zari', operator: 'Operator', you: 'siz', heldBy: 'danışır',
       badLogin: 'Operator ID və ya şifrə səhvdir.', tooMany: 'Çox cəhd. Bir dəqiqədən sonra yenidən cəhd edin.',
       failed: 'Server cavab vermədi. Bağlantını yoxlayın.', nobody: 'Gözləyən yoxdur.',
-      reason_requested: 'operator istədi', reason_intent: 'operator mövzusu', reason_misses: 'bot başa düşmədi'
+      reason_requested: 'operator istədi', reason_intent: 'operator mövzusu', reason_misses: 'bot başa düşmədi',
+      teach: 'Öyrət', intentSearch: 'Mövzu (axtarmaq üçün yazın)', taught: 'Zari öyrəndi:'
     }
   };
 
@@ -54,6 +57,9 @@
   var suggestions = {};   // session id → Zari's suggestions for its last message
   var events = null;      // EventSource
   var pollAfter = 0;
+  var intents = null;     // GET /api/v1/operator/intents, for the teach search
+  var teaching = null;    // {session, text, intent}: the open teach form
+  var taught = {};        // session + text → the intent taught
 
   function pickLang(code) {
     code = (code || '').toLowerCase().slice(0, 2);
@@ -192,6 +198,7 @@
       m.appendChild(el('span', 'role', t(turn.role)));
       m.appendChild(document.createTextNode(turn.text));
       box.appendChild(m);
+      if (turn.role === 'user') box.appendChild(teachControl(c, turn.text));
     });
     box.scrollTop = box.scrollHeight;
     $('join').hidden = mine; $('join').disabled = c.status === 'joined' && !mine;
@@ -213,6 +220,67 @@
       b.addEventListener('click', function () { say(s.answer); });
       box.appendChild(b);
     });
+  }
+
+  // ---- teaching: a customer's question as an example of an intent ---------
+  function loadIntents() {
+    if (intents) return;
+    intents = [];
+    api('GET', 'intents').then(function (j) {
+      intents = j.intents || [];
+      var list = $('intent-list');
+      list.textContent = '';
+      intents.forEach(function (i) {
+        var o = document.createElement('option');
+        o.value = i.id;
+        o.label = (i.titles && (i.titles[lang] || i.titles.en)) || '';
+        list.appendChild(o);
+      });
+    }).catch(function () { intents = null; });
+  }
+
+  function teachControl(c, text) {
+    var key = c.session + '\n' + text;
+    if (taught[key]) return el('div', 'taught', t('taught') + ' ' + taught[key]);
+    if (teaching && teaching.session === c.session && teaching.text === text) return teachForm(c, key);
+    var b = el('button', 'teach', t('teach'));
+    b.type = 'button';
+    b.addEventListener('click', function () {
+      teaching = { session: c.session, text: text, intent: '' };
+      loadIntents();
+      renderConversation();
+    });
+    return b;
+  }
+
+  // Zari's candidates for the conversation one click away, any intent by search.
+  function teachForm(c, key) {
+    var f = el('form', 'teach-form');
+    var input = el('input');
+    input.setAttribute('list', 'intent-list');
+    input.placeholder = t('intentSearch');
+    input.setAttribute('aria-label', t('intentSearch'));
+    input.value = teaching.intent;
+    input.addEventListener('input', function () { teaching.intent = input.value; });
+    (suggestions[c.session] || []).slice(0, 3).forEach(function (s) {
+      var b = el('button', 'candidate', s.intent);
+      b.type = 'button';
+      b.addEventListener('click', function () { input.value = teaching.intent = s.intent; });
+      f.appendChild(b);
+    });
+    var ok = el('button', 'teach-send', t('teach'));
+    ok.type = 'submit';
+    f.appendChild(input);
+    f.appendChild(ok);
+    f.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var intent = input.value.trim(), text = teaching.text;
+      if (!intent) return;
+      api('POST', 'teach', { text: text, intent: intent, language: c.language || lang })
+        .then(function () { taught[key] = intent; teaching = null; renderConversation(); })
+        .catch(function (e) { alert(e.message); });
+    });
+    return f;
   }
 
   function act(verb, body) {

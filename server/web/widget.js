@@ -45,7 +45,11 @@
       afterHours: 'Operators are offline right now. Your question has been saved, and an operator will see it.',
       offline: 'Operators are offline right now, but I can answer your questions.',
       error: 'Could not reach the server. Please check your connection and try again.',
-      tooLong: 'That message is too long. Please shorten it.'
+      tooLong: 'That message is too long. Please shorten it.',
+      helpful: 'Helpful',
+      notHelpful: 'Not helpful',
+      commentLabel: 'Comment (optional)',
+      sendRating: 'Send'
     },
     ka: {
       open: 'ჩატის გახსნა',
@@ -67,7 +71,11 @@
       afterHours: 'ოპერატორები ახლა ხაზზე არ არიან. თქვენი კითხვა შენახულია და ოპერატორი მას ნახავს.',
       offline: 'ოპერატორები ახლა ხაზზე არ არიან, თუმცა თქვენს კითხვებს მე გიპასუხებთ.',
       error: 'სერვერთან დაკავშირება ვერ მოხერხდა. შეამოწმეთ კავშირი და სცადეთ ხელახლა.',
-      tooLong: 'შეტყობინება ძალიან გრძელია. გთხოვთ, შეამოკლოთ.'
+      tooLong: 'შეტყობინება ძალიან გრძელია. გთხოვთ, შეამოკლოთ.',
+      helpful: 'სასარგებლოა',
+      notHelpful: 'არ არის სასარგებლო',
+      commentLabel: 'კომენტარი (არასავალდებულო)',
+      sendRating: 'გაგზავნა'
     },
     az: {
       open: 'Çatı aç',
@@ -89,10 +97,19 @@
       afterHours: 'Operatorlar hazırda xətdə deyil. Sualınız qeydə alındı, operator ona baxacaq.',
       offline: 'Operatorlar hazırda xətdə deyil, amma suallarınızı mən cavablandıra bilərəm.',
       error: 'Serverlə əlaqə alınmadı. İnternet bağlantınızı yoxlayın və yenidən cəhd edin.',
-      tooLong: 'Mesaj çox uzundur. Zəhmət olmasa, qısaldın.'
+      tooLong: 'Mesaj çox uzundur. Zəhmət olmasa, qısaldın.',
+      helpful: 'Faydalıdır',
+      notHelpful: 'Faydalı deyil',
+      commentLabel: 'Şərh (istəyə bağlı)',
+      sendRating: 'Göndər'
     }
   };
   var MAX_TEXT = 2000;
+  var MAX_COMMENT = 1000;
+  // The CSAT question comes when an operator leaves, or when a conversation
+  // of SURVEY_TURNS messages or more has been quiet for data-survey-after
+  // seconds (default 120; 0: only after an operator).
+  var SURVEY_TURNS = 3;
 
   function attr(name) {
     var v = script.getAttribute('data-' + name);
@@ -114,6 +131,7 @@
   var lang = pickLang(attr('lang')) || pickLang(navigator.language) || 'en';
   var storageKey = 'zari-session:' + server;
   var seqKey = 'zari-seq:' + server;
+  var surveyAfterMs = (attr('survey-after') === '' ? 120 : Number(attr('survey-after')) || 0) * 1000;
 
   var state = {
     session: null,
@@ -122,7 +140,9 @@
     busy: false,
     open: false,
     seq: 0,            // the last event seen (GET /api/v1/events)
-    listening: false
+    listening: false,
+    turns: 0,          // the visitor's messages in this conversation (this page)
+    quietTimer: null   // the survey after a quiet spell
   };
   try {
     state.session = sessionStorage.getItem(storageKey);
@@ -189,6 +209,22 @@
     '  color: #fff; cursor: pointer; font-weight: 600; }',
     '.send:disabled { opacity: .6; cursor: default; }',
     '.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }',
+    '.rate { display: flex; gap: 4px; align-self: flex-start; margin-top: -4px; }',
+    '.rate button { border: 1px solid #c6ccd5; background: #fff; border-radius: 12px; padding: 2px 8px;',
+    '  cursor: pointer; font-size: 14px; line-height: 1.4; }',
+    '.rate button:disabled { cursor: default; opacity: .45; }',
+    '.rate button.chosen { opacity: 1; border-color: var(--zari-accent); border-width: 2px; }',
+    '.survey { align-self: stretch; background: #fff; border: 1px solid #e2e5ea; border-radius: 10px;',
+    '  padding: 10px; display: flex; flex-direction: column; gap: 8px; }',
+    '.survey p { margin: 0; }',
+    '.scores { display: flex; gap: 6px; }',
+    '.score { flex: 1; border: 1px solid var(--zari-accent); color: var(--zari-accent); background: #fff;',
+    '  border-radius: 8px; padding: 6px 0; cursor: pointer; font-weight: 600; }',
+    '.score[aria-pressed="true"] { background: var(--zari-accent); color: #fff; }',
+    '.survey .send-rating { align-self: flex-end; border: 0; border-radius: 8px; padding: 6px 14px;',
+    '  background: var(--zari-accent); color: #fff; cursor: pointer; font-weight: 600; }',
+    '.survey .send-rating:disabled { opacity: .5; cursor: default; }',
+    '.notice.thanks { background: #e9f7ef; }',
     '@media (max-width: 480px) {',
     '  :host { bottom: 14px; ' + position + ': 14px; }',
     '  :host(.open) { inset: 0; }',
@@ -304,6 +340,109 @@
     log.setAttribute('aria-busy', busy ? 'true' : 'false');
   }
 
+  // ---- Feedback (POST /api/v1/feedback) ------------------------------------
+  function postFeedback(kind, value, comment) {
+    var body = { session: state.session, kind: kind, value: value };
+    if (comment) body.comment = comment;
+    return fetch(server + '/api/v1/feedback', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (j) {
+        if (!r.ok) throw new Error(j.error || 'HTTP ' + r.status);
+        return j;
+      });
+    });
+  }
+
+  // 👍/👎 under an answer. "Helpful" rates the conversation's last answer,
+  // so only the newest answer's buttons stay active.
+  function addRating() {
+    root.querySelectorAll('.rate:not(.done) button').forEach(function (b) { b.disabled = true; });
+    var group = el('div', { class: 'rate', role: 'group' });
+    [[1, '👍', 'helpful'], [0, '👎', 'notHelpful']].forEach(function (o) {
+      var b = el('button', { type: 'button', text: o[1], 'data-value': String(o[0]), 'aria-label': t(o[2]),
+                             title: t(o[2]), 'aria-pressed': 'false' });
+      b.addEventListener('click', function () {
+        group.querySelectorAll('button').forEach(function (x) { x.disabled = true; });
+        group.classList.add('done');
+        b.classList.add('chosen');
+        b.setAttribute('aria-pressed', 'true');
+        postFeedback('helpful', o[0]).catch(function () { addNotice('error', t('error')); });
+      });
+      group.appendChild(b);
+    });
+    log.appendChild(group);
+    scrollDown();
+  }
+
+  // The pack's text (messages.survey, messages.thanks_feedback from
+  // /api/v1/welcome) in the visitor's language.
+  function packText(key) {
+    var w = state.welcome || {};
+    var texts = w[key] || {};
+    return texts[lang] || texts[w.default_language] || '';
+  }
+
+  // At most one survey per conversation, remembered for the tab.
+  function surveyKey() { return 'zari-survey:' + server + ':' + state.session; }
+  function surveyed() {
+    if (state.surveyedFor === state.session) return true;
+    try { return sessionStorage.getItem(surveyKey()) === '1'; } catch (e) { return false; }
+  }
+  function markSurveyed() {
+    state.surveyedFor = state.session;
+    try { sessionStorage.setItem(surveyKey(), '1'); } catch (e) { /* ignore */ }
+  }
+
+  function scoreButtons(onPick) {
+    var scores = el('div', { class: 'scores', role: 'group' });
+    [1, 2, 3, 4, 5].forEach(function (v) {
+      var b = el('button', { class: 'score', type: 'button', text: String(v), 'data-value': String(v),
+                             'aria-pressed': 'false' });
+      b.addEventListener('click', function () {
+        scores.querySelectorAll('.score').forEach(function (x) { x.setAttribute('aria-pressed', 'false'); });
+        b.setAttribute('aria-pressed', 'true');
+        onPick(v);
+      });
+      scores.appendChild(b);
+    });
+    return scores;
+  }
+
+  // The CSAT question (1-5) with an optional comment.
+  function askSurvey() {
+    clearTimeout(state.quietTimer);
+    var question = packText('survey');
+    if (!state.session || !question || surveyed()) return;
+    markSurveyed();
+    var score = 0;
+    var submit = el('button', { class: 'send-rating', type: 'button', text: t('sendRating'), disabled: '' });
+    var comment = el('input', { class: 'comment', type: 'text', maxlength: String(MAX_COMMENT),
+                                placeholder: t('commentLabel'), 'aria-label': t('commentLabel') });
+    var scores = scoreButtons(function (v) { score = v; submit.disabled = false; });
+    var box = el('div', { class: 'survey', role: 'group', 'data-kind': 'csat' },
+                 [el('p', { text: question }), scores, comment, submit]);
+    scores.setAttribute('aria-label', question);
+    comment.addEventListener('keydown', function (e) { if (e.key === 'Enter' && score) submit.click(); });
+    submit.addEventListener('click', function () {
+      submit.disabled = true;
+      postFeedback('csat', score, comment.value.trim())
+        .then(function (j) { box.remove(); addNotice('thanks', j.thanks || packText('thanks_feedback')); })
+        .catch(function () { submit.disabled = false; addNotice('error', t('error')); });
+    });
+    log.appendChild(box);
+    scrollDown();
+  }
+
+  // A conversation of a few messages that goes quiet gets the survey.
+  function armQuietSurvey() {
+    clearTimeout(state.quietTimer);
+    if (!surveyAfterMs || state.operator || state.turns < SURVEY_TURNS || surveyed()) return;
+    state.quietTimer = setTimeout(askSurvey, surveyAfterMs);
+  }
+
   // ---- Talking to the server ----------------------------------------------
   function showWelcome() {
     if (state.welcomed || !state.welcome) return;
@@ -355,6 +494,7 @@
           stopListening();
           state.session = reply.session;
           state.seq = 0;
+          state.turns = 0;
           try {
             sessionStorage.setItem(storageKey, reply.session);
             sessionStorage.setItem(seqKey, '0');
@@ -365,6 +505,9 @@
           applyLang();
         }
         if (reply.action !== 'relayed') addMessage('bot', reply.reply || '', reply);
+        if (reply.action === 'answer') addRating();
+        state.turns += 1;
+        armQuietSurvey();
         listen();
         if (reply.action === 'clarify' && reply.options && reply.options.length) {
           addChoices(reply.options, 'label', 'clarify');
@@ -404,9 +547,13 @@
       if (e.role === 'operator') m.appendChild(el('span', { class: 'who', text: e.operator || t('operatorLabel') }));
       m.appendChild(document.createTextNode(e.text || ''));
     } else if (e.type === 'operator_joined') {
+      state.operator = true;
+      clearTimeout(state.quietTimer);
       addNotice('operator_joined', t('joined').replace('{name}', e.operator || t('operatorLabel')));
     } else if (e.type === 'operator_left') {
+      state.operator = false;
       addNotice('operator_left', t('left').replace('{name}', e.operator || t('operatorLabel')));
+      askSurvey();
     } else if (e.type === 'notice' && e.text) {
       addNotice('notice', e.text);
     }

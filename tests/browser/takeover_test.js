@@ -4,8 +4,13 @@
 // (/operator), sees the conversation in the queue, joins it and answers; the
 // visitor's widget receives the operator's words as a Server-Sent Event; the
 // visitor answers back and the operator sees it with Zari's suggestion, sends
-// the suggestion with one click, and leaves. Hostile texts from either side
-// stay text. Screenshots of both pages go to the output directory.
+// the suggestion with one click. The customer asks something Zari did not
+// know; the operator teaches it (the console's Teach, an intent found by
+// search) and leaves; the bot now answers that question. The widget asks the
+// visitor's satisfaction (CSAT, in Georgian, from the pack's texts); the
+// visitor rates 4 with a comment, and marks the bot's next answer 👎; both
+// rows are in the log database. Hostile texts from either side stay text.
+// Screenshots of both pages go to the output directory.
 //
 //   node tests/browser/takeover_test.js ZARI_BINARY SOURCE_DIR OUTPUT_DIR
 'use strict';
@@ -21,6 +26,7 @@ if (!zari || !src || !out) {
   console.error('usage: takeover_test.js ZARI_BINARY SOURCE_DIR OUTPUT_DIR');
   process.exit(2);
 }
+const UNKNOWN = 'ყუთზე პატარა ნათურა მთელი დღე ნარინჯისფრად ანათებს';
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
 
 function addOperator(file, id, name, password) {
@@ -35,9 +41,13 @@ run(async () => {
   const operators = path.join(dir, 'operators.json');
   addOperator(operators, 'nino', 'ნინო', 'correct horse battery');
   // Wednesday 11:00 in Tbilisi: operators are online.
-  const zs = await startZari(zari, ['serve', '--pack', path.join(src, 'intents/telecom'), '--listen', '127.0.0.1:0',
-                                    '--now', '2026-11-25T11:00', '--operators', operators]);
+  const db = path.join(dir, 'zari.db');
+  const pack = path.join(dir, 'pack');  // teaching writes learned.yaml into the pack
+  fs.cpSync(path.join(src, 'intents/telecom'), pack, { recursive: true });
+  const zs = await startZari(zari, ['serve', '--pack', pack, '--listen', '127.0.0.1:0',
+                                    '--now', '2026-11-25T11:00', '--operators', operators, '--db', db]);
   let browser;
+  let stopped = false;
   try {
     browser = await launch(src);
     const visitor = browser.context.pages()[0] || await browser.context.newPage();
@@ -116,15 +126,58 @@ run(async () => {
       assert.equal(await visitor.locator('.msg.bot[data-action="relayed"]').count(), 0);
     });
 
+    await step('the operator teaches Zari a question it did not know', async () => {
+      await w.input.fill(UNKNOWN);
+      await w.input.press('Enter');
+      const teach = console_.locator('#transcript .teach').last();
+      await waitFor(async () => (await console_.locator('#transcript .msg.user').last().textContent()).includes(UNKNOWN),
+                    'the question in the console');
+      await teach.click();
+      const form = console_.locator('#transcript .teach-form');
+      await form.locator('input').fill('internet_not_working');
+      await form.locator('.teach-send').click();
+      const taught = console_.locator('#transcript .taught');
+      await taught.waitFor();
+      assert.match(await taught.textContent(), /internet_not_working/);
+    });
+
     await visitor.screenshot({ path: path.join(out, 'takeover-visitor.png') });
     await console_.screenshot({ path: path.join(out, 'takeover-operator.png') });
 
-    await step('the operator leaves as resolved; the bot answers again', async () => {
+    await step('the operator leaves as resolved; the widget asks for a CSAT in Georgian', async () => {
       await console_.locator('#leave-resolved').click();
       const left = visitor.locator('.notice[data-kind="operator_left"]');
       await left.waitFor();
+      const survey = visitor.locator('.survey[data-kind="csat"]');
+      await survey.waitFor();
+      assert.match(await survey.locator('p').textContent(), /[\u10D0-\u10FF]/, 'the question is in Georgian');
+      assert.equal(await survey.locator('.score').count(), 5);
+      await survey.locator('.score[data-value="4"]').click();
+      await survey.locator('.comment').fill('ნინომ სწრაფად მიშველა ' + HOSTILE);
+      await visitor.screenshot({ path: path.join(out, 'takeover-survey.png') });
+      await survey.locator('.send-rating').click();
+      const thanks = visitor.locator('.notice[data-kind="thanks"]');
+      await thanks.waitFor();
+      assert.match(await thanks.textContent(), /[\u10D0-\u10FF]/);
+      assert.equal(await visitor.locator('.survey').count(), 0);
+    });
+
+    await step('the bot now answers the taught question', async () => {
+      const r = await w.ask(UNKNOWN);
+      assert.deepEqual([r.action, r.intent], ['answer', 'internet_not_working']);
+    });
+
+    await step('the bot answers again; 👎 under the answer is sent and marked', async () => {
       const r = await w.ask('How do I check my balance?');
       assert.deepEqual([r.action, r.intent], ['answer', 'balance']);
+      const rate = visitor.locator('.rate').last();
+      await rate.locator('button[data-value="0"]').click();
+      await waitFor(async () => (await rate.getAttribute('class')).includes('done'), 'the rating marked');
+      assert.equal(await rate.locator('button[data-value="0"]').getAttribute('aria-pressed'), 'true');
+      assert.equal(await rate.locator('button[data-value="1"]').isDisabled(), true);
+      // Once per conversation: leaving again would not ask again.
+      assert.equal(await visitor.evaluate(() => Object.keys(sessionStorage)
+        .filter((k) => k.startsWith('zari-survey:')).length), 1);
     });
 
     await step('the console works at a phone width', async () => {
@@ -140,11 +193,26 @@ run(async () => {
     const unexpected = errors.filter((e) => !/status of 401/.test(e));
     assert.equal(errors.length - unexpected.length, 1, 'one refused login');
     assert.deepEqual(unexpected, [], 'no errors in the pages');
-    console.log('screenshots: ' + ['takeover-visitor.png', 'takeover-operator.png', 'takeover-operator-mobile.png']
+    console.log('screenshots: ' + ['takeover-visitor.png', 'takeover-survey.png', 'takeover-operator.png',
+                                   'takeover-operator-mobile.png']
       .map((f) => path.join(out, f)).join(', '));
+    await browser.close();
+    browser = null;
+    stopped = true;
+    await stopZari(zs);  // the log is flushed on exit
+    await step('the log database has the CSAT and the 👎', async () => {
+      const q = spawnSync('python3', ['-c', 'import sqlite3, sys, json; print(json.dumps(sqlite3.connect(sys.argv[1])' +
+        '.execute("SELECT kind, value, intent, operator_id, comment FROM feedback ORDER BY id").fetchall()))', db]);
+      assert.equal(q.status, 0, String(q.stderr));
+      const rows = JSON.parse(String(q.stdout));
+      assert.equal(rows.length, 2);
+      assert.deepEqual(rows[0].slice(0, 4), ['csat', 4, null, 'nino']);
+      assert.ok(rows[0][4].startsWith('ნინომ სწრაფად მიშველა'));
+      assert.deepEqual(rows[1].slice(0, 3), ['helpful', 0, 'balance']);
+    });
   } finally {
     if (browser) await browser.close();
-    await stopZari(zs);
+    if (!stopped) await stopZari(zs);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

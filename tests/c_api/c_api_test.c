@@ -256,6 +256,64 @@ static void test_session(zari_engine* e, struct handoff_log* log) {
   zari_session_destroy(s2);
 }
 
+/* Feedback: scales, errors, the intent it rates carried in the state. The
+ * rows themselves are checked in the database by the unit and binding
+ * tests; here the engine's log counts them. */
+static void test_feedback(void) {
+  zari_options* o = zari_options_create();
+  zari_engine* e = NULL;
+  zari_session* s = NULL;
+  zari_session* s2 = NULL;
+  zari_reply* r;
+  char db[4200];
+  char* state = NULL;
+  char* stats = NULL;
+  const char* comment = "call me on 599 12 34 56";
+  snprintf(db, sizeof db, "%s/zari-c-api-feedback.db", tmpdir);
+  remove(db);
+  zari_options_set_clock(o, clock_open, NULL);
+  CHECK(zari_options_set_log_db(o, db) == ZARI_OK);
+  CHECK(zari_engine_load(&e, pack, o) == ZARI_OK);
+  zari_options_destroy(o);
+  CHECK(zari_session_create(&s, e, "rated", "web") == ZARI_OK);
+  r = respond(s, "How do I check my balance?");
+  CHECK_STR(zari_reply_intent(r), "balance");
+  zari_reply_destroy(r);
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_HELPFUL, 1, NULL, 0) == ZARI_OK);
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_HELPFUL, 0, comment, strlen(comment)) == ZARI_OK);
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_CSAT, 1, NULL, 0) == ZARI_OK);
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_CSAT, 5, "", 0) == ZARI_OK);
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_CES, 7, NULL, 0) == ZARI_OK);
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_NPS, 0, NULL, 0) == ZARI_OK);
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_NPS, 10, NULL, 0) == ZARI_OK);
+  /* Outside the scales, unknown kinds, NULL arguments. */
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_HELPFUL, 2, NULL, 0) == ZARI_EINVAL);
+  CHECK(strstr(zari_last_error(), "helpful must be 0 to 1, not 2") != NULL);
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_CSAT, 0, NULL, 0) == ZARI_EINVAL);
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_CSAT, 6, NULL, 0) == ZARI_EINVAL);
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_CES, 8, NULL, 0) == ZARI_EINVAL);
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_NPS, -1, NULL, 0) == ZARI_EINVAL);
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_NPS, 11, NULL, 0) == ZARI_EINVAL);
+  CHECK(zari_session_feedback(s, (zari_feedback)0, 1, NULL, 0) == ZARI_EINVAL);
+  CHECK(zari_session_feedback(s, (zari_feedback)99, 1, NULL, 0) == ZARI_EINVAL);
+  CHECK(strstr(zari_last_error(), "unknown kind 99") != NULL);
+  CHECK(zari_session_feedback(s, ZARI_FEEDBACK_CSAT, 5, NULL, 3) == ZARI_EINVAL);
+  CHECK(zari_session_feedback(NULL, ZARI_FEEDBACK_CSAT, 5, NULL, 0) == ZARI_EINVAL);
+  /* The answer a later 👍 rates survives export and import. */
+  CHECK(zari_session_export(&state, s) == ZARI_OK);
+  CHECK(state && strstr(state, "\"answered\":\"balance\"") != NULL);
+  CHECK(zari_session_import(&s2, e, state) == ZARI_OK);
+  zari_string_free(state);
+  CHECK(zari_session_feedback(s2, ZARI_FEEDBACK_HELPFUL, 1, NULL, 0) == ZARI_OK);
+  CHECK(zari_engine_stats_json(&stats, e) == ZARI_OK);
+  CHECK(stats && strstr(stats, "\"enqueued\":8") != NULL);
+  zari_string_free(stats);
+  zari_session_destroy(s2);
+  zari_session_destroy(s);
+  zari_engine_destroy(e);
+  remove(db);
+}
+
 static void test_reentrant_callback(void) {
   zari_options* o = zari_options_create();
   zari_engine* e = NULL;
@@ -496,6 +554,7 @@ int main(int argc, char** argv) {
 
   test_after_hours();
   test_reentrant_callback();
+  test_feedback();
   test_operator();
 
   if (failures) {

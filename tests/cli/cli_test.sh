@@ -132,4 +132,47 @@ check "normalize decodes chat Georgian" python3 -c "import json,sys; d=json.load
 printf '%s\n' "ოპერატორი" "/quit" | "$zari" chat --pack "$pack" --now 2026-11-28T23:30 > "$tmp/chat.out"
 check "chat after hours" grep -q "after_hours operator" "$tmp/chat.out"
 
+# chat: the survey question, feedback answered with thanks and kept in the log.
+printf '%s\n' "როგორ შევამოწმო ბალანსი?" "/survey" "/feedback helpful 1" "/feedback csat 5 სწრაფი პასუხი" \
+  "/feedback csat 9" "/feedback stars 5" | "$zari" chat --pack "$pack" --db "$tmp/fb.db" --session web-7 \
+  --now 2026-11-25T11:00 > "$tmp/fb.out" 2> "$tmp/fb.err"
+check "chat /survey asks in the conversation's language" grep -q "1-დან 5-მდე" "$tmp/fb.out"
+check "chat /feedback thanks twice" test "$(grep -c "დიდი მადლობა შეფასებისთვის" "$tmp/fb.out")" -eq 2
+check "chat /feedback refuses a value off the scale" grep -q "csat must be 1 to 5, not 9" "$tmp/fb.err"
+check "chat /feedback refuses an unknown kind" grep -q "KIND is helpful, csat, ces or nps" "$tmp/fb.err"
+check "chat feedback in the log" python3 - "$tmp/fb.db" <<'PY'
+import sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT session, channel, language, kind, value, coalesce(intent, ''), coalesce(comment, '') FROM feedback ORDER BY id").fetchall()
+assert rows == [("web-7", "cli", "ka", "helpful", 1, "balance", ""), ("web-7", "cli", "ka", "csat", 5, "", "სწრაფი პასუხი")], rows
+PY
+
+# report: conversations with questions the pack cannot answer, rated; the
+# KPIs in the table and as CSV.
+for i in 1 2 3; do
+  printf '%s\n' "how do I activate esim on my phone" "can I keep my number when I switch operator" \
+    "do you sell iphone 15" "balance top up with a voucher code" "/feedback csat 4" |
+    "$zari" chat --pack "$pack" --db "$tmp/loop.db" --session "loop-$i" --now 2026-11-25T11:00 > /dev/null
+done
+"$zari" report --db "$tmp/loop.db" --quiet > "$tmp/report.txt"
+check "the table has the KPIs" grep -q "^KPIs" "$tmp/report.txt"
+"$zari" report --db "$tmp/loop.db" --format csv --csv-table kpis --quiet > "$tmp/kpis.csv"
+check "report --csv-table kpis" grep -q "^kpi,group,value,numerator,denominator,responses,average" "$tmp/kpis.csv"
+
+# report --suggest: the teaching loop's file passes `zari check` once it is in the pack.
+"$zari" report --db "$tmp/loop.db" --pack "$pack" --suggest "$tmp/suggest.yaml" --quiet > /dev/null
+check "report --suggest exits 0" test $? -eq 0
+check "report --suggest writes add_examples" grep -q "^add_examples:" "$tmp/suggest.yaml"
+cp -r "$pack" "$tmp/taught"
+cp "$tmp/suggest.yaml" "$tmp/taught/intents/zz-suggested.yaml"
+"$zari" check "$tmp/taught" > "$tmp/check.out"
+check "the suggested file passes zari check in the pack" test $? -eq 0
+"$zari" report --db "$tmp/loop.db" --suggest "$tmp/x.yaml" --quiet 2> "$tmp/err.txt"
+check "report --suggest needs --pack" test $? -eq 2
+
+# report --html: one page with the charts.
+"$zari" report --db "$tmp/loop.db" --pack "$pack" --html "$tmp/report.html" --quiet > /dev/null
+check "report --html exits 0" test $? -eq 0
+check "report --html is a page with charts" grep -q "<svg xmlns" "$tmp/report.html"
+
 exit $fail

@@ -13,10 +13,13 @@ and a silent client. No timing assertions.
 """
 import os
 import re
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import unittest
 from concurrent.futures import ThreadPoolExecutor
@@ -255,6 +258,64 @@ class FastAgiTest(unittest.TestCase):
         with ThreadPoolExecutor(max_workers=24) as pool:
             results = list(pool.map(one, range(120)))
         self.assertEqual(results.count(True), 120)
+
+
+class SurveyTest(unittest.TestCase):
+    """agi://HOST/survey: a post-call survey keyed on the phone, stored in the log."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="zari-survey-")
+        self.db = os.path.join(self.tmp, "log.db")
+        self.proc = subprocess.Popen([ZARI, "fastagi", "--pack", PACK, "--listen", "127.0.0.1:0", "--db", self.db,
+                                      "--now", "2026-11-25T11:00", "--timeout", "2"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        m = re.search(r"on agi://127\.0\.0\.1:(\d+)/", self.proc.stdout.readline().decode())
+        if not m:
+            self.proc.kill()
+            raise RuntimeError("zari fastagi did not start: %s" % self.proc.stderr.read())
+        self.port = int(m.group(1))
+
+    def tearDown(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+        shutil.rmtree(self.tmp, True)
+
+    def call(self, script, args, uniqueid, language="ka"):
+        c = Asterisk(self.port, args, language=language)
+        c.env = c.env.replace("agi_network_script: route", "agi_network_script: " + script)
+        c.env = c.env.replace("agi_uniqueid: 1732541234.7", "agi_uniqueid: " + uniqueid)
+        return c.run()
+
+    def test_a_routed_call_then_its_survey(self):
+        routed = self.call("route", ["როგორ შევამოწმო ბალანსი"], "1732600000.1")
+        self.assertEqual(routed.vars["ZARI_INTENT"], "balance")
+        asked = self.call("survey", ["csat"], "1732600000.1")
+        self.assertEqual([c.split(" ")[2] for c in asked.commands], ["ZARI_ACTION", "ZARI_LANGUAGE", "ZARI_ANSWER"])
+        self.assertEqual(asked.vars["ZARI_ACTION"], "survey")
+        self.assertIn("1-დან 5-მდე", asked.vars["ZARI_ANSWER"])
+        done = self.call("survey", ["csat", "4"], "1732600000.1")
+        self.assertEqual((done.vars["ZARI_ACTION"], done.vars["ZARI_LANGUAGE"]), ("feedback", "ka"))
+        self.assertIn("მადლობა", done.vars["ZARI_ANSWER"])
+        self.assertNotIn("ZARI_ROUTE", done.vars)  # the call's routing is left as it was
+        self.assertEqual(self.call("survey", ["nps", "10", "en"], "1732600000.2", language="xx").vars["ZARI_LANGUAGE"],
+                         "en")
+        self.assertEqual(self.call("survey", ["helpful", "1"], "1732600000.3", language="az").vars["ZARI_ACTION"],
+                         "feedback")
+        for args in (["csat", "9"], ["csat", "#"], ["stars", "5"], []):
+            self.assertEqual(self.call("survey", args, "1732600000.9").vars["ZARI_ACTION"], "invalid", args)
+        self.proc.send_signal(signal.SIGTERM)  # flushes the log
+        _, err = self.proc.communicate(timeout=120)
+        self.assertEqual(self.proc.returncode, 0, err)
+        con = sqlite3.connect(self.db)
+        try:
+            rows = con.execute("SELECT session, channel, language, kind, value FROM feedback ORDER BY id").fetchall()
+            turns = con.execute("SELECT sum(turns) FROM turn_counts").fetchone()[0]
+        finally:
+            con.close()
+        self.assertEqual(rows, [("1732600000.1", "ivr", "ka", "csat", 4), ("1732600000.2", "ivr", "en", "nps", 10),
+                                ("1732600000.3", "ivr", "az", "helpful", 1)])
+        self.assertEqual(turns, 1)  # a survey is not a turn of the conversation
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "fastagi.h"
+#include "fastagi_server.h"
+#include "log_test_util.h"
 
 using namespace zari::server::agi;
 
@@ -178,6 +180,34 @@ TEST_CASE("a call with agi_arg_1 is routed at once") {
                     });
   CHECK(call.done());
   CHECK(call.end() == Call::End::kRouted);
+}
+
+TEST_CASE("a survey reads its arguments, asks for no speech and sets three variables") {
+  Recorder rec;
+  rec.decision = Decision{"", "", 0, "ka", "feedback", "გმადლობთ!"};
+  rec.decision.survey = true;
+  Call call(rec.router());
+  auto env = Environment({"csat", "5"});
+  for (auto& line : env) {
+    if (line.rfind("agi_network_script:", 0) == 0) line = "agi_network_script: survey";
+  }
+  FeedEnvironment(call, env);
+  REQUIRE(rec.inputs.size() == 1);
+  CHECK(rec.inputs[0].script == "survey");
+  CHECK(rec.inputs[0].args == std::vector<std::string>{"csat", "5"});
+  CHECK(rec.inputs[0].alternatives.empty());  // a survey has nothing to classify
+  CHECK(AnswerSets(call) == std::vector<std::string>{
+                                "SET VARIABLE ZARI_ACTION \"feedback\"\n",
+                                "SET VARIABLE ZARI_LANGUAGE \"ka\"\n",
+                                "SET VARIABLE ZARI_ANSWER \"გმადლობთ!\"\n",
+                            });
+  CHECK(call.end() == Call::End::kRouted);
+  // No DIGITS (a timeout in Read()): still no GET VARIABLE.
+  Call empty(rec.router());
+  env.back() = "agi_arg_2: ";
+  FeedEnvironment(empty, env);
+  CHECK(rec.inputs.back().args == std::vector<std::string>{"csat", ""});
+  CHECK(empty.TakeOutput().rfind("SET VARIABLE ZARI_ACTION ", 0) == 0);
 }
 
 TEST_CASE("without agi_arg_1 the call asks for SPEECH_TEXT and its n-best") {
@@ -354,4 +384,49 @@ TEST_CASE("random input never crashes the call machine") {
     call.OnEof();
     CHECK(call.done());
   }
+}
+
+TEST_CASE("IvrRouter: a keypad survey is stored for the call's session, in the caller's language") {
+  using zari::server::IvrRouter;
+  zari_test::LogTempDir dir("survey");
+  const std::string db = dir.File("zari.db");
+  {
+    zari::dialog::RuntimeOptions o;
+    o.log_db = db;
+    o.clock = [] { return int64_t{1795590000}; };
+    auto rt = zari::dialog::Runtime::Create(zari_test::PackDir(), std::move(o));
+    REQUIRE(rt.ok());
+    IvrRouter router(rt.value(), "operator");
+    auto survey = [&](std::vector<std::string> args, const std::string& channel_language = "ka") {
+      CallInput in;
+      in.script = "survey";
+      in.call_id = "1732541234.7";
+      in.channel_language = channel_language;
+      in.args = std::move(args);
+      return router.Route(in);
+    };
+    Decision d = survey({"csat", "5"});
+    CHECK(d.survey);
+    CHECK((d.action == "feedback" && d.language == "ka"));
+    CHECK(d.answer.find("მადლობა") != std::string::npos);
+    CHECK(survey({"NPS", "10", "az"}).language == "az");  // the third argument forces the language
+    CHECK(survey({"helpful", "0"}, "en").answer.find("Thanks") != std::string::npos);
+    // Asking: the pack's CSAT question; other kinds have the dialplan's own prompt.
+    d = survey({"csat"});
+    CHECK((d.action == "survey" && d.answer.find("1-დან 5-მდე") != std::string::npos));
+    CHECK(survey({"nps", ""}).answer.empty());
+    for (const auto& bad : std::vector<std::vector<std::string>>{
+             {"csat", "6"}, {"csat", "0"}, {"ces", "8"}, {"nps", "11"}, {"helpful", "2"}, {"csat", "*"},
+             {"csat", "5#"}, {"nps", "100"}, {"stars", "5"}, {}}) {
+      CAPTURE(bad.size());
+      d = survey(bad);
+      CHECK(d.action == "invalid");
+      CHECK(d.answer.empty());
+    }
+  }
+  zari_test::Sql sql(db);
+  CHECK(sql.Column("SELECT session || ' ' || channel || ' ' || language || ' ' || kind || ' ' || value FROM feedback"
+                   " ORDER BY id") ==
+        std::vector<std::string>{"1732541234.7 ivr ka csat 5", "1732541234.7 ivr az nps 10",
+                                 "1732541234.7 ivr en helpful 0"});
 }

@@ -189,6 +189,80 @@ TEST_CASE("errors name file, line, column and the problem") {
   }
 }
 
+TEST_CASE("messages: the survey question and the thanks for an answer") {
+  TempDir d;
+  std::string f = d.Write("p.yaml",
+                          "zari: 1\nlanguages: [en, ka]\nmessages:\n"
+                          "  survey: {en: \"Rate us, 1 to 5\", ka: \"შეგვაფასეთ 1-დან 5-მდე\"}\n"
+                          "  thanks_feedback: {en: Thanks!}\n");
+  auto r = LoadPack(f);
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  CHECK(r.value().messages.survey[static_cast<size_t>(zari::text::Lang::kEn)] == "Rate us, 1 to 5");
+  CHECK(r.value().messages.survey[static_cast<size_t>(zari::text::Lang::kKa)] == "შეგვაფასეთ 1-დან 5-მდე");
+  CHECK(r.value().messages.thanks_feedback[static_cast<size_t>(zari::text::Lang::kEn)] == "Thanks!");
+  CHECK(r.value().messages.thanks_feedback[static_cast<size_t>(zari::text::Lang::kKa)].empty());  // Zari's default
+  std::string bad = d.Write("q.yaml", "zari: 1\nlanguages: [en]\nmessages:\n  thanks: {en: x}\n");
+  CHECK(Error(bad) == bad + ":4:3: unknown message 'thanks' (expected welcome, fallback, clarify, handoff, "
+                            "after_hours, survey, thanks_feedback)");
+}
+
+TEST_CASE("add_examples: examples for intents defined elsewhere, at their own file:line:col") {
+  TempDir d;
+  d.Write("pack.yaml", "zari: 1\nlanguages: [ka, en]\nadd_examples:\n  balance: {en: [what do I owe]}\n");
+  // "learned.yaml" sorts before "z_billing.yaml": the intent is defined after its additions.
+  d.Write("learned.yaml",
+          "# taught in the operator console\n"
+          "add_examples:\n"
+          "  balance:\n"
+          "    ka:\n"
+          "      - \"რამდენი თანხა მაქვს\"\n"
+          "    en: [\"money left on my number\"]\n");
+  d.Write("z_billing.yaml",
+          "intents:\n  - id: balance\n    examples: {en: [check my balance]}\n    answer: {en: x, ka: y}\n");
+  auto r = LoadPack(d.path.string());
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  const auto& en = r.value().intents[0].examples[static_cast<size_t>(zari::text::Lang::kEn)];
+  const auto& ka = r.value().intents[0].examples[static_cast<size_t>(zari::text::Lang::kKa)];
+  REQUIRE(en.size() == 3);
+  CHECK(en[0].text == "check my balance");  // the intent's own first, then in file order
+  CHECK(en[1].text == "what do I owe");
+  CHECK(en[1].pos.ToString() == (d.path / "pack.yaml").string() + ":4:18");
+  CHECK(en[2].text == "money left on my number");
+  CHECK(en[2].pos.ToString() == (d.path / "learned.yaml").string() + ":6:10");
+  REQUIRE(ka.size() == 1);
+  CHECK(ka[0].pos.ToString() == (d.path / "learned.yaml").string() + ":5:9");
+  // An empty list is harmless.
+  d.Write("learned.yaml", "add_examples:\n");
+  CHECK(LoadPack(d.path.string()).ok());
+}
+
+TEST_CASE("add_examples: an unknown intent or language is an error where it is written") {
+  TempDir d;
+  d.Write("pack.yaml", "zari: 1\nlanguages: [ka, en]\nintents:\n  - id: balance\n    answer: {en: x, ka: y}\n");
+  const std::string f = (d.path / "learned.yaml").string();
+  d.Write("learned.yaml", "add_examples:\n  balanse: {en: [hi]}\n");
+  CHECK(Error(d.path.string()) == f + ":2:3: add_examples names 'balanse', which no intent has as id");
+  d.Write("learned.yaml", "add_examples:\n  balance: {fr: [salut]}\n");
+  CHECK(Error(d.path.string()) == f + ":2:13: unknown language 'fr' in add_examples of 'balance' (expected ka, az, en)");
+  d.Write("learned.yaml", "add_examples:\n  balance:\n    az: [salam]\n");
+  CHECK(Error(d.path.string()) == f + ":3:5: language 'az' in add_examples of 'balance' is not in the pack's languages");
+  d.Write("learned.yaml", "add_examples:\n  balance: [hi]\n");
+  CHECK(Error(d.path.string()).find(f + ":2:12: add_examples of 'balance' must be a mapping") == 0);
+  d.Write("learned.yaml", "add_examples:\n  balance: {en: [a]}\n  balance: {en: [b]}\n");
+  CHECK(Error(d.path.string()) == f + ":3:3: duplicate key 'balance' in add_examples");
+  d.Write("learned.yaml", "add_example:\n  balance: {en: [a]}\n");
+  CHECK(Error(d.path.string()) ==
+        f + ":1:1: unknown key 'add_example' (files other than pack.yaml hold only 'intents:' and 'add_examples:')");
+  zari::pack::Limits limits;
+  limits.max_texts_per_list = 2;
+  d.Write("learned.yaml", "add_examples:\n  balance: {en: [a, b]}\n");
+  d.Write("pack.yaml", "zari: 1\nlanguages: [en]\nintents:\n  - id: balance\n    examples: {en: [c]}\n    answer: {en: x}\n");
+  auto r = LoadPack(d.path.string(), limits);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == Code::kLimit);
+  CHECK(r.status().message() == f + ":2:3: intent 'balance' would have more than 2 examples in en");
+}
+
 TEST_CASE("limits fail fast with one line") {
   TempDir d;
   zari::pack::Limits small;

@@ -146,7 +146,8 @@ TEST_CASE("log store: a new database has schema 4, WAL and every table") {
   CHECK(sql.Int("PRAGMA application_id") == zari::log::kApplicationId);
   CHECK(sql.Column("PRAGMA journal_mode")[0] == "wal");
   const auto tables = sql.Column("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name");
-  CHECK(tables == std::vector<std::string>{"handoffs", "log_meta", "takeovers", "turn_counts", "unresolved"});
+  CHECK(tables ==
+        std::vector<std::string>{"feedback", "handoffs", "log_meta", "takeovers", "turn_counts", "unresolved"});
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 1);
   CHECK(sql.Int("SELECT count(*) FROM log_meta WHERE key='counts_since'") == 1);
 }
@@ -189,6 +190,7 @@ TEST_CASE("log store: migrates a version 1 database (unresolved, handoffs) and k
   CHECK(sql.Int("SELECT count(*) FROM handoffs WHERE next_open IS NULL AND pack IS NULL") == 1);
   CHECK(sql.Int("SELECT turns FROM turn_counts") == 1);
   CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name IN ('unresolved_ts', 'handoffs_ts')") == 2);
+  CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name IN ('takeovers', 'feedback')") == 2);
 }
 
 TEST_CASE("log store: migrates a version 2 database") {
@@ -214,9 +216,10 @@ TEST_CASE("log store: migrates a version 2 database") {
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 2);
   CHECK(sql.Int("SELECT value FROM log_meta WHERE key='dropped_rows'") == 5);
   CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name='turn_counts'") == 1);
+  CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name IN ('takeovers', 'feedback')") == 2);
 }
 
-TEST_CASE("log store: migrates a version 3 database: takeovers added, rows and counts kept") {
+TEST_CASE("log store: migrates a version 3 database: takeovers and feedback added, rows and counts kept") {
   LogTempDir dir;
   const std::string db = dir.File("v3.db");
   {
@@ -245,6 +248,14 @@ TEST_CASE("log store: migrates a version 3 database: takeovers added, rows and c
     row.joined_ts = 1700000100;
     row.left_ts = 1700000200;
     store.value()->Add(std::move(row));
+    zari::log::FeedbackRow feedback;
+    feedback.ts = 1700000100;
+    feedback.session = "s";
+    feedback.channel = "web";
+    feedback.language = "en";
+    feedback.kind = "csat";
+    feedback.value = 4;
+    store.value()->Add(std::move(feedback));
   }
   Sql sql(db);
   CHECK(sql.Int("PRAGMA user_version") == 4);
@@ -255,6 +266,38 @@ TEST_CASE("log store: migrates a version 3 database: takeovers added, rows and c
   CHECK(sql.Int("SELECT count(*) FROM takeovers WHERE operator_id = 'op-1' AND resolved = 0") == 1);
   CHECK(sql.Int("SELECT left_ts - joined_ts FROM takeovers") == 100);
   CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name = 'takeovers_ts'") == 1);
+  CHECK(sql.Int("SELECT count(*) FROM feedback WHERE kind = 'csat' AND value = 4 AND session = 's'") == 1);
+  // Absent intent, operator and comment are NULL, not "".
+  CHECK(sql.Int("SELECT count(*) FROM feedback WHERE intent IS NULL AND operator_id IS NULL AND comment IS NULL") == 1);
+  CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name = 'feedback_ts'") == 1);
+}
+
+TEST_CASE("log store: feedback comments are masked and valid UTF-8, like every stored text") {
+  LogTempDir dir;
+  const std::string db = dir.File("zari.db");
+  {
+    auto store = LogStore::Open({.path = db});
+    REQUIRE(store.ok());
+    zari::log::FeedbackRow row;
+    row.ts = kMondayNoonTbilisi;
+    row.session = "s\xff-1";
+    row.kind = "helpful";
+    row.value = 0;
+    row.intent = "balance";
+    row.operator_id = "op-7";
+    row.comment = "did not help, call me on 599 12 34 56 or mail nino@example.ge \xc3";
+    store.value()->Add(std::move(row));
+  }
+  Sql sql(db);
+  const auto comment = sql.Column("SELECT comment FROM feedback");
+  REQUIRE(comment.size() == 1);
+  CHECK(comment[0].find("599") == std::string::npos);
+  CHECK(comment[0].find("[phone]") != std::string::npos);
+  CHECK(comment[0].find("[email]") != std::string::npos);
+  CHECK(zari::IsValidUtf8(comment[0]));
+  CHECK(zari::IsValidUtf8(sql.Column("SELECT session FROM feedback")[0]));
+  CHECK(sql.Column("SELECT intent || ' ' || operator_id || ' ' || kind || ' ' || value FROM feedback")[0] ==
+        "balance op-7 helpful 0");
 }
 
 TEST_CASE("log store: an operator's takeover is one row, its transcript masked; relayed turns are counted") {

@@ -83,3 +83,14 @@ test('Action has the words of zari_action, in its order, in index.js and index.d
   const names = objectAfter(dts, /export type ActionName = ([^;]*);/, 'ActionName in index.d.ts');
   assert.deepEqual([...names.matchAll(/'(\w+)'/g)].map((m) => m[1]), expected.map(([, word]) => word));
 });
+
+test('Feedback has the values of zari_feedback, in index.js and index.d.ts', () => {
+  const { Feedback, FEEDBACK_SCALES } = require('..');
+  const expected = headerEnums().zari_feedback;
+  assert.deepEqual(prefixed('ZARI_FEEDBACK_', Feedback), expected);
+  const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8');
+  const typed = objectAfter(dts, /export declare const Feedback: Readonly<\{([\s\S]*?)\}>/, 'Feedback in index.d.ts');
+  const types = Object.fromEntries([...typed.matchAll(/(\w+): (-?\d+)/g)].map((m) => [m[1], Number(m[2])]));
+  assert.deepEqual(prefixed('ZARI_FEEDBACK_', types), expected);
+  assert.deepEqual(Object.keys(FEEDBACK_SCALES).map(Number), Object.values(expected));
+});

@@ -131,3 +131,28 @@ print(json.dumps([con.execute("SELECT COUNT(*) FROM unresolved WHERE session='v'
                   con.execute("SELECT reason FROM handoffs").fetchall()]))`, db], { encoding: 'utf8' });
   assert.deepEqual(JSON.parse(out), [2, [['misses']]]); // both misses are unresolved
 });
+
+test('feedback reaches the log with the answer it rates; values off the scale throw', (t) => {
+  const db = path.join(tmpdir(t), 'log.db');
+  const engine = new zari.Engine(PACK, { logDb: db, clock: OPEN });
+  const s = engine.session('fb', 'web');
+  assert.equal(s.respond('balansımı necə yoxlayım').intent, 'balance');
+  s.feedback(zari.Feedback.HELPFUL, 1);
+  s.feedback('csat', 2, 'nömrəm 050 123 45 67, zəng edin');
+  s.feedback('NPS', 9);
+  for (const [kind, value] of [['helpful', 2], ['csat', 6], ['ces', 0], ['nps', 11]]) {
+    assert.throws(() => s.feedback(kind, value), (e) => e instanceof zari.ZariError && e.code === 'ZARI_EINVAL');
+  }
+  assert.throws(() => s.feedback('stars', 5), (e) => e.code === 'ZARI_EINVAL');
+  assert.throws(() => s.feedback(99, 1), (e) => e.code === 'ZARI_EINVAL');
+  assert.throws(() => s.feedback(zari.Feedback.CSAT, 4.5), TypeError);
+  s.close();
+  engine.close();
+  const out = execFileSync('python3', ['-c', `
+import sqlite3, sys, json
+con = sqlite3.connect(sys.argv[1])
+print(json.dumps(con.execute("SELECT language, kind, value, intent, comment FROM feedback ORDER BY id").fetchall()))`,
+  db], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), [['az', 'helpful', 1, 'balance', null], ['az', 'csat', 2, null, 'nömrəm [phone], zəng edin'],
+    ['az', 'nps', 9, null, null]]);
+});

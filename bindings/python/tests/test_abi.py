@@ -1,5 +1,5 @@
 """The binding covers the whole C API, declares every function's types and
-keeps zari.h's numbers (statuses, log levels, limits, actions)."""
+keeps zari.h's numbers (statuses, log levels, limits, actions, feedback kinds)."""
 
 import ctypes
 import os
@@ -72,6 +72,9 @@ class AbiTest(unittest.TestCase):
         header = sorted(header_enums()["zari_action"].items(), key=lambda kv: kv[1])
         self.assertEqual([("ZARI_ACTION_" + a.name, a.value) for a in zari.Action],
                          [(k, k[len("ZARI_ACTION_"):].lower()) for k, _ in header])
+
+    def test_feedback_kinds_match_zari_h(self):
+        self.assertEqual({"ZARI_FEEDBACK_" + f.name: int(f) for f in zari.Feedback}, header_enums()["zari_feedback"])
 
     def test_library_matches_the_header_version(self):
         with open(os.path.join(support.SOURCE_DIR, "CMakeLists.txt"), encoding="utf-8") as f:

@@ -148,6 +148,38 @@ class LogDbTest(support.TempDirTest):
         self.assertIn(("v", "web", "asdf qwerty zxcv"), unresolved)
         self.assertEqual(handoffs, [("v", "misses", 1)])
 
+    def test_feedback_is_logged_with_the_answer_it_rates(self):
+        db = os.path.join(self.tmp, "log.db")
+        with zari.Engine(support.PACK, log_db=db, clock=support.OPEN) as engine:
+            with engine.session("fb", "web") as s:
+                s.respond("როგორ შევამოწმო ბალანსი?")
+                s.feedback(zari.Feedback.HELPFUL, 0, "ჩემი ნომერია 599 12 34 56")
+                s.feedback("csat", 4)
+                s.feedback("NPS", 10, comment=b"great")
+                s.feedback(zari.Feedback.CES, 7)
+                for kind, value in [("helpful", 2), ("csat", 0), ("ces", 8), ("nps", 11), ("nps", -1)]:
+                    with self.assertRaises(zari.InvalidArgumentError):
+                        s.feedback(kind, value)
+                with self.assertRaises(zari.InvalidArgumentError):
+                    s.feedback("stars", 5)
+                with self.assertRaises(zari.InvalidArgumentError):
+                    s.feedback(99, 1)
+                with self.assertRaises(TypeError):
+                    s.feedback(zari.Feedback.CSAT, 4.5)
+            self.assertEqual(list(zari.Feedback.NPS.scale), list(range(11)))
+        con = sqlite3.connect(db)
+        try:
+            rows = con.execute("SELECT session, channel, language, kind, value, intent, comment, ts"
+                               " FROM feedback ORDER BY id").fetchall()
+        finally:
+            con.close()
+        self.assertEqual([r[:6] for r in rows], [
+            ("fb", "web", "ka", "helpful", 0, "balance"), ("fb", "web", "ka", "csat", 4, None),
+            ("fb", "web", "ka", "nps", 10, None), ("fb", "web", "ka", "ces", 7, None)])
+        self.assertEqual(rows[0][6], "ჩემი ნომერია [phone]")  # masked like every logged text
+        self.assertEqual(rows[2][6], "great")
+        self.assertEqual({r[7] for r in rows}, {support.OPEN})
+
 
 if __name__ == "__main__":
     unittest.main()

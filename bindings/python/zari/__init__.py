@@ -12,7 +12,7 @@ See docs/PYTHON.md. libzari is found through $ZARI_LIBRARY, the source
 tree's build directory, or the system (``zari.load_library`` overrides).
 """
 
-from ._api import Action, CallbackWarning, Engine, Handoff, HandoffState, LogLevel, Reply, Session
+from ._api import Action, CallbackWarning, Engine, Feedback, Handoff, HandoffState, LogLevel, Reply, Session
 from ._errors import (
     BusyError,
     ClosedError,
@@ -48,7 +48,7 @@ def status_str(status):
 
 
 __all__ = [
-    "Action", "BusyError", "CallbackWarning", "ClosedError", "Engine", "Handoff", "HandoffState",
+    "Action", "BusyError", "CallbackWarning", "ClosedError", "Engine", "Feedback", "Handoff", "HandoffState",
     "InputOutputError",
     "InternalError", "InvalidArgumentError", "LibraryError", "LimitError", "LogLevel",
     "NotFoundError", "OutOfMemoryError", "PackError", "Reply", "Session", "StateError", "Status",

@@ -49,6 +49,32 @@ class Action(str, enum.Enum):
         return self.value
 
 
+class Feedback(enum.IntEnum):
+    """A feedback question (zari_feedback) and, in ``scale``, its values."""
+
+    HELPFUL = 1  # was the last answer helpful: 0 no, 1 yes
+    CSAT = 2     # satisfaction: 1 very dissatisfied … 5 very satisfied
+    CES = 3      # "it was easy to get my issue handled": 1 strongly disagree … 7 strongly agree
+    NPS = 4      # how likely to recommend us: 0 … 10
+
+    @property
+    def scale(self):
+        return {1: range(0, 2), 2: range(1, 6), 3: range(1, 8), 4: range(0, 11)}[self.value]
+
+
+def _feedback_kind(kind):
+    """Feedback, its number or its name ("csat", any case)."""
+    if isinstance(kind, str):
+        try:
+            return Feedback[kind.upper()]
+        except KeyError:
+            raise InvalidArgumentError(Status.EINVAL, "unknown feedback kind %r (expected helpful, csat, ces or nps)"
+                                       % kind) from None
+    if isinstance(kind, bool) or not isinstance(kind, int):
+        raise TypeError("kind must be a zari.Feedback, int or str, not %s" % type(kind).__name__)
+    return int(kind)  # unknown numbers are refused by libzari
+
+
 class HandoffState(str, enum.Enum):
     """Where a conversation stands with operators (zari_handoff_state).
     Compares equal to its word."""
@@ -636,6 +662,29 @@ class Session:
                     self._engine_handle.release()
                 h.release()
         return Reply._from_c(L, out)
+
+    def feedback(self, kind, value, comment=None):
+        """Keeps a customer's answer to a feedback question in the log
+        (zari_session_feedback): ``kind`` is a :class:`Feedback` (or "helpful",
+        "csat", "ces", "nps"), ``value`` on its scale, ``comment`` optional
+        text (masked before it is stored). A value off the scale raises
+        InvalidArgumentError."""
+        L = self._lib
+        k = _feedback_kind(kind)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError("value must be an int, not %s" % type(value).__name__)
+        if not -2**31 <= value < 2**31:
+            raise InvalidArgumentError(Status.EINVAL, "feedback value %d is out of range" % value)
+        data = None if comment is None else _encode_text(comment)
+        with self._lock:
+            h = self._handle
+            ptr = h.acquire()
+            try:
+                rc = L.zari_session_feedback(ptr, k, value, data, 0 if data is None else len(data))
+                if rc != 0:
+                    _raise(L, rc)
+            finally:
+                h.release()
 
     def export(self):
         """The session's state as a string for :meth:`Engine.restore`."""

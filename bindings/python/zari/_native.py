@@ -119,6 +119,7 @@ _PROTOTYPES = {
     "zari_session_channel": (c_char_p, [SessionP]),
     "zari_session_set_language": (c_int, [SessionP, c_char_p]),
     "zari_session_respond": (c_int, [ctypes.POINTER(ReplyP), SessionP, c_char_p, c_size_t]),
+    "zari_session_feedback": (c_int, [SessionP, c_int, c_int, c_char_p, c_size_t]),
     "zari_session_export": (c_int, [ctypes.POINTER(c_void_p), SessionP]),
     "zari_session_import": (c_int, [ctypes.POINTER(SessionP), EngineP, c_char_p]),
     # operators

@@ -539,6 +539,32 @@ ZARI_EXTERN(int) zari_session_set_language(zari_session *session, const char *la
 ZARI_EXTERN(int) zari_session_respond(zari_reply **out, zari_session *session, const char *text,
                                       size_t len);
 
+/** What a customer is asked after a conversation or an answer (the
+ *  questions support teams judge a bot by). Values are append-only. */
+typedef enum zari_feedback {
+  ZARI_FEEDBACK_HELPFUL = 1, /**< was the last answer helpful: 0 no, 1 yes */
+  ZARI_FEEDBACK_CSAT = 2,    /**< satisfaction: 1 very dissatisfied … 5 very satisfied */
+  ZARI_FEEDBACK_CES = 3,     /**< effort, "it was easy to get my issue handled": 1 strongly disagree … 7 strongly agree */
+  ZARI_FEEDBACK_NPS = 4      /**< how likely to recommend us: 0 not at all … 10 extremely likely */
+} zari_feedback;
+
+/** Keeps a customer's answer to a feedback question in the log database's
+ *  `feedback` table (docs/OPERATIONS.md), with the session id, channel and
+ *  language, and for ZARI_FEEDBACK_HELPFUL the intent of the session's last
+ *  answer (none before the first answer). `comment` is optional (NULL and
+ *  0 for none); it is user text like a message (any bytes, cut at 4 KB)
+ *  and is masked like every logged text (`log.redact`). Nothing is said to
+ *  the customer: the pack's `thanks_feedback` message is for the host to
+ *  show. Without a log database the answer is checked and not kept. Does
+ *  not change the conversation (an exported state is the same).
+ *  Errors: ZARI_EINVAL (NULL session, an unknown kind, a value outside the
+ *  kind's scale, comment NULL with comment_len > 0), ZARI_ENOMEM.
+ *  Thread-safety: one thread per session at a time, like
+ *  zari_session_respond; also after zari_engine_destroy. The log callback
+ *  may run on this thread when the log queue is full. */
+ZARI_EXTERN(int) zari_session_feedback(zari_session *s, zari_feedback kind, int value,
+                                       const char *comment, size_t comment_len);
+
 /** Serializes the session's state into a compact, versioned string (JSON)
  *  so a stateless back end can continue the conversation later, also in
  *  another process: waiting or held by an operator, as it was. The state
