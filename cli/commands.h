@@ -15,6 +15,7 @@ struct ConverseOptions {
   std::string now;   // fixed clock, ISO 8601 ("" = system clock)
   std::string channel = "cli";
   bool json = false;
+  bool options = false;  // classify: the clarify options too
   int threads = 1;
   std::vector<std::string> text;
 };

@@ -34,6 +34,25 @@ for p in telecom:"$pack" route:"$src/tests/cli/classify/route.yaml"; do
   check "classify output unchanged with 2 threads (${p%%:*})" cmp "$tmp/fixed2.jsonl" "$src/tests/cli/classify/${p%%:*}.jsonl"
 done
 
+# classify --options: the same lines with the clarify options' ids added, the
+# options a prefix of the candidates, and empty unless the reply clarifies.
+"$zari" classify --options --pack "$pack" < "$tmp/fixed.txt" > "$tmp/options.jsonl"
+check "classify --options" python3 - "$tmp/options.jsonl" "$src/tests/cli/classify/telecom.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+plain = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+assert len(rows) == len(plain)
+for r, p in zip(rows, plain):
+    options = r.pop("options")
+    assert r == p, (r, p)
+    cands = [c["intent"] for c in r["candidates"]]
+    if r["action"] == "clarify":
+        assert options and options == cands[:len(options)], (options, cands)
+    else:
+        assert options == [], r
+assert any(r["action"] == "clarify" for r in rows)
+PY
+
 # classify reads its input in blocks: lines longer than a block, lines cut by
 # a block's end and a last line without a newline are read whole.
 python3 -c "import sys; sys.stdout.write('x' * (3 << 20) + '\\nbalance\\r\\n' + 'ბ' * 400000 + '\\nlast')" > "$tmp/blocks.txt"
