@@ -331,16 +331,15 @@ def render(headers, rows, markdown: bool) -> str:
 
 def few_shot_rows(runs: list[dict]) -> tuple[list[str], list[list[str]]]:
     """The few-shot table: one row per (pack, dev language), by examples per intent."""
-    runs = sorted(runs, key=lambda r: (len(r["few_shot"]["example_langs"]) == 1 and
-                                       r["dataset"] == "massive" and r["pack"].endswith("-only-10"),
-                                       r["dataset"], r["few_shot"]["per_intent"],
+    runs = sorted(runs, key=lambda r: ("-only-" in r["pack"], r["dataset"] != "massive",
+                                       r["few_shot"]["per_intent"],
                                        len(r["few_shot"]["example_langs"])))
     headers = ["pack", "examples in", "per intent", "dev"] + [h for _, h, _ in FEW_SHOT_METRICS]
     rows = []
     for r in runs:
         fs = r["few_shot"]
         rows.append([r["pack"], "+".join(fs["example_langs"]), str(fs["per_intent"]),
-                     f"{r['dataset'] if r['dataset'] != 'massive' else 'massive'}-{fs['dev_lang']}"]
+                     f"{r['dataset']}-{fs['dev_lang']}"]
                     + [fmt(kind, r["metrics"].get(key)) for key, _, kind in FEW_SHOT_METRICS])
     return headers, rows
 
