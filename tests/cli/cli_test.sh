@@ -143,6 +143,46 @@ check "same-words examples are reported" grep -q "example 'my phone top up' of i
 "$zari" check --strict "$tmp/shadow.yaml" > /dev/null 2>&1
 check "--strict fails on warnings" test $? -eq 1
 
+# Confusions: every example scored by the pack without it. Two intents whose
+# examples share their words ("my card ...") and differ in one word each go to
+# each other; opening hours do not.
+cat > "$tmp/confused.yaml" <<'YAML'
+zari: 1
+name: Confused
+languages: [en]
+intents:
+  - id: lost_card
+    examples:
+      en: ["my card is lost", "i misplaced my card", "my card went missing", "i cannot find my card", "my card was stolen"]
+    answer: {en: "Call us to block it."}
+  - id: card_delivery
+    examples:
+      en: ["where is my card", "my card has not arrived", "when will my card come", "my card is late", "i am still waiting for my card"]
+    answer: {en: "It is on its way."}
+  - id: opening_hours
+    examples:
+      en: ["when are you open", "opening hours", "what time do you close", "are you open on sunday", "office hours"]
+    answer: {en: "9 to 6."}
+YAML
+"$zari" check "$tmp/confused.yaml" > "$tmp/confused.out" 2>&1
+check "confusions do not fail the check" test $? -eq 0
+check "confused intents are named" grep -q "^  lost_card <-> card_delivery: [0-9]* examples (en [0-9]*), e.g. " "$tmp/confused.out"
+check "an intent told apart too rarely is named" grep -Eq "^  (lost_card|card_delivery) in en: 5 example\(s\)" "$tmp/confused.out"
+"$zari" check --json "$tmp/confused.yaml" > "$tmp/confused.json"
+check "confusions in --json" python3 - "$tmp/confused.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+pairs = {tuple(p["intents"]): p for p in d["confusions"]}
+p = pairs[("lost_card", "card_delivery")]
+assert p["count"] >= 2 and p["by_language"] == {"en": p["count"]}, p
+assert len(p["examples"]) == p["count"] and all(x["intent"] in p["intents"] for x in p["examples"]), p
+assert all(x["where"].startswith(sys.argv[1].replace(".json", ".yaml") + ":") for x in p["examples"]), p
+assert not any("opening_hours" in k for k in pairs), pairs
+few = {t["intent"]: t for t in d["too_few_examples"]}
+assert "opening_hours" not in few, few
+assert few and all(2 * t["come_back"] < t["examples"] and t["language"] == "en" for t in few.values()), few
+PY
+
 # normalize: Latin-typed Georgian decodes to Mkhedruli.
 out=$("$zari" normalize --json "baraTis daBlokva minda")
 check "normalize decodes chat Georgian" python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert d['surface']=='ბარათის დაბლოკვა მინდა' and d['typed_as']=='ka-Latn', d" "$out"
