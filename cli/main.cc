@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
   CLI::App* serve = AddServeCommand(app, serve_o);
   FastAgiOptions fastagi_o;
   CLI::App* fastagi = AddFastAgiCommand(app, fastagi_o);
+  OperatorsOptions operators_o;
+  CLI::App* operators = AddOperatorsCommand(app, operators_o);
 
   BenchOptions bench_o;
   CLI::App* bench = app.add_subcommand("bench", "measure a pack: load time, memory, latency, throughput");
@@ -79,6 +81,7 @@ int main(int argc, char** argv) {
   if (*norm) return RunNormalize(norm_o);
   if (*report) return RunReport(report_o);
   if (*serve) return RunServe(serve_o);
+  if (*operators) return RunOperators(operators_o);
   if (*fastagi) return RunFastAgi(fastagi_o);
   if (*bench) return RunBench(bench_o);
   return 2;

@@ -31,6 +31,7 @@ struct ServeOptions {
   int max_connections = 20000;
   double keep_alive = 30;
   double request_timeout = 10;
+  std::string operators;    // --operators FILE
   bool quiet = false;
 };
 CLI::App* AddServeCommand(CLI::App& app, ServeOptions& o);
@@ -48,6 +49,12 @@ struct FastAgiOptions {
   bool verbose = false;
 };
 CLI::App* AddFastAgiCommand(CLI::App& app, FastAgiOptions& o);
+
+struct OperatorsOptions {
+  std::string file, id, name, languages;
+};
+CLI::App* AddOperatorsCommand(CLI::App& app, OperatorsOptions& o);
+int RunOperators(const OperatorsOptions& o);
 int RunFastAgi(const FastAgiOptions& o);
 
 }  // namespace zari::cli

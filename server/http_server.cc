@@ -7,6 +7,7 @@
 
 #include "dialog/reply_json.h"
 #include "dialog/session.h"
+#include "redis_store.h"
 #include "util/json_writer.h"
 #include "web_assets.h"
 #include "zari/version.h"
@@ -139,8 +140,14 @@ std::unique_ptr<Store> MakeStore(const std::shared_ptr<dialog::Runtime>& rt, con
     if (!s.ok()) return s.status();
     return std::move(s.value());
   };
-  return std::make_unique<SessionStore>(
-      [rt](const std::string& id) { return std::make_unique<dialog::Session>(rt, id, "web"); }, std::move(so));
+  SessionStore::Factory factory = [rt](const std::string& id) { return std::make_unique<dialog::Session>(rt, id, "web"); };
+  if (o.redis) {
+    RedisStore::Options ro;
+    ro.address = *o.redis;
+    ro.idle_timeout_ms = o.session_idle_ms;
+    return std::make_unique<RedisStore>(std::move(factory), std::move(so.restore), ro);
+  }
+  return std::make_unique<SessionStore>(std::move(factory), std::move(so));
 }
 
 }  // namespace
@@ -152,6 +159,7 @@ HttpServer::HttpServer(std::shared_ptr<dialog::Runtime> runtime, HttpServerOptio
       webhook_(webhook),
       reloads_(reloads),
       store_(MakeStore(runtime_, options_)),
+      desk_(options_.operators ? std::make_unique<OperatorDesk>(runtime_, store_.get(), *options_.operators) : nullptr),
       transport_(TransportOptions(options_), [this](std::shared_ptr<http::Exchange> ex) { Handle(std::move(ex)); }),
       workers_(options_.workers > 0 ? options_.workers : DefaultWorkers()),
       started_(std::chrono::steady_clock::now()) {
@@ -159,7 +167,8 @@ HttpServer::HttpServer(std::shared_ptr<dialog::Runtime> runtime, HttpServerOptio
   for (std::string& o : options_.cors_origins) {
     while (o.size() > 1 && o.back() == '/') o.pop_back();
   }
-  store_->SetListener([this](const std::string& id, uint64_t) { hub_.Notify(id); });
+  // "" (a shared store that may have missed some): every waiter reads again.
+  store_->SetListener([this](const std::string& id, uint64_t) { id.empty() ? hub_.NotifyAll() : hub_.Notify(id); });
 }
 
 HttpServer::~HttpServer() {
@@ -204,20 +213,26 @@ bool HttpServer::Route(const std::shared_ptr<http::Exchange>& ex) {
   const http::Request& req = ex->request();
   const std::string& m = req.method;
   const std::string& p = req.path;
-  if (m == "OPTIONS" && p.rfind("/api/v1/", 0) == 0) {
+  if (p.rfind("/api/v1/operator/", 0) == 0) {
+    HandleOperator(ex);
+  } else if (m == "OPTIONS" && p.rfind("/api/v1/", 0) == 0) {
     Preflight(ex);
   } else if (m == "POST" && p == "/api/v1/message") {
     workers_.Post([this, ex] { Send(ex, HandleMessage(ex->request().body)); });
   } else if (m == "GET" && p == "/api/v1/events") {
     HandleEvents(ex);
   } else if (m == "GET" && p == "/api/v1/health") {
-    Send(ex, HandleHealth());
+    workers_.Post([this, ex] { Send(ex, HandleHealth()); });  // asks the store: may wait on its server
   } else if (m == "GET" && p == "/api/v1/welcome") {
     Send(ex, HandleWelcome());
   } else if (m == "GET" && p == "/widget.js") {
     Asset(ex, "widget.js");
   } else if (m == "GET" && (p == "/" || p == "/index.html")) {
     Asset(ex, "index.html");
+  } else if (m == "GET" && (p == "/operator" || p == "/operator/")) {
+    Asset(ex, "operator.html");
+  } else if (m == "GET" && p == "/operator.js") {
+    Asset(ex, "operator.js");
   } else if (m == "GET" && p == "/favicon.ico") {
     ++requests_;
     HttpResponse r;
@@ -244,7 +259,8 @@ void HttpServer::Decorate(const http::Request& req, HttpResponse& res) const {
     res.Set("Cache-Control", "no-store");
   }
   const std::string origin(req.Header("origin"));
-  if (OriginAllowed(origin) && !res.Has("Access-Control-Allow-Origin")) {
+  const bool operator_side = req.path.rfind("/api/v1/operator/", 0) == 0;  // never cross-origin
+  if (!operator_side && OriginAllowed(origin) && !res.Has("Access-Control-Allow-Origin")) {
     const bool any = std::find(options_.cors_origins.begin(), options_.cors_origins.end(), "*") !=
                      options_.cors_origins.end();
     res.Set("Access-Control-Allow-Origin", any ? "*" : origin);
@@ -287,9 +303,48 @@ void HttpServer::Asset(const std::shared_ptr<http::Exchange>& ex, const char* na
     // The widget is loaded by other sites' pages; the demo page is not framed.
     if (std::string_view(name) == "widget.js") r.Set("Cross-Origin-Resource-Policy", "cross-origin");
     else r.Set("X-Frame-Options", "DENY");
+    if (std::string_view(name) == "operator.html") {
+      // The console runs only its own script; nothing may frame it.
+      r.Set("Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+      r.Set("Referrer-Policy", "no-referrer");
+    }
   }
   Decorate(ex->request(), r);
   ex->Respond(std::move(r));
+}
+
+// ---- /api/v1/operator/ ----------------------------------------------------
+
+namespace {
+
+// Whether a browser says the request comes from a page of another site:
+// operator calls never do (whatever --cors allows for the widget).
+bool CrossOrigin(const http::Request& req) {
+  if (req.Header("sec-fetch-site") == "cross-site") return true;
+  const std::string_view origin = req.Header("origin");
+  if (origin.empty() || origin == "null") return !origin.empty();
+  const size_t scheme = origin.find("://");
+  const std::string_view host = scheme == std::string_view::npos ? origin : origin.substr(scheme + 3);
+  return host != req.Header("host");
+}
+
+}  // namespace
+
+void HttpServer::HandleOperator(const std::shared_ptr<http::Exchange>& ex) {
+  const http::Request& req = ex->request();
+  if (!desk_) return Send(ex, Error(404, "no operators here (start zari serve with --operators FILE)"));
+  if (CrossOrigin(req)) return Send(ex, Error(403, "operator calls are not allowed from other sites"));
+  if (req.method == "OPTIONS") return Send(ex, Error(403, "operator calls are not allowed from other sites"));
+  if (req.path != "/api/v1/operator/events") {
+    return workers_.Post([this, ex] { Send(ex, desk_->Handle(ex->request())); });
+  }
+  workers_.Post([this, ex] {
+    auto op = desk_->Authenticate(ex->request());
+    if (!op.ok()) return Send(ex, Error(op.status().code() == Code::kIo ? 503 : 401, op.status().message()));
+    HandleEvents(ex, std::string(kOperatorFeed));
+  });
 }
 
 // ---- POST /api/v1/message -------------------------------------------------
@@ -314,6 +369,7 @@ HttpResponse HttpServer::HandleMessage(std::string_view body) {
   Reply r;
   lease.session().Respond(text->get_ref<const std::string&>(), &r);
   const HandoffRelay::Outcome outcome = HandoffRelay::TakeOutcome();
+  if (desk_) desk_->AfterReply(lease.id(), lease.session(), r);
   const std::string id = lease.id();
   const bool created = lease.created();
   lease.Release();  // the session is free for its next request
@@ -326,7 +382,7 @@ HttpResponse HttpServer::HandleMessage(std::string_view body) {
   dialog::AppendReplyMembers(r, w);
   if (r.action == Action::kHandoff || r.action == Action::kAfterHours) {
     w.Key("handoff").BeginObject();
-    w.Key("status").String(HandoffStatus(r.action, outcome));
+    w.Key("status").String(desk_ && r.action == Action::kHandoff ? "waiting" : HandoffStatus(r.action, outcome));
     w.Key("logged").Bool(runtime_->log() != nullptr);
     w.EndObject();
   }
@@ -359,8 +415,13 @@ HttpResponse HttpServer::HandleWelcome() const {
 HttpResponse HttpServer::HandleHealth() const {
   auto engine = runtime_->engine();
   const pack::Pack& p = engine->pack();
+  const Status store_ok = store_->Check();
+  StoreStats ss = store_->stats();
+  if (!store_ok.ok()) ss.last_error = store_ok.message();
   nlohmann::json j;
-  j["status"] = "ok";
+  // A store that cannot be written or reached: conversations fail with 503,
+  // and so does this, so that a load balancer sends visitors elsewhere.
+  j["status"] = store_ok.ok() ? "ok" : "degraded";
   j["version"] = ZARI_VERSION_STRING;
   nlohmann::json langs = nlohmann::json::array();
   for (text::Lang l : p.languages) langs.push_back(std::string(text::LangCode(l)));
@@ -368,7 +429,6 @@ HttpResponse HttpServer::HandleHealth() const {
   j["uptime_s"] =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count();
   j["operators_online"] = engine->schedule().IsOpen(runtime_->Now());
-  const StoreStats ss = store_->stats();
   j["sessions"] = {{"active", ss.active},   {"capacity", ss.capacity}, {"created", ss.created},
                    {"expired", ss.expired}, {"evicted", ss.evicted},   {"idle_timeout_s", options_.session_idle_ms / 1000}};
   j["store"] = {{"backend", ss.backend},
@@ -400,7 +460,7 @@ HttpResponse HttpServer::HandleHealth() const {
   j["requests"] = {{"total", requests_.load() + ts.too_large + ts.malformed + ts.timeouts},
                    {"client_errors", client_errors_.load() + ts.too_large + ts.malformed + ts.timeouts},
                    {"server_errors", server_errors_.load()}};
-  return Json(200, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return Json(store_ok.ok() ? 200 : 503, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 // ---- GET /api/v1/events ----------------------------------------------------
@@ -416,11 +476,11 @@ struct HttpServer::EventStream {
   bool closed = false;
 };
 
-void HttpServer::HandleEvents(const std::shared_ptr<http::Exchange>& ex) {
+void HttpServer::HandleEvents(const std::shared_ptr<http::Exchange>& ex, std::string feed) {
   const http::Request& req = ex->request();
-  bool has_session = false;
-  const std::string id = req.Param("session", &has_session);
-  if (!has_session || !IsValidSessionId(id)) {
+  bool has_session = !feed.empty();
+  const std::string id = feed.empty() ? req.Param("session", &has_session) : feed;
+  if (!has_session || (feed.empty() && !IsValidSessionId(id))) {
     return Send(ex, Error(400, "'session' must be a session id (1-128 characters of A-Z a-z 0-9 _ . -)"));
   }
   // A reconnecting EventSource says where it stopped in Last-Event-ID.

@@ -10,6 +10,8 @@
 //   GET  /api/v1/welcome   pack name, languages, welcome messages, operators online
 //   GET  /api/v1/health    pack, uptime, connections, sessions, store, log, webhook
 //   GET  /widget.js, GET / the embeddable widget and a demo page (compiled in)
+//   GET  /operator         the operator console (with --operators)
+//   /api/v1/operator/…     the operator side: operator_desk.h
 //
 // Errors are JSON {"error": "..."} with a 4xx (5xx: the store is unreachable,
 // or a bug). Threads: the transport's I/O threads parse and write; engine
@@ -25,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +37,8 @@
 #include "event_hub.h"
 #include "http/http.h"
 #include "lifecycle.h"
+#include "operator_desk.h"
+#include "redis.h"
 #include "session_store.h"
 #include "util/status.h"
 #include "webhook.h"
@@ -71,6 +76,9 @@ struct HttpServerOptions {
   int max_wait_s = 30;                   // the longest /api/v1/events long poll
   std::function<int64_t()> session_clock_ms;  // tests; empty = steady clock
   std::shared_ptr<Persistence> persist;  // --store sqlite:PATH; null = memory
+  std::optional<RedisAddress> redis;     // --store redis://…: shared by several servers
+  // --operators FILE: the operator side (queue, console); nullopt = off.
+  std::optional<std::vector<Operator>> operators;
   LogFn log;                             // one line per notable event
 };
 
@@ -112,8 +120,10 @@ class HttpServer {
   void Preflight(const std::shared_ptr<http::Exchange>& ex);
   void Asset(const std::shared_ptr<http::Exchange>& ex, const char* name);
   bool OriginAllowed(std::string_view origin) const;
+  void HandleOperator(const std::shared_ptr<http::Exchange>& ex);
   // /api/v1/events
-  void HandleEvents(const std::shared_ptr<http::Exchange>& ex);
+  // A conversation's events (?session=), or a feed's (the operators').
+  void HandleEvents(const std::shared_ptr<http::Exchange>& ex, std::string feed = "");
   void LongPoll(std::shared_ptr<http::Exchange> ex, std::string id, uint64_t after, int wait_s);
   void AnswerPoll(const std::shared_ptr<http::Exchange>& ex, const std::string& id, uint64_t after);
   void StartStream(std::shared_ptr<http::Exchange> ex, std::string id, uint64_t after);
@@ -126,6 +136,7 @@ class HttpServer {
   // Destroyed in reverse: the hub first (its wakes post to the workers),
   // then the workers (their answers go through the transport).
   std::unique_ptr<Store> store_;
+  std::unique_ptr<OperatorDesk> desk_;  // with --operators
   http::Server transport_;
   WorkQueue workers_;
   EventHub hub_;

@@ -184,6 +184,7 @@ const char* zari_status_str(int status) {
     case ZARI_EIO: return "input/output error";
     case ZARI_ELIMIT: return "limit exceeded";
     case ZARI_EINTERNAL: return "internal error";
+    case ZARI_EBUSY: return "conversation busy";
     default: return "unknown status";
   }
 }
@@ -407,6 +408,30 @@ const char* zari_reply_suggestion_title(const zari_reply* reply, size_t i) {
   return reply->rep.engine->Title(reply->rep.suggestions[i], reply->rep.lang).data();
 }
 
+size_t zari_reply_candidate_count(const zari_reply* reply) { return reply ? reply->rep.candidate_count : 0; }
+
+const char* zari_reply_candidate_intent(const zari_reply* reply, size_t i) {
+  if (!reply || i >= reply->rep.candidate_count) return nullptr;
+  return reply->rep.engine->intent(reply->rep.candidates[i].intent).id.c_str();
+}
+
+double zari_reply_candidate_score(const zari_reply* reply, size_t i) {
+  if (!reply || i >= reply->rep.candidate_count) return 0.0;
+  return reply->rep.candidates[i].score;
+}
+
+const char* zari_reply_candidate_answer(const zari_reply* reply, size_t i) {
+  if (!reply || i >= reply->rep.candidate_count) return nullptr;
+  // A std::string of the pack, which the reply keeps alive. Deciding may
+  // allocate (a handoff's text): out of memory is NULL, never a throw.
+  const std::string* answer = nullptr;
+  Guard([&]() -> int {
+    answer = reply->rep.engine->AnswerFor(reply->rep.candidates[i].intent, reply->rep.lang);
+    return ZARI_OK;
+  });
+  return answer ? answer->c_str() : nullptr;
+}
+
 int zari_reply_to_json(char** out, const zari_reply* reply) {
   return Guard([&]() -> int {
     if (out) *out = nullptr;
@@ -480,6 +505,58 @@ int zari_session_import(zari_session** out, zari_engine* engine, const char* sta
     *out = new zari_session{std::move(s.value())};
     return ZARI_OK;
   });
+}
+
+/* ---- operators ---- */
+
+int zari_session_operator_join(zari_session* session, const char* operator_id, const char* operator_name) {
+  return Guard([&]() -> int {
+    if (!session || !operator_id) return Fail(ZARI_EINVAL, "zari_session_operator_join: NULL argument");
+    return FromStatus(session->rep->OperatorJoin(operator_id, operator_name ? operator_name : ""));
+  });
+}
+
+int zari_session_operator_message(zari_session* session, const char* text, size_t len) {
+  return Guard([&]() -> int {
+    if (!session) return Fail(ZARI_EINVAL, "zari_session_operator_message: session is NULL");
+    if (!text && len > 0) return Fail(ZARI_EINVAL, "zari_session_operator_message: text is NULL");
+    return FromStatus(session->rep->OperatorMessage(std::string_view(text ? text : "", len)));
+  });
+}
+
+int zari_session_operator_leave(zari_session* session, int resolved) {
+  return Guard([&]() -> int {
+    if (!session) return Fail(ZARI_EINVAL, "zari_session_operator_leave: session is NULL");
+    return FromStatus(session->rep->OperatorLeave(resolved != 0));
+  });
+}
+
+int zari_session_operator_active(const zari_session* session) {
+  return session && session->rep->handoff().state == zari::dialog::HandoffState::kJoined ? 1 : 0;
+}
+
+int zari_session_handoff_state(const zari_session* session) {
+  if (!session) return Fail(ZARI_EINVAL, "zari_session_handoff_state: session is NULL");
+  return static_cast<int>(session->rep->handoff().state);
+}
+
+const char* zari_session_handoff_reason(const zari_session* session) {
+  if (!session) return "";
+  return zari::HandoffReasonName(session->rep->handoff().reason).data();  // static literals
+}
+
+int64_t zari_session_handoff_since(const zari_session* session) {
+  return session ? session->rep->handoff().since : 0;
+}
+
+const char* zari_session_operator_id(const zari_session* session) {
+  if (!session || session->rep->handoff().state != zari::dialog::HandoffState::kJoined) return nullptr;
+  return session->rep->handoff().operator_id.c_str();
+}
+
+const char* zari_session_operator_name(const zari_session* session) {
+  if (!session || session->rep->handoff().state != zari::dialog::HandoffState::kJoined) return nullptr;
+  return session->rep->handoff().operator_name.c_str();
 }
 
 /* ---- handoffs ---- */

@@ -3,13 +3,23 @@
 /** zari_status values. */
 export declare const Status: Readonly<{
   OK: 0; EINVAL: -1; ENOMEM: -2; ENOTFOUND: -3; EPACK: -4; ESTATE: -5; EIO: -6; ELIMIT: -7; EINTERNAL: -8;
+  EBUSY: -9;
 }>;
 
-export type ActionName = 'answer' | 'clarify' | 'fallback' | 'handoff' | 'after_hours';
+/** 'relayed': an operator holds the conversation (no text; the candidates carry the bot's answers). */
+export type ActionName = 'answer' | 'clarify' | 'fallback' | 'handoff' | 'after_hours' | 'relayed';
 
 export declare const Action: Readonly<{
   ANSWER: 'answer'; CLARIFY: 'clarify'; FALLBACK: 'fallback'; HANDOFF: 'handoff'; AFTER_HOURS: 'after_hours';
+  RELAYED: 'relayed';
 }>;
+
+/** Where a conversation stands with operators (zari_handoff_state). */
+export type HandoffStateName = 'none' | 'waiting' | 'joined';
+
+export declare const HandoffState: Readonly<{ NONE: 'none'; WAITING: 'waiting'; JOINED: 'joined' }>;
+
+export type HandoffReason = 'requested' | 'intent' | 'misses';
 
 export type Language = 'ka' | 'az' | 'en';
 
@@ -19,14 +29,25 @@ export declare class ZariError extends Error {
   /** The negative zari_status, e.g. -4 for ZARI_EPACK. */
   readonly status: number;
   /** 'ZARI_EINVAL', 'ZARI_ENOMEM', 'ZARI_ENOTFOUND', 'ZARI_EPACK', 'ZARI_ESTATE', 'ZARI_EIO',
-   *  'ZARI_ELIMIT', 'ZARI_EINTERNAL' or 'ZARI_UNKNOWN'. */
+   *  'ZARI_ELIMIT', 'ZARI_EINTERNAL', 'ZARI_EBUSY' or 'ZARI_UNKNOWN'. */
   readonly code: string;
+}
+
+/** ZARI_EBUSY: another operator holds the conversation (operatorJoin), or none does
+ *  (operatorMessage, operatorLeave). */
+export declare class BusyError extends ZariError {
+  constructor(message?: string);
+  readonly status: -9;
+  readonly code: 'ZARI_EBUSY';
 }
 
 export interface Candidate {
   intent: string;
   score: number;
   via: 'rule' | 'example' | 'dtmf';
+  /** Relayed replies only: what the bot would say for this intent, in the customer's language
+   *  (null for an intent that hands off), for the operator to send. */
+  answer?: string | null;
 }
 
 export interface ClarifyOption {
@@ -53,7 +74,7 @@ export interface ReplyJSON {
   suggestions: Suggestion[];
   candidates: Candidate[];
   explanation: Record<string, unknown> | null;
-  handoff_reason?: 'requested' | 'intent' | 'misses';
+  handoff_reason?: HandoffReason;
 }
 
 /** One reply of the bot, copied out of the C reply. */
@@ -77,7 +98,7 @@ export declare class Reply {
 }
 
 export interface Turn {
-  role: 'user' | 'bot';
+  role: 'user' | 'bot' | 'operator';
   text: string;
   ts: number;
 }
@@ -88,7 +109,7 @@ export declare class Handoff {
   readonly session: string;
   readonly channel: string;
   readonly language: Language;
-  readonly reason: 'requested' | 'intent' | 'misses';
+  readonly reason: HandoffReason;
   readonly intent: string | null;
   readonly transcript: Turn[];
   readonly ts: number | null;
@@ -140,6 +161,23 @@ export declare class Session {
   respond(text: string | Uint8Array): Reply;
   export(): string;
   setLanguage(language: Language | null): void;
+  /** An operator takes the conversation over; throws BusyError when another holds it. */
+  operatorJoin(operatorId: string, operatorName?: string | null): void;
+  /** What the operator wrote to the customer; throws BusyError when no operator holds it. */
+  operatorMessage(text: string | Uint8Array): void;
+  /** Back to the bot; the takeover is logged. Throws BusyError when no operator holds it. */
+  operatorLeave(resolved: boolean): void;
+  /** True while an operator holds the conversation. */
+  readonly operatorActive: boolean;
+  readonly handoffState: HandoffStateName;
+  /** Why it waits (kept while joined), or null. */
+  readonly handoffReason: HandoffReason | null;
+  /** Unix seconds the state began (the handoff, or the joining), or null with the bot. */
+  readonly handoffSince: number | null;
+  /** The operator holding the conversation, or null. */
+  readonly operatorId: string | null;
+  /** '' when joined without a name; null when no operator holds it. */
+  readonly operatorName: string | null;
   close(): void;
   readonly closed: boolean;
   /** As given to engine.session(), or restored with the state. */

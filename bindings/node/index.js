@@ -38,6 +38,7 @@ const Status = Object.freeze({
   EIO: -6,
   ELIMIT: -7,
   EINTERNAL: -8,
+  EBUSY: -9,
 });
 const STATUS_NAMES = Object.fromEntries(Object.entries(Status).map(([k, v]) => [v, 'ZARI_' + k]));
 
@@ -47,7 +48,16 @@ const Action = Object.freeze({
   FALLBACK: 'fallback',
   HANDOFF: 'handoff',
   AFTER_HOURS: 'after_hours',
+  RELAYED: 'relayed', // an operator holds the conversation: no text, candidates as suggestions
 });
+
+// zari_handoff_state, by value: where a conversation stands with operators.
+const HandoffState = Object.freeze({
+  NONE: 'none', // the bot answers
+  WAITING: 'waiting', // handed off inside hours, no operator yet; the bot still answers
+  JOINED: 'joined', // an operator holds it; the bot is silent
+});
+const HANDOFF_STATES = [HandoffState.NONE, HandoffState.WAITING, HandoffState.JOINED];
 
 /** A failed Zari call: `status` (negative zari_status), `code` ("ZARI_EPACK"),
  *  `message` (zari_last_error(), e.g. "…/billing.yaml:12:5: unknown key …"). */
@@ -57,6 +67,15 @@ class ZariError extends Error {
     this.name = 'ZariError';
     this.status = status;
     this.code = STATUS_NAMES[status] || 'ZARI_UNKNOWN';
+  }
+}
+
+/** ZARI_EBUSY: another operator holds the conversation (operatorJoin), or
+ *  none does (operatorMessage, operatorLeave). */
+class BusyError extends ZariError {
+  constructor(message) {
+    super(Status.EBUSY, message);
+    this.name = 'BusyError';
   }
 }
 
@@ -148,6 +167,10 @@ function declare(lib, libPath) {
     reply_suggestion_count: f('size_t zari_reply_suggestion_count(const zari_reply *reply)'),
     reply_suggestion_intent: f('const char *zari_reply_suggestion_intent(const zari_reply *reply, size_t i)'),
     reply_suggestion_title: f('const char *zari_reply_suggestion_title(const zari_reply *reply, size_t i)'),
+    reply_candidate_count: f('size_t zari_reply_candidate_count(const zari_reply *reply)'),
+    reply_candidate_intent: f('const char *zari_reply_candidate_intent(const zari_reply *reply, size_t i)'),
+    reply_candidate_score: f('double zari_reply_candidate_score(const zari_reply *reply, size_t i)'),
+    reply_candidate_answer: f('const char *zari_reply_candidate_answer(const zari_reply *reply, size_t i)'),
     reply_destroy: f('void zari_reply_destroy(zari_reply *reply)'),
 
     session_create: f('int zari_session_create(_Out_ zari_session **out, zari_engine *engine, ' +
@@ -159,6 +182,18 @@ function declare(lib, libPath) {
     session_respond: f('int zari_session_respond(_Out_ zari_reply **out, zari_session *session, ' +
                        'const uint8_t *text, size_t len)'),
     session_import: f('int zari_session_import(_Out_ zari_session **out, zari_engine *engine, const char *state)'),
+
+    session_operator_join: f('int zari_session_operator_join(zari_session *session, const char *operator_id, ' +
+                             'const char *operator_name)'),
+    session_operator_message: f('int zari_session_operator_message(zari_session *session, const uint8_t *text, ' +
+                                'size_t len)'),
+    session_operator_leave: f('int zari_session_operator_leave(zari_session *session, int resolved)'),
+    session_operator_active: f('int zari_session_operator_active(const zari_session *session)'),
+    session_handoff_state: f('int zari_session_handoff_state(const zari_session *session)'),
+    session_handoff_reason: f('const char *zari_session_handoff_reason(const zari_session *session)'),
+    session_handoff_since: f('int64_t zari_session_handoff_since(const zari_session *session)'),
+    session_operator_id: f('const char *zari_session_operator_id(const zari_session *session)'),
+    session_operator_name: f('const char *zari_session_operator_name(const zari_session *session)'),
 
     handoff_session: f('const char *zari_handoff_session(const zari_handoff *h)'),
     handoff_channel: f('const char *zari_handoff_channel(const zari_handoff *h)'),
@@ -214,7 +249,7 @@ function lib() {
 }
 
 function fail(n, status) {
-  return new ZariError(status, n.last_error());
+  return status === Status.EBUSY ? new BusyError(n.last_error()) : new ZariError(status, n.last_error());
 }
 
 // ---------------------------------------------------------------------------
@@ -419,7 +454,8 @@ class Reply {
 
   /** The bot's text (same as `reply`). */
   get text() { return this.reply; }
-  /** [{intent, score, via: 'rule'|'example'|'dtmf'}], best first. */
+  /** [{intent, score, via: 'rule'|'example'|'dtmf'}], best first; in a relayed reply each also has
+   *  `answer`: what the bot would say, in the customer's language (null for an intent that hands off). */
   get candidates() { return structuredClone(this.data.candidates || []); }
   /** What matched (rule or example, with the span), or null. */
   get explanation() { return structuredClone(this.data.explanation ?? null); }
@@ -687,6 +723,59 @@ class Session {
       h.release();
     }
   }
+
+  // fn(session, ...args) on the C session handle.
+  _read(fn, ...args) {
+    const h = this._handle;
+    const ptr = h.acquire();
+    try {
+      return fn(ptr, ...args);
+    } finally {
+      h.release();
+    }
+  }
+
+  // _read for a function returning a zari_status: throws on failure.
+  _call(fn, ...args) {
+    const rc = this._read(fn, ...args);
+    if (rc < 0) throw fail(this._n, rc);
+  }
+
+  // A person takes the conversation over (docs/C_API.md, A person takes over).
+
+  /** An operator takes the conversation over (waiting or not): from now on respond() relays the
+   *  customer's messages (Action.RELAYED, no text, candidates with the bot's answers). The same id
+   *  again only updates the name; another operator's gets a BusyError. */
+  operatorJoin(operatorId, operatorName = null) {
+    if (typeof operatorId !== 'string') throw new TypeError('operatorId must be a string');
+    cString(operatorId, 'operatorId');
+    cString(operatorName, 'operatorName');
+    this._call(this._n.session_operator_join, operatorId, operatorName);
+  }
+
+  /** Records what the operator wrote to the customer (the host delivers it). BusyError without an operator. */
+  operatorMessage(text) {
+    const buf = encodeText(text);
+    this._call(this._n.session_operator_message, buf, buf.length);
+  }
+
+  /** The operator hands the conversation back to the bot; the takeover is logged. BusyError without an operator. */
+  operatorLeave(resolved) {
+    this._call(this._n.session_operator_leave, resolved ? 1 : 0);
+  }
+
+  /** True while an operator holds the conversation. */
+  get operatorActive() { return this._read(this._n.session_operator_active) === 1; }
+  /** HandoffState.NONE, WAITING or JOINED. */
+  get handoffState() { return HANDOFF_STATES[this._read(this._n.session_handoff_state)]; }
+  /** Why it waits ('requested', 'intent', 'misses'; kept while joined), or null. */
+  get handoffReason() { return this._read(this._n.session_handoff_reason) || null; }
+  /** Unix seconds the state began (the handoff while waiting, the joining while joined), or null. */
+  get handoffSince() { return Number(this._read(this._n.session_handoff_since)) || null; }
+  /** Id of the operator holding the conversation, or null. */
+  get operatorId() { return this._read(this._n.session_operator_id); }
+  /** Name of the operator holding the conversation ('' when none was given), or null. */
+  get operatorName() { return this._read(this._n.session_operator_name); }
 }
 
 if (typeof Symbol.dispose === 'symbol') {
@@ -700,8 +789,10 @@ module.exports = {
   Reply,
   Handoff,
   ZariError,
+  BusyError,
   Status,
   Action,
+  HandoffState,
   loadLibrary: (p) => loadLibrary(p).path,
   libraryPath: () => (native ? native.path : null),
   libraryVersion: () => lib().version_string(),

@@ -401,6 +401,26 @@ void Engine::ResolveAfterHours(int64_t now, int64_t next_open, Reply* out) const
            schedule_.DescribeNextOpen(now, next_open, out->lang), &out->text_owned);
 }
 
+void Engine::ResolveRelayed(Reply* out) const {
+  out->action = Action::kRelayed;
+  out->intent = -1;
+  out->handoff_reason = HandoffReason::kNone;
+  out->option_count = 0;
+  out->suggestion_count = 0;
+  out->slots.clear();
+  out->text_ref = nullptr;
+  out->text_owned.clear();
+}
+
+const std::string* Engine::AnswerFor(int32_t intent, Lang lang) const {
+  // Decided the one way every reply is, rather than a second rule for
+  // which intents answer.
+  Reply r;
+  r.lang = lang;
+  ResolveIntent(intent, &r);
+  return r.action == Action::kAnswer ? r.text_ref : nullptr;
+}
+
 void Engine::ComposeClarify(Reply* out) const {
   thread_local std::vector<std::string_view> titles;
   thread_local std::string list;

@@ -74,6 +74,14 @@ class Engine : public std::enable_shared_from_this<Engine> {
   // Makes a handoff reply an after-hours one: the pack's after_hours message
   // with the time operators are back (`next_open`, unix seconds).
   void ResolveAfterHours(int64_t now, int64_t next_open, Reply* out) const;
+  // Makes the reply a relayed one: an operator holds the conversation, so
+  // the bot says nothing and decides nothing; the candidates stay, as the
+  // operator's suggestions (see AnswerFor).
+  void ResolveRelayed(Reply* out) const;
+  // What the bot would say if it decided `intent` in `lang`: the answer of
+  // ResolveIntent, or nullptr when that hands off instead (an escalation
+  // or `handoff: true` intent). Borrowed from the pack.
+  const std::string* AnswerFor(int32_t intent, text::Lang lang) const;
 
   // Texts in a language, with fallbacks: the pack's message or Zari's default;
   // an intent's title, else its first example in that language, else its id.

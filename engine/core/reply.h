@@ -18,7 +18,8 @@ namespace zari {
 
 class Engine;
 
-enum class Action : uint8_t { kAnswer = 1, kClarify = 2, kFallback = 3, kHandoff = 4, kAfterHours = 5 };
+// kRelayed: an operator holds the conversation, the bot says nothing.
+enum class Action : uint8_t { kAnswer = 1, kClarify = 2, kFallback = 3, kHandoff = 4, kAfterHours = 5, kRelayed = 6 };
 
 inline std::string_view ActionName(Action a) {
   switch (a) {
@@ -27,6 +28,7 @@ inline std::string_view ActionName(Action a) {
     case Action::kFallback: return "fallback";
     case Action::kHandoff: return "handoff";
     case Action::kAfterHours: return "after_hours";
+    case Action::kRelayed: return "relayed";
   }
   return "fallback";
 }

@@ -9,19 +9,52 @@ namespace {
 using match::Candidate;
 using match::EvidenceKind;
 
-// The candidates array: [{"intent":…,"score":…,"via":…}, …].
-void AppendCandidates(const Engine& e, const Reply& r, std::string* out) {
-  json::Buffer b(out, 2 + r.candidate_count * (e.max_json_value() + json::kMaxNumberBytes + 48));
-  b.Literal("[");
+// The most bytes OpenCandidate writes, with a comma before it.
+size_t CandidateBytes(const Engine& e) { return e.max_json_value() + json::kMaxNumberBytes + 48; }
+
+// One candidate's members, without its closing brace:
+// {"intent":…,"score":…,"via":…
+void OpenCandidate(const Engine& e, const Candidate& c, json::Buffer& b) {
+  b.Literal("{\"intent\":");
+  b.Raw(e.IntentJson(c.intent));
+  b.Literal(",\"score\":");
+  b.Number(c.score);
+  b.Literal(",\"via\":");
+  b.PlainString(match::ViaName(c.via));
+}
+
+// A relayed reply's candidates are the operator's suggestions (agent
+// assist): each also has the "answer" the bot would give, in the customer's
+// language (null when it would hand off instead).
+void AppendAssistCandidates(const Engine& e, const Reply& r, std::string* out) {
+  out->push_back('[');
   for (size_t i = 0; i < r.candidate_count; ++i) {
     const Candidate& c = r.candidates[i];
+    {
+      json::Buffer b(out, CandidateBytes(e));
+      if (i > 0) b.Literal(",");
+      OpenCandidate(e, c, b);
+    }
+    out->append(",\"answer\":");
+    if (const std::string* answer = e.AnswerFor(c.intent, r.lang)) json::AppendString(out, *answer);
+    else out->append("null");
+    out->push_back('}');
+  }
+  out->push_back(']');
+}
+
+// The candidates array: [{"intent":…,"score":…,"via":…}, …], in one buffer
+// (this is on the path of every reply and classify line).
+void AppendCandidates(const Engine& e, const Reply& r, std::string* out) {
+  if (r.action == Action::kRelayed) {
+    AppendAssistCandidates(e, r, out);
+    return;
+  }
+  json::Buffer b(out, 2 + r.candidate_count * CandidateBytes(e));
+  b.Literal("[");
+  for (size_t i = 0; i < r.candidate_count; ++i) {
     if (i > 0) b.Literal(",");
-    b.Literal("{\"intent\":");
-    b.Raw(e.IntentJson(c.intent));
-    b.Literal(",\"score\":");
-    b.Number(c.score);
-    b.Literal(",\"via\":");
-    b.PlainString(match::ViaName(c.via));
+    OpenCandidate(e, r.candidates[i], b);
     b.Literal("}");
   }
   b.Literal("]");

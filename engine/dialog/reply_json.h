@@ -19,7 +19,8 @@
 namespace zari::dialog {
 
 // {"reply", "action", "intent", "confidence", "language", "route", "slots",
-//  "options", "suggestions", "candidates", "handoff_reason"?, "explanation"}
+//  "options", "suggestions", "candidates" (each with an "answer" in a relayed
+//  reply), "handoff_reason"?, "explanation"}
 void AppendReplyJson(const Reply& r, std::string* out);
 // The same members, written into an object the caller has begun (the HTTP
 // server adds its own members before and after them).

@@ -17,6 +17,8 @@ namespace {
 constexpr int kStateVersion = 1;
 constexpr size_t kMaxStateBytes = 1 << 20;
 constexpr size_t kMaxTurnBytes = 4096;
+constexpr size_t kMaxTakeoverTurns = 200;  // the latest turns of a takeover kept for the log
+constexpr size_t kMaxOperatorBytes = 256;  // an operator's id or name
 
 // Keys (normalized, lossy ASCII) of words that pick a clarify option.
 struct Ordinal {
@@ -30,6 +32,23 @@ constexpr Ordinal kOrdinals[] = {
 };
 constexpr std::string_view kYes[] = {"yes", "yeah", "yep", "sure", "ok", "okay", "ki", "diax", "xo",
                                      "beli", "he", "hee", "ha"};
+
+// A transcript turn's role in the state's "u": 1 the user, 0 the bot (as
+// format 1 wrote it), 2 an operator. Any other non-zero value is the user,
+// as older Zari read it.
+int StateRole(log::Role role) {
+  switch (role) {
+    case log::Role::kUser: return 1;
+    case log::Role::kBot: return 0;
+    case log::Role::kOperator: return 2;
+  }
+  return 1;
+}
+
+log::Role RoleOfState(int64_t u) {
+  if (u == 0) return log::Role::kBot;
+  return u == 2 ? log::Role::kOperator : log::Role::kUser;
+}
 
 }  // namespace
 
@@ -77,17 +96,25 @@ int32_t Session::ResolveChoice(const Engine& e, const text::Normalized& n, std::
   return -1;
 }
 
-void Session::AddTurn(bool user, std::string_view text, int64_t ts) {
+void Session::AddTurn(log::Role role, std::string_view text, int64_t ts) {
   const size_t keep = static_cast<size_t>(std::max(0, runtime_->engine()->pack().transcript_turns)) * 2;
-  if (keep == 0) return;
+  const bool joined = handoff_.state == HandoffState::kJoined;
+  if (keep == 0 && !joined) return;
   log::Turn t;
-  t.user = user;
+  t.role = role;
   // Transcripts travel as JSON and into SQLite: keep them valid UTF-8 (the
   // cut at kMaxTurnBytes may also split a character).
   const std::string_view cut = text.substr(0, kMaxTurnBytes);
   // Most turns are valid already: checking is cheaper than rebuilding.
   t.text = zari::IsValidUtf8(cut) ? std::string(cut) : zari::SanitizeUtf8(cut);
   t.ts = ts;
+  // The takeover's own record does not depend on how many turns the pack
+  // hands to operators with a handoff.
+  if (joined) {
+    takeover_.push_back(t);
+    if (takeover_.size() > kMaxTakeoverTurns) takeover_.pop_front();
+  }
+  if (keep == 0) return;
   transcript_.push_back(std::move(t));
   while (transcript_.size() > keep) transcript_.pop_front();
 }
@@ -146,14 +173,19 @@ void Session::RespondBest(const std::vector<std::string>& alternatives, Reply* o
 
 void Session::Conclude(const Engine& e, std::string_view text, const text::Normalized& n, Reply* out) {
   const int64_t now = runtime_->Now();
-  // A person was asked for after hours and operators are back: hand over now.
-  if (pending_reason_ != HandoffReason::kNone && out->action != Action::kHandoff && e.schedule().IsOpen(now)) {
+  if (handoff_.state == HandoffState::kJoined) {
+    // An operator answers: the message is relayed, also a request for a
+    // person; nothing counts as a miss or goes unresolved.
+    e.ResolveRelayed(out);
+  } else if (pending_reason_ != HandoffReason::kNone && out->action != Action::kHandoff &&
+             e.schedule().IsOpen(now)) {
+    // A person was asked for after hours and operators are back: hand over now.
     out->intent = e.FindIntent(pending_intent_);
     out->text_ref = nullptr;
     e.ResolveHandoff(pending_reason_, out);
   }
   if (n.detected && forced_ == Lang::kUnknown) sticky_ = n.lang;
-  AddTurn(true, text, now);
+  AddTurn(log::Role::kUser, text, now);
   options_.clear();
   suggested_.clear();
   switch (out->action) {
@@ -174,7 +206,7 @@ void Session::Conclude(const Engine& e, std::string_view text, const text::Norma
       break;
   }
   if (out->action == Action::kHandoff) Escalate(e, now, out);
-  AddTurn(false, out->Text(), now);
+  if (out->action != Action::kRelayed) AddTurn(log::Role::kBot, out->Text(), now);
   // Every turn is counted (not stored) for containment and fallback rates.
   if (log::LogStore* store = runtime_->log()) {
     store->CountTurn(now, text::LangCode(out->lang), channel_, ActionName(out->action), turns_ == 0);
@@ -199,6 +231,8 @@ void Session::Escalate(const Engine& e, int64_t now, Reply* out) {
   if (h.within_hours) {
     pending_reason_ = HandoffReason::kNone;
     pending_intent_.clear();
+    // Into the operators' queue; asking again keeps the place in it.
+    if (handoff_.state == HandoffState::kNone) handoff_ = {HandoffState::kWaiting, h.reason, now, {}, {}};
   } else {
     pending_reason_ = out->handoff_reason;
     pending_intent_ = h.intent;
@@ -207,25 +241,87 @@ void Session::Escalate(const Engine& e, int64_t now, Reply* out) {
   }
   // The transcript includes this message and the bot's reply to it.
   std::vector<log::Turn> turns(transcript_.begin(), transcript_.end());
-  turns.push_back({false, std::string(out->Text()), now});
+  turns.push_back({log::Role::kBot, std::string(out->Text()), now});
   if (h.within_hours && runtime_->options().on_handoff) {
     log::AppendTranscriptJson(turns, /*redact=*/false, &h.transcript_json);
     runtime_->options().on_handoff(h);
   }
+  LogHandoff(e, h, std::move(turns));
+}
+
+void Session::LogHandoff(const Engine& e, const Handoff& h, std::vector<log::Turn> turns) const {
+  log::LogStore* store = runtime_->log();
+  if (!store) return;
+  log::HandoffRow row;
+  row.ts = h.ts;
+  row.session = id_;
+  row.channel = channel_;
+  row.language = h.language;
+  row.reason = std::string(HandoffReasonName(h.reason));
+  row.intent = h.intent;
+  row.within_hours = h.within_hours;
+  row.next_open = h.next_open;
+  row.transcript = std::move(turns);
+  row.pack = e.pack().name;
+  store->Add(std::move(row));
+}
+
+Status Session::OperatorJoin(std::string_view operator_id, std::string_view operator_name) {
+  if (operator_id.empty() || operator_id.size() > kMaxOperatorBytes || operator_name.size() > kMaxOperatorBytes ||
+      !zari::IsValidUtf8(operator_id) || !zari::IsValidUtf8(operator_name)) {
+    return Status(Code::kInvalid, "operator id must be 1 to 256 bytes and the name at most 256, both UTF-8");
+  }
+  if (handoff_.state == HandoffState::kJoined) {
+    if (operator_id != handoff_.operator_id) {
+      return Status(Code::kBusy, "conversation '" + id_ + "' is held by operator '" + handoff_.operator_id + "'");
+    }
+    handoff_.operator_name.assign(operator_name);  // the same operator again (another tab, a reconnect)
+    return Status::Ok();
+  }
+  // A waiting conversation keeps why it waited; one taken unasked has no reason.
+  const HandoffReason reason = handoff_.reason;
+  handoff_ = {HandoffState::kJoined, reason, runtime_->Now(), std::string(operator_id), std::string(operator_name)};
+  takeover_.clear();
+  // The operator answers from now on: what the bot offered or counted is
+  // moot, and a request made after hours is served.
+  misses_ = 0;
+  options_.clear();
+  suggested_.clear();
+  pending_reason_ = HandoffReason::kNone;
+  pending_intent_.clear();
+  return Status::Ok();
+}
+
+Status Session::OperatorMessage(std::string_view text) {
+  if (handoff_.state != HandoffState::kJoined) {
+    return Status(Code::kBusy, "no operator holds conversation '" + id_ + "'");
+  }
+  AddTurn(log::Role::kOperator, text, runtime_->Now());
+  return Status::Ok();
+}
+
+Status Session::OperatorLeave(bool resolved) {
+  if (handoff_.state != HandoffState::kJoined) {
+    return Status(Code::kBusy, "no operator holds conversation '" + id_ + "'");
+  }
+  const int64_t now = runtime_->Now();
   if (log::LogStore* store = runtime_->log()) {
-    log::HandoffRow row;
-    row.ts = now;
+    log::TakeoverRow row;
     row.session = id_;
     row.channel = channel_;
-    row.language = h.language;
-    row.reason = std::string(HandoffReasonName(h.reason));
-    row.intent = h.intent;
-    row.within_hours = h.within_hours;
-    row.next_open = h.next_open;
-    row.transcript = std::move(turns);
-    row.pack = e.pack().name;
+    row.language = std::string(text::LangCode(sticky_));
+    row.operator_id = handoff_.operator_id;
+    row.joined_ts = handoff_.since;
+    row.left_ts = now;
+    row.resolved = resolved;
+    row.transcript.assign(takeover_.begin(), takeover_.end());
+    row.pack = runtime_->engine()->pack().name;
     store->Add(std::move(row));
   }
+  handoff_ = {};
+  takeover_.clear();
+  misses_ = 0;  // the bot starts afresh
+  return Status::Ok();
 }
 
 void Session::LogUnresolved(const Engine& e, int64_t now, const text::Normalized& n, const Reply& r) const {
@@ -248,6 +344,22 @@ void Session::LogUnresolved(const Engine& e, int64_t now, const text::Normalized
   store->Add(std::move(row));
 }
 
+namespace {
+
+void WriteTurns(const std::deque<log::Turn>& turns, json::Writer& w) {
+  w.BeginArray();
+  for (const log::Turn& t : turns) {
+    w.BeginObject();
+    w.Key("u").Int(StateRole(t.role));
+    w.Key("t").String(t.text);
+    w.Key("ts").Int(t.ts);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+}  // namespace
+
 std::string Session::Export() const {
   std::shared_ptr<const Engine> e = runtime_->engine();
   std::string out;
@@ -264,6 +376,16 @@ std::string Session::Export() const {
   w.Key("turns").Int(turns_);
   w.Key("pending").String(HandoffReasonName(pending_reason_));
   w.Key("pending_intent").String(pending_intent_);
+  if (handoff_.state != HandoffState::kNone) {  // optional: states without it are with the bot
+    w.Key("handoff").String(HandoffStateName(handoff_.state));
+    w.Key("handoff_reason").String(HandoffReasonName(handoff_.reason));
+    w.Key("since").Int(handoff_.since);
+  }
+  if (handoff_.state == HandoffState::kJoined) {
+    w.Key("operator_id").String(handoff_.operator_id);
+    w.Key("operator_name").String(handoff_.operator_name);
+    WriteTurns(takeover_, w.Key("takeover"));
+  }
   w.Key("options").BeginArray();
   for (const auto& o : options_) w.String(o);
   w.EndArray();
@@ -272,15 +394,7 @@ std::string Session::Export() const {
     for (const auto& o : suggested_) w.String(o);
     w.EndArray();
   }
-  w.Key("transcript").BeginArray();
-  for (const log::Turn& t : transcript_) {
-    w.BeginObject();
-    w.Key("u").Int(t.user ? 1 : 0);
-    w.Key("t").String(t.text);
-    w.Key("ts").Int(t.ts);
-    w.EndObject();
-  }
-  w.EndArray();
+  WriteTurns(transcript_, w.Key("transcript"));
   w.EndObject();
   return out;
 }
@@ -325,16 +439,21 @@ class StateReader {
     return Status::Ok();
   }
 
+  // "" (none) or the name of a handoff reason.
+  static bool Reason(const std::string& name, HandoffReason* out) {
+    if (name == "requested") *out = HandoffReason::kRequested;
+    else if (name == "intent") *out = HandoffReason::kIntent;
+    else if (name == "misses") *out = HandoffReason::kMisses;
+    else if (name.empty()) *out = HandoffReason::kNone;
+    else return false;
+    return true;
+  }
+
   // A handoff waiting for operators (optional: states without it have none).
   Status Pending(HandoffReason* reason, std::string* intent) const {
     auto p = j_.find("pending");
     if (p == j_.end()) return Status::Ok();
-    if (!p->is_string()) return Bad("bad pending handoff");
-    const std::string name = p->get<std::string>();
-    if (name == "requested") *reason = HandoffReason::kRequested;
-    else if (name == "intent") *reason = HandoffReason::kIntent;
-    else if (name == "misses") *reason = HandoffReason::kMisses;
-    else if (!name.empty()) return Bad("bad pending handoff");
+    if (!p->is_string() || !Reason(p->get<std::string>(), reason)) return Bad("bad pending handoff");
     auto pi = j_.find("pending_intent");
     if (pi != j_.end()) {
       if (!pi->is_string()) return Bad("bad pending handoff");
@@ -356,19 +475,48 @@ class StateReader {
     return Status::Ok();
   }
 
-  Status Transcript(std::deque<log::Turn>* out) const {
-    auto transcript = j_.find("transcript");
-    if (transcript == j_.end() || !transcript->is_array()) return Bad("bad transcript");
-    for (const auto& t : *transcript) {
-      if (!t.is_object()) return Bad("bad transcript entry");
+  // Turns as WriteTurns wrote them under `key`: "transcript" or "takeover".
+  Status Turns(const char* key, std::deque<log::Turn>* out) const {
+    auto turns = j_.find(key);
+    if (turns == j_.end() || !turns->is_array()) return Bad(std::string("bad ") + key);
+    for (const auto& t : *turns) {
+      if (!t.is_object()) return Bad(std::string("bad ") + key + " entry");
       auto u = t.find("u"), tx = t.find("t"), ts = t.find("ts");
       if (u == t.end() || !u->is_number_integer() || tx == t.end() || !tx->is_string() || ts == t.end() ||
           !ts->is_number_integer()) {
-        return Bad("bad transcript entry");
+        return Bad(std::string("bad ") + key + " entry");
       }
-      out->push_back({u->get<int64_t>() != 0, tx->get<std::string>(), ts->get<int64_t>()});
+      out->push_back({RoleOfState(u->get<int64_t>()), tx->get<std::string>(), ts->get<int64_t>()});
     }
     return Status::Ok();
+  }
+
+  // Where the conversation stands with operators (optional: states without
+  // "handoff" are with the bot); a joined one names its operator and has
+  // the takeover's turns.
+  Status Lifecycle(HandoffStatus* out, std::deque<log::Turn>* takeover) const {
+    std::string state, reason;
+    if (j_.find("handoff") == j_.end()) return Status::Ok();
+    if (!Str("handoff", &state) || !Str("handoff_reason", &reason) || !Reason(reason, &out->reason)) {
+      return Bad("bad handoff");
+    }
+    auto since = j_.find("since");
+    if (since == j_.end() || !since->is_number_integer()) return Bad("bad handoff");
+    out->since = since->get<int64_t>();
+    if (state == "none") {
+      *out = {};
+      return Status::Ok();
+    }
+    if (state == "waiting") {
+      out->state = HandoffState::kWaiting;
+      return Status::Ok();
+    }
+    if (state != "joined" || !Str("operator_id", &out->operator_id) || out->operator_id.empty() ||
+        !Str("operator_name", &out->operator_name)) {
+      return Bad("bad handoff");
+    }
+    out->state = HandoffState::kJoined;
+    return Turns("takeover", takeover);
   }
 
  private:
@@ -416,7 +564,8 @@ Result<std::unique_ptr<Session>> Session::Import(std::shared_ptr<Runtime> runtim
   if (s.ok()) s = r.Pending(&session->pending_reason_, &session->pending_intent_);
   if (s.ok()) s = r.Intents("options", /*required=*/true, kMaxOptions, &session->options_);
   if (s.ok()) s = r.Intents("suggested", /*required=*/false, kMaxSuggestions, &session->suggested_);
-  if (s.ok()) s = r.Transcript(&session->transcript_);
+  if (s.ok()) s = r.Lifecycle(&session->handoff_, &session->takeover_);
+  if (s.ok()) s = r.Turns("transcript", &session->transcript_);
   if (!s.ok()) return s;
   if (!has_turns && !session->transcript_.empty()) session->turns_ = 1;
   return session;

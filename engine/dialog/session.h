@@ -1,7 +1,9 @@
 // One conversation (docs/PACKS.md): sticky language, consecutive misses, the
 // clarify options last offered, the recent transcript. Applies the policy on
 // top of the engine's decision: clarify choices, escalation to an operator
-// (asked for, by intent, or after misses), business hours, logging.
+// (asked for, by intent, or after misses), business hours, logging, and the
+// handoff's lifecycle (waiting for an operator, an operator holding the
+// conversation, the operator gone and the bot answering again).
 #ifndef ZARI_ENGINE_DIALOG_SESSION_H_
 #define ZARI_ENGINE_DIALOG_SESSION_H_
 
@@ -13,6 +15,7 @@
 
 #include "log/transcript.h"
 #include "core/reply.h"
+#include "dialog/handoff.h"
 #include "dialog/runtime.h"
 #include "text/normalize.h"
 #include "util/status.h"
@@ -38,6 +41,19 @@ class Session {
   // REQUIRES: !alternatives.empty().
   void RespondBest(const std::vector<std::string>& alternatives, Reply* out);
 
+  // An operator takes the conversation over (waiting or not): from now on
+  // Respond relays the customer's messages (Action::kRelayed, no text, the
+  // candidates as suggestions) until OperatorLeave. The same operator may
+  // join again (their name is updated). kInvalid: an empty id, an id or
+  // name over 256 bytes or not UTF-8; kBusy: another operator holds it.
+  Status OperatorJoin(std::string_view operator_id, std::string_view operator_name);
+  // What the operator wrote to the customer, into the transcript. kBusy
+  // when no operator holds the conversation.
+  Status OperatorMessage(std::string_view text);
+  // The operator hands the conversation back to the bot; the log gets the
+  // takeover (resolved or not). kBusy when no operator holds it.
+  Status OperatorLeave(bool resolved);
+
   // Versioned JSON with everything above; Import rejects other formats,
   // other packs or pack versions, and corrupt strings.
   std::string Export() const;
@@ -47,6 +63,9 @@ class Session {
   const std::string& channel() const { return channel_; }
   text::Lang language() const { return sticky_; }
   int misses() const { return misses_; }
+  // The recent turns (session.transcript_turns of each side), oldest first.
+  const std::deque<log::Turn>& transcript() const { return transcript_; }
+  const HandoffStatus& handoff() const { return handoff_; }
 
  private:
   // What the message asks, without changing the conversation: a clarify
@@ -57,8 +76,9 @@ class Session {
   void Conclude(const Engine& e, std::string_view text, const text::Normalized& n, Reply* out);
   int32_t ResolveChoice(const Engine& e, const text::Normalized& n, std::string_view raw) const;
   void Escalate(const Engine& e, int64_t now, Reply* out);
+  void LogHandoff(const Engine& e, const Handoff& h, std::vector<log::Turn> turns) const;
   void LogUnresolved(const Engine& e, int64_t now, const text::Normalized& n, const Reply& r) const;
-  void AddTurn(bool user, std::string_view text, int64_t ts);
+  void AddTurn(log::Role role, std::string_view text, int64_t ts);
 
   std::shared_ptr<Runtime> runtime_;
   std::string id_;
@@ -74,6 +94,11 @@ class Session {
   std::vector<std::string> options_;    // clarify choices offered last (intent ids: they survive a reload)
   std::vector<std::string> suggested_;  // follow-ups offered with the last answer (chosen by title)
   std::deque<log::Turn> transcript_;
+  // The handoff's lifecycle: waiting for an operator, or held by one; and
+  // the turns since the operator joined (the takeover's transcript for the
+  // log: its latest kMaxTakeoverTurns).
+  HandoffStatus handoff_;
+  std::deque<log::Turn> takeover_;
   text::Normalized norm_;               // reused between turns
 };
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <tuple>
 
 #include "log/redact.h"
@@ -173,12 +174,125 @@ std::string NormalizeRedacted(std::string_view masked, std::string_view language
   return out;
 }
 
+// Makes a row ready to store, on the writer thread: stored text is valid
+// UTF-8 (input cut at a byte limit, or invalid as sent), personal data is
+// masked with `redact`, a transcript becomes JSON in *transcript.
+void Sanitize(std::string* s) {
+  if (!zari::IsValidUtf8(*s)) *s = zari::SanitizeUtf8(*s);
+}
+
+void PrepareRow(UnresolvedRow& u, bool redact, std::string* /*transcript*/) {
+  for (std::string* s : {&u.text, &u.normalized, &u.session, &u.channel}) Sanitize(s);
+  if (!redact) return;
+  std::string masked = Redact(u.text);
+  if (masked != u.text) {
+    u.normalized = NormalizeRedacted(masked, u.language);
+    u.text = std::move(masked);
+  }
+  u.normalized = Redact(u.normalized);  // what only normalization reveals (NFKC digits)
+}
+
+void PrepareRow(HandoffRow& h, bool redact, std::string* transcript) {
+  for (std::string* s : {&h.session, &h.channel}) Sanitize(s);
+  log::AppendTranscriptJson(h.transcript, redact, transcript);
+}
+
+void PrepareRow(TakeoverRow& t, bool redact, std::string* transcript) {
+  for (std::string* s : {&t.session, &t.channel, &t.operator_id}) Sanitize(s);
+  log::AppendTranscriptJson(t.transcript, redact, transcript);
+}
+
 // Rare reminders: the 1st, 2nd, 4th, 8th … occurrence.
 bool PowerOfTwo(uint64_t n) { return n != 0 && (n & (n - 1)) == 0; }
 
+// One version of the schema: what it added, applied inside the migration's
+// transaction to a file of an older version. Each step is idempotent
+// (IF NOT EXISTS, AddColumn), so a file made by hand from a later schema is
+// adopted; a new version is one more step in kMigrations.
+struct MigrationStep {
+  int version;
+  DbError (*apply)(sqlite3* db);
+};
+
+// Version 1: unresolved and handoffs (docs/OPERATIONS.md, Schema).
+DbError AddVersion1(sqlite3* db) {
+  return Exec(db,
+              "CREATE TABLE IF NOT EXISTS unresolved("
+              " id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+              " session TEXT, channel TEXT, language TEXT,"
+              " text TEXT NOT NULL, normalized TEXT NOT NULL,"
+              " best_intent TEXT, best_score REAL, pack TEXT);"
+              "CREATE TABLE IF NOT EXISTS handoffs("
+              " id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, session TEXT, channel TEXT,"
+              " language TEXT, reason TEXT NOT NULL, intent TEXT, within_hours INTEGER NOT NULL,"
+              " transcript TEXT NOT NULL);");
+}
+
+// Version 2: the decision that left the question unresolved, pack versions,
+// when operators were back, a metadata table, and time indexes for reports.
+DbError AddVersion2(sqlite3* db) {
+  DbError e;
+  for (const auto& [table, column, type] :
+       {std::tuple{"unresolved", "action", "TEXT"}, std::tuple{"unresolved", "pack_version", "TEXT"},
+        std::tuple{"handoffs", "pack", "TEXT"}, std::tuple{"handoffs", "next_open", "INTEGER"}}) {
+    if (e.rc == SQLITE_OK) e = AddColumn(db, table, column, type);
+  }
+  if (e.rc != SQLITE_OK) return e;
+  return Exec(db,
+              "CREATE TABLE IF NOT EXISTS log_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+              "CREATE INDEX IF NOT EXISTS unresolved_ts ON unresolved(ts);"
+              "CREATE INDEX IF NOT EXISTS handoffs_ts ON handoffs(ts);");
+}
+
+// Version 3: every turn counted per hour, language, channel and action, so
+// reports can give containment and fallback rates without storing answered
+// messages; the file says it is a Zari log.
+DbError AddVersion3(sqlite3* db) {
+  DbError e = Exec(db,
+                   "CREATE TABLE IF NOT EXISTS turn_counts("
+                   " hour INTEGER NOT NULL, language TEXT NOT NULL, channel TEXT NOT NULL, action TEXT NOT NULL,"
+                   " turns INTEGER NOT NULL DEFAULT 0, conversations INTEGER NOT NULL DEFAULT 0,"
+                   " PRIMARY KEY(hour, language, channel, action)) WITHOUT ROWID;");
+  if (e.rc == SQLITE_OK) e = Exec(db, ("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
+  if (e.rc == SQLITE_OK) {
+    Stmt meta(db, "INSERT OR IGNORE INTO log_meta(key, value) VALUES('counts_since', strftime('%s','now'))");
+    if (meta.ok()) meta.Step();
+  }
+  return e;
+}
+
+// Version 4: what became of handoffs: each conversation an operator took
+// over, with its transcript, when the operator leaves.
+DbError AddVersion4(sqlite3* db) {
+  return Exec(db,
+              "CREATE TABLE IF NOT EXISTS takeovers("
+              " id INTEGER PRIMARY KEY, session TEXT, channel TEXT, language TEXT,"
+              " operator_id TEXT NOT NULL, joined_ts INTEGER NOT NULL, left_ts INTEGER NOT NULL,"
+              " resolved INTEGER NOT NULL, transcript TEXT NOT NULL, pack TEXT);"
+              "CREATE INDEX IF NOT EXISTS takeovers_ts ON takeovers(left_ts);");
+}
+
+constexpr MigrationStep kMigrations[] = {{1, AddVersion1}, {2, AddVersion2}, {3, AddVersion3}, {4, AddVersion4}};
+static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per schema version");
+
+// Zari's own tables, in any version: a version 0 file with any other table
+// is somebody else's database.
+constexpr const char* kZariTables = "('unresolved','handoffs','log_meta','turn_counts','takeovers')";
+
+bool HasForeignTables(sqlite3* db) {
+  const std::string sql = std::string("SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN ") +
+                          kZariTables + " AND name NOT LIKE 'sqlite_%'";
+  sqlite3_stmt* st = nullptr;
+  bool foreign = false;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) foreign = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return foreign;
+}
+
 }  // namespace
 
-// The writer's statements, prepared once per connection.
+// The writer's statements, prepared once per connection, and the rows they
+// insert (`transcript`: the row's transcript as JSON, made by Prepare).
 struct LogStore::Statements {
   explicit Statements(sqlite3* db)
       : unresolved(db,
@@ -187,6 +301,9 @@ struct LogStore::Statements {
         handoff(db,
                 "INSERT INTO handoffs(ts, session, channel, language, reason, intent, within_hours,"
                 " transcript, pack, next_open) VALUES(?,?,?,?,?,?,?,?,?,?)"),
+        takeover(db,
+                 "INSERT INTO takeovers(session, channel, language, operator_id, joined_ts, left_ts, resolved,"
+                 " transcript, pack) VALUES(?,?,?,?,?,?,?,?,?)"),
         count(db,
               "INSERT INTO turn_counts(hour, language, channel, action, turns, conversations)"
               " VALUES(?,?,?,?,?,?) ON CONFLICT(hour, language, channel, action) DO UPDATE SET"
@@ -194,8 +311,51 @@ struct LogStore::Statements {
         drops(db,
               "INSERT INTO log_meta(key, value) VALUES('dropped_rows', ?)"
               " ON CONFLICT(key) DO UPDATE SET value = value + excluded.value") {}
-  bool ok() const { return unresolved.ok() && handoff.ok() && count.ok() && drops.ok(); }
-  Stmt unresolved, handoff, count, drops;
+  bool ok() const { return unresolved.ok() && handoff.ok() && takeover.ok() && count.ok() && drops.ok(); }
+
+  int Insert(const UnresolvedRow& u, const std::string& /*transcript*/) {
+    unresolved.Int(1, u.ts);
+    unresolved.Text(2, u.session);
+    unresolved.Text(3, u.channel);
+    unresolved.Text(4, u.language);
+    unresolved.Text(5, u.text);
+    unresolved.Text(6, u.normalized);
+    unresolved.TextOrNull(7, u.best_intent);
+    if (u.best_intent.empty()) unresolved.Null(8);
+    else unresolved.Real(8, u.best_score);
+    unresolved.Text(9, u.pack);
+    unresolved.Text(10, u.action);
+    unresolved.Text(11, u.pack_version);
+    return unresolved.Step();
+  }
+  int Insert(const HandoffRow& h, const std::string& transcript) {
+    handoff.Int(1, h.ts);
+    handoff.Text(2, h.session);
+    handoff.Text(3, h.channel);
+    handoff.Text(4, h.language);
+    handoff.Text(5, h.reason);
+    handoff.TextOrNull(6, h.intent);
+    handoff.Int(7, h.within_hours ? 1 : 0);
+    handoff.Text(8, transcript);
+    handoff.Text(9, h.pack);
+    if (h.next_open >= 0) handoff.Int(10, h.next_open);
+    else handoff.Null(10);
+    return handoff.Step();
+  }
+  int Insert(const TakeoverRow& t, const std::string& transcript) {
+    takeover.Text(1, t.session);
+    takeover.Text(2, t.channel);
+    takeover.Text(3, t.language);
+    takeover.Text(4, t.operator_id);
+    takeover.Int(5, t.joined_ts);
+    takeover.Int(6, t.left_ts);
+    takeover.Int(7, t.resolved ? 1 : 0);
+    takeover.Text(8, transcript);
+    takeover.Text(9, t.pack);
+    return takeover.Step();
+  }
+
+  Stmt unresolved, handoff, takeover, count, drops;
 };
 
 // Turn counters, sharded so replying threads rarely meet on one mutex.
@@ -212,64 +372,13 @@ Result<int> LogStore::Migrate(sqlite3* db) {
                    ", newer than this Zari understands (" + std::to_string(kSchemaVersion) + ")");
   }
   if (version == kSchemaVersion) return static_cast<int>(version);
-  if (version == 0) {
-    // A fresh file, or one made by hand with the version 1 tables. Anything else is
-    // somebody else's database: refuse rather than add tables to it.
-    sqlite3_stmt* st = nullptr;
-    bool foreign = false;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN"
-                           " ('unresolved','handoffs','log_meta','turn_counts') AND name NOT LIKE 'sqlite_%'",
-                           -1, &st, nullptr) == SQLITE_OK) {
-      foreign = sqlite3_step(st) == SQLITE_ROW;
-    }
-    sqlite3_finalize(st);
-    if (foreign) return IoError("not a Zari log database (it has other tables)");
-  }
+  // A fresh file, or one made by hand with Zari's tables. Anything else is
+  // somebody else's database: refuse rather than add tables to it.
+  if (version == 0 && HasForeignTables(db)) return IoError("not a Zari log database (it has other tables)");
   DbError e = Exec(db, "BEGIN IMMEDIATE");
   if (e.rc != SQLITE_OK) return IoError("cannot migrate log database: " + e.message);
-  // Version 1: unresolved and handoffs (docs/OPERATIONS.md, Schema).
-  if (version < 1) {
-    e = Exec(db,
-             "CREATE TABLE IF NOT EXISTS unresolved("
-             " id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
-             " session TEXT, channel TEXT, language TEXT,"
-             " text TEXT NOT NULL, normalized TEXT NOT NULL,"
-             " best_intent TEXT, best_score REAL, pack TEXT);"
-             "CREATE TABLE IF NOT EXISTS handoffs("
-             " id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, session TEXT, channel TEXT,"
-             " language TEXT, reason TEXT NOT NULL, intent TEXT, within_hours INTEGER NOT NULL,"
-             " transcript TEXT NOT NULL);");
-  }
-  // Version 2: the decision that left the question unresolved, pack versions,
-  // when operators were back, a metadata table, and time indexes for reports.
-  if (e.rc == SQLITE_OK && version < 2) {
-    for (const auto& [table, column, type] :
-         {std::tuple{"unresolved", "action", "TEXT"}, std::tuple{"unresolved", "pack_version", "TEXT"},
-          std::tuple{"handoffs", "pack", "TEXT"}, std::tuple{"handoffs", "next_open", "INTEGER"}}) {
-      if (e.rc == SQLITE_OK) e = AddColumn(db, table, column, type);
-    }
-    if (e.rc == SQLITE_OK) {
-      e = Exec(db,
-               "CREATE TABLE IF NOT EXISTS log_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-               "CREATE INDEX IF NOT EXISTS unresolved_ts ON unresolved(ts);"
-               "CREATE INDEX IF NOT EXISTS handoffs_ts ON handoffs(ts);");
-    }
-  }
-  // Version 3: every turn counted per hour, language, channel and action, so
-  // reports can give containment and fallback rates without storing answered
-  // messages; the file says it is a Zari log.
-  if (e.rc == SQLITE_OK && version < 3) {
-    e = Exec(db,
-             "CREATE TABLE IF NOT EXISTS turn_counts("
-             " hour INTEGER NOT NULL, language TEXT NOT NULL, channel TEXT NOT NULL, action TEXT NOT NULL,"
-             " turns INTEGER NOT NULL DEFAULT 0, conversations INTEGER NOT NULL DEFAULT 0,"
-             " PRIMARY KEY(hour, language, channel, action)) WITHOUT ROWID;");
-    if (e.rc == SQLITE_OK) e = Exec(db, ("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
-    if (e.rc == SQLITE_OK) {
-      Stmt meta(db, "INSERT OR IGNORE INTO log_meta(key, value) VALUES('counts_since', strftime('%s','now'))");
-      if (meta.ok()) meta.Step();
-    }
+  for (const MigrationStep& step : kMigrations) {
+    if (e.rc == SQLITE_OK && step.version > version) e = step.apply(db);
   }
   if (e.rc == SQLITE_OK) e = Exec(db, ("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
   if (e.rc == SQLITE_OK) e = Exec(db, "COMMIT");
@@ -368,15 +477,23 @@ void LogStore::Report(LogLevel level, const std::string& message) {
 
 void LogStore::Add(UnresolvedRow row) { Push(Row(std::move(row))); }
 void LogStore::Add(HandoffRow row) { Push(Row(std::move(row))); }
+void LogStore::Add(TakeoverRow row) { Push(Row(std::move(row))); }
 
 size_t LogStore::RowBytes(const Row& row) {
   constexpr size_t kFixed = 256;  // the row's own fields and bookkeeping
+  auto transcript_bytes = [](const std::vector<log::Turn>& turns) {
+    size_t bytes = 0;
+    for (const log::Turn& t : turns) bytes += sizeof(log::Turn) + t.text.size();
+    return bytes;
+  };
   return std::visit(
-      [](const auto& r) {
+      [&](const auto& r) {
         size_t bytes = kFixed + r.session.size() + r.channel.size() + r.language.size() + r.pack.size();
-        if constexpr (std::is_same_v<std::decay_t<decltype(r)>, HandoffRow>) {
-          for (const log::Turn& t : r.transcript) bytes += sizeof(log::Turn) + t.text.size();
-          bytes += r.reason.size() + r.intent.size();
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, HandoffRow>) {
+          bytes += transcript_bytes(r.transcript) + r.reason.size() + r.intent.size();
+        } else if constexpr (std::is_same_v<T, TakeoverRow>) {
+          bytes += transcript_bytes(r.transcript) + r.operator_id.size();
         } else {
           bytes += r.text.size() + r.normalized.size() + r.best_intent.size() + r.action.size();
         }
@@ -641,27 +758,7 @@ void LogStore::Prepare(std::vector<Queued>& rows, size_t begin, size_t end,
                        std::vector<std::string>* transcripts) {
   transcripts->assign(end - begin, std::string());
   for (size_t i = begin; i < end; ++i) {
-    const bool redact = rows[i].redact;
-    if (auto* u = std::get_if<UnresolvedRow>(&rows[i].row)) {
-      // Stored text is valid UTF-8 (input cut at a byte limit, or invalid as sent).
-      if (!zari::IsValidUtf8(u->text)) u->text = zari::SanitizeUtf8(u->text);
-      if (!zari::IsValidUtf8(u->normalized)) u->normalized = zari::SanitizeUtf8(u->normalized);
-      if (!zari::IsValidUtf8(u->session)) u->session = zari::SanitizeUtf8(u->session);
-      if (!zari::IsValidUtf8(u->channel)) u->channel = zari::SanitizeUtf8(u->channel);
-      if (redact) {
-        std::string masked = Redact(u->text);
-        if (masked != u->text) {
-          u->normalized = NormalizeRedacted(masked, u->language);
-          u->text = std::move(masked);
-        }
-        u->normalized = Redact(u->normalized);  // what only normalization reveals (NFKC digits)
-      }
-    } else {
-      auto& h = std::get<HandoffRow>(rows[i].row);
-      if (!zari::IsValidUtf8(h.session)) h.session = zari::SanitizeUtf8(h.session);
-      if (!zari::IsValidUtf8(h.channel)) h.channel = zari::SanitizeUtf8(h.channel);
-      log::AppendTranscriptJson(h.transcript, redact, &(*transcripts)[i - begin]);
-    }
+    std::visit([&](auto& row) { PrepareRow(row, rows[i].redact, &(*transcripts)[i - begin]); }, rows[i].row);
   }
 }
 
@@ -724,39 +821,9 @@ Status LogStore::WriteBatch(const std::vector<Queued>& rows, size_t begin, size_
   DbError e = Exec(db_, "BEGIN IMMEDIATE");
   if (e.rc != SQLITE_OK) return fail(e);
   {
-    Stmt& unresolved = stmts_->unresolved;
-    Stmt& handoff = stmts_->handoff;
     for (size_t i = begin; i < end; ++i) {
-      int rc;
-      if (const auto* u = std::get_if<UnresolvedRow>(&rows[i].row)) {
-        unresolved.Int(1, u->ts);
-        unresolved.Text(2, u->session);
-        unresolved.Text(3, u->channel);
-        unresolved.Text(4, u->language);
-        unresolved.Text(5, u->text);
-        unresolved.Text(6, u->normalized);
-        unresolved.TextOrNull(7, u->best_intent);
-        if (u->best_intent.empty()) unresolved.Null(8);
-        else unresolved.Real(8, u->best_score);
-        unresolved.Text(9, u->pack);
-        unresolved.Text(10, u->action);
-        unresolved.Text(11, u->pack_version);
-        rc = unresolved.Step();
-      } else {
-        const auto& h = std::get<HandoffRow>(rows[i].row);
-        handoff.Int(1, h.ts);
-        handoff.Text(2, h.session);
-        handoff.Text(3, h.channel);
-        handoff.Text(4, h.language);
-        handoff.Text(5, h.reason);
-        handoff.TextOrNull(6, h.intent);
-        handoff.Int(7, h.within_hours ? 1 : 0);
-        handoff.Text(8, transcripts[i - begin]);
-        handoff.Text(9, h.pack);
-        if (h.next_open >= 0) handoff.Int(10, h.next_open);
-        else handoff.Null(10);
-        rc = handoff.Step();
-      }
+      const std::string& transcript = transcripts[i - begin];
+      const int rc = std::visit([&](const auto& row) { return stmts_->Insert(row, transcript); }, rows[i].row);
       if (rc != SQLITE_DONE) return fail(LastError(db_));
     }
     if (!counts.empty()) {

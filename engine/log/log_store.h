@@ -1,7 +1,8 @@
 // The unresolved-query log (docs/OPERATIONS.md): every fallback, clarification and
 // handoff goes to SQLite so a support team can see what the FAQ misses, and
 // every turn is counted (per hour, language, channel and action) so reports
-// can give containment and fallback rates.
+// can give containment and fallback rates; every operator takeover of a
+// conversation is a row when the operator leaves.
 //
 // Threads. The reply path only enqueues: Add() takes a mutex and moves the
 // row into a vector; CountTurn() bumps a counter in one of several sharded
@@ -36,6 +37,8 @@
 //      handoffs.next_open, log_meta(key, value), ts indexes
 //   3  turn_counts(hour, language, channel, action, turns, conversations),
 //      application_id
+//   4  takeovers(session, channel, language, operator_id, joined_ts, left_ts,
+//      resolved, transcript, pack): conversations an operator took over
 // docs/OPERATIONS.md documents every column.
 #ifndef ZARI_ENGINE_LOG_LOG_STORE_H_
 #define ZARI_ENGINE_LOG_LOG_STORE_H_
@@ -60,7 +63,7 @@ struct sqlite3;
 
 namespace zari::log {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 // PRAGMA application_id of a Zari log: "ZARI" in ASCII.
 inline constexpr int32_t kApplicationId = 0x5A415249;
 
@@ -83,6 +86,16 @@ struct HandoffRow {
   bool within_hours = true;
   int64_t next_open = -1;
   std::vector<log::Turn> transcript;  // stored as JSON, texts redacted
+  std::string pack;
+};
+
+// A conversation an operator held, from joining to leaving.
+struct TakeoverRow {
+  std::string session, channel, language;
+  std::string operator_id;
+  int64_t joined_ts = 0, left_ts = 0;  // unix seconds
+  bool resolved = false;
+  std::vector<log::Turn> transcript;  // the takeover's turns, stored as JSON, texts redacted
   std::string pack;
 };
 
@@ -129,6 +142,7 @@ class LogStore {
 
   void Add(UnresolvedRow row);
   void Add(HandoffRow row);
+  void Add(TakeoverRow row);
   // Counts one turn (every reply of a session, whatever its action);
   // `new_conversation` marks the first turn of a conversation.
   void CountTurn(int64_t ts, std::string_view language, std::string_view channel, std::string_view action,
@@ -147,7 +161,7 @@ class LogStore {
   static Result<int> Migrate(sqlite3* db);
 
  private:
-  using Row = std::variant<UnresolvedRow, HandoffRow>;
+  using Row = std::variant<UnresolvedRow, HandoffRow, TakeoverRow>;
   struct Queued {
     Row row;
     bool redact;   // `log.redact` when the row was added

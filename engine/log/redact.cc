@@ -207,11 +207,11 @@ const char* ClassifyDigits(const std::string& d, bool plus, int separators) {
   return "[number]";
 }
 
-// Replaces runs of digits (with the separators people put in phone and card
-// numbers) that are long enough to identify a person.
-std::string MaskDigitRuns(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+// The runs of digits in s (with the separators people put in phone and card
+// numbers) that are long enough to identify a person: on_run(begin, end,
+// mask) for each, in order.
+template <typename OnRun>
+void ScanDigitRuns(std::string_view s, OnRun&& on_run) {
   size_t i = 0;
   std::string digits;
   while (i < s.size()) {
@@ -222,13 +222,11 @@ std::string MaskDigitRuns(std::string_view s) {
     const bool plus = c == '+';
     const bool open = c == '(';
     if (!(plus || open || IsDigitCp(c, &v))) {
-      out.append(s.substr(start, j - start));
       i = j;
       continue;
     }
     if (!plus && !open) {
       if (size_t len = DateLength(s.substr(start))) {
-        out.append(s.substr(start, len));
         i = start + len;
         continue;
       }
@@ -254,7 +252,6 @@ std::string MaskDigitRuns(std::string_view s) {
       k = next;
     }
     if (digits.empty()) {
-      out.append(s.substr(start, j - start));
       i = j;
       continue;
     }
@@ -264,13 +261,20 @@ std::string MaskDigitRuns(std::string_view s) {
         (CurrencyFollows(s, run_end) || CurrencyPrecedes(s, start))) {
       mask = nullptr;  // an amount
     }
-    if (mask) {
-      out.append(mask);
-    } else {
-      out.append(s.substr(start, run_end - start));
-    }
+    if (mask) on_run(start, run_end, mask);
     i = run_end;
   }
+}
+
+std::string MaskDigitRuns(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t copied = 0;
+  ScanDigitRuns(s, [&](size_t begin, size_t end, const char* mask) {
+    out.append(s.substr(copied, begin - copied)).append(mask);
+    copied = end;
+  });
+  out.append(s.substr(copied));
   return out;
 }
 
@@ -291,6 +295,15 @@ bool MayHoldPersonalData(std::string_view s) {
 }
 
 }  // namespace
+
+std::vector<std::string> FindPhones(std::string_view text) {
+  std::vector<std::string> phones;
+  if (!MayHoldPersonalData(text)) return phones;
+  ScanDigitRuns(text, [&](size_t begin, size_t end, const char* mask) {
+    if (std::string_view(mask) == "[phone]") phones.emplace_back(text.substr(begin, end - begin));
+  });
+  return phones;
+}
 
 bool LuhnValid(std::string_view digits) {
   int sum = 0, count = 0;

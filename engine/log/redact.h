@@ -22,6 +22,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace zari::log {
 
@@ -29,6 +30,10 @@ namespace zari::log {
 // Idempotent (Redact(Redact(x)) == Redact(x)); invalid UTF-8 is copied
 // through unchanged. Thread-safe.
 std::string Redact(std::string_view text);
+
+// The phone numbers in text, as written ("599 12 34 56", "+994 50 123 45 67"),
+// by the rules that mask them as [phone]. Thread-safe.
+std::vector<std::string> FindPhones(std::string_view text);
 
 // The Luhn checksum over the digits of s (other characters ignored).
 bool LuhnValid(std::string_view digits);

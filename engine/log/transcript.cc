@@ -10,7 +10,7 @@ void AppendTranscriptJson(const std::vector<Turn>& turns, bool redact, std::stri
   w.BeginArray();
   for (const Turn& t : turns) {
     w.BeginObject();
-    w.Key("role").String(t.user ? "user" : "bot");
+    w.Key("role").String(RoleName(t.role));
     w.Key("text").String(redact ? log::Redact(t.text) : t.text);
     w.Key("ts").Int(t.ts);
     w.EndObject();

@@ -5,18 +5,32 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zari::log {
 
+// Who said it: the customer, the bot, or a person who took the conversation
+// over (docs/PACKS.md, In a conversation).
+enum class Role : uint8_t { kUser = 0, kBot = 1, kOperator = 2 };
+
+inline std::string_view RoleName(Role r) {
+  switch (r) {
+    case Role::kUser: return "user";
+    case Role::kBot: return "bot";
+    case Role::kOperator: return "operator";
+  }
+  return "user";
+}
+
 struct Turn {
-  bool user = true;  // false: the bot
+  Role role = Role::kUser;
   std::string text;
   int64_t ts = 0;    // unix seconds
 };
 
-// Appends [{"role":"user"|"bot","text":…,"ts":…}, …]; with `redact`, texts are
-// masked by log::Redact first.
+// Appends [{"role":"user"|"bot"|"operator","text":…,"ts":…}, …]; with
+// `redact`, texts are masked by log::Redact first.
 void AppendTranscriptJson(const std::vector<Turn>& turns, bool redact, std::string* out);
 
 }  // namespace zari::log

@@ -21,6 +21,7 @@ enum class Code : int {
   kIo = -6,
   kLimit = -7,
   kInternal = -8,
+  kBusy = -9,  // a conversation is held by another operator, or by none
 };
 
 class Status {

@@ -52,6 +52,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   tcp::acceptor acceptor{ioc};
   int port = 0;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> running{false};  // Run() is on some thread
   std::atomic<uint64_t> accepted{0}, refused{0}, requests{0}, timeouts{0}, too_large{0}, malformed{0};
   std::atomic<size_t> open{0}, streaming{0};
   std::mutex mu;  // guards live
@@ -508,7 +509,16 @@ Server::Server(ServerOptions options, Handler handler) : impl_(std::make_shared<
   impl_->handler = std::move(handler);
 }
 
-Server::~Server() { Stop(); }
+Server::~Server() {
+  Stop();
+  // Handlers still queued hold the Impl (and through it the io_context that
+  // queues them): run what is ready so the cycle ends. When Run() was never
+  // called, that is Stop()'s own handler.
+  if (!impl_->running) {
+    impl_->ioc.restart();
+    impl_->ioc.poll();
+  }
+}
 
 Status Server::Bind() {
   Impl& s = *impl_;
@@ -534,11 +544,13 @@ int Server::port() const { return impl_->port; }
 void Server::Run() {
   Impl& s = *impl_;
   if (s.stopping) return;
+  s.running = true;
   s.Accept();
   std::vector<std::thread> threads;
   for (int i = 1; i < s.options.io_threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
   s.ioc.run();
   for (auto& t : threads) t.join();
+  s.running = false;
 }
 
 void Server::Stop() {

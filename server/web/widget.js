@@ -37,6 +37,10 @@
       related: 'Related questions',
       typing: 'Typing…',
       operator: 'An operator will continue the conversation here.',
+      waiting: 'An operator will join this conversation shortly. Meanwhile I can still answer your questions.',
+      joined: '{name} joined the conversation.',
+      left: '{name} left the conversation.',
+      operatorLabel: 'Operator',
       unavailable: 'We could not reach an operator right now. Please try again in a few minutes.',
       afterHours: 'Operators are offline right now. Your question has been saved, and an operator will see it.',
       offline: 'Operators are offline right now, but I can answer your questions.',
@@ -55,6 +59,10 @@
       related: 'მსგავსი კითხვები',
       typing: 'იწერება…',
       operator: 'საუბარს აქვე გააგრძელებს ოპერატორი.',
+      waiting: 'ოპერატორი მალე შემოგიერთდებათ. მანამდე კითხვებზე ისევ მე გიპასუხებთ.',
+      joined: '{name} შემოუერთდა საუბარს.',
+      left: '{name} გავიდა საუბრიდან.',
+      operatorLabel: 'ოპერატორი',
       unavailable: 'ოპერატორთან დაკავშირება ახლა ვერ მოხერხდა. გთხოვთ, სცადოთ რამდენიმე წუთში.',
       afterHours: 'ოპერატორები ახლა ხაზზე არ არიან. თქვენი კითხვა შენახულია და ოპერატორი მას ნახავს.',
       offline: 'ოპერატორები ახლა ხაზზე არ არიან, თუმცა თქვენს კითხვებს მე გიპასუხებთ.',
@@ -73,6 +81,10 @@
       related: 'Əlaqəli suallar',
       typing: 'Yazır…',
       operator: 'Söhbəti burada operator davam etdirəcək.',
+      waiting: 'Operator tezliklə söhbətə qoşulacaq. O vaxta qədər suallarınızı mən cavablandıra bilərəm.',
+      joined: '{name} söhbətə qoşuldu.',
+      left: '{name} söhbətdən çıxdı.',
+      operatorLabel: 'Operator',
       unavailable: 'Hazırda operatorla əlaqə qurmaq mümkün olmadı. Zəhmət olmasa, bir neçə dəqiqədən sonra yenidən cəhd edin.',
       afterHours: 'Operatorlar hazırda xətdə deyil. Sualınız qeydə alındı, operator ona baxacaq.',
       offline: 'Operatorlar hazırda xətdə deyil, amma suallarınızı mən cavablandıra bilərəm.',
@@ -101,15 +113,21 @@
   var fixedTitle = attr('title');
   var lang = pickLang(attr('lang')) || pickLang(navigator.language) || 'en';
   var storageKey = 'zari-session:' + server;
+  var seqKey = 'zari-seq:' + server;
 
   var state = {
     session: null,
     welcome: null,     // GET /api/v1/welcome
     welcomed: false,
     busy: false,
-    open: false
+    open: false,
+    seq: 0,            // the last event seen (GET /api/v1/events)
+    listening: false
   };
-  try { state.session = sessionStorage.getItem(storageKey); } catch (e) { /* storage blocked */ }
+  try {
+    state.session = sessionStorage.getItem(storageKey);
+    state.seq = Number(sessionStorage.getItem(seqKey)) || 0;
+  } catch (e) { /* storage blocked */ }
 
   // ---- DOM (in a shadow root) ---------------------------------------------
   var host = document.createElement('div');
@@ -152,6 +170,9 @@
     '.msg.user { align-self: flex-end; background: var(--zari-accent); color: #fff;',
     '  border-bottom-right-radius: 4px; }',
     '.msg.typing { color: #5b6470; font-style: italic; }',
+    '.msg.operator { align-self: flex-start; background: #e9f7ef; border: 1px solid #b7e1c7;',
+    '  border-bottom-left-radius: 4px; }',
+    '.msg .who { display: block; font-size: 12px; color: #3c6e51; margin-bottom: 2px; }',
     '.options { display: flex; flex-wrap: wrap; gap: 6px; align-self: flex-start; max-width: 100%; }',
     '.option { border: 1px solid var(--zari-accent); color: var(--zari-accent); background: #fff;',
     '  border-radius: 16px; padding: 6px 12px; cursor: pointer; text-align: left; }',
@@ -329,15 +350,22 @@
       })
       .then(function (reply) {
         typing.remove();
-        if (reply.session) {
+        if (reply.session && reply.session !== state.session) {
+          // A new conversation (the first message, or the old one expired).
+          stopListening();
           state.session = reply.session;
-          try { sessionStorage.setItem(storageKey, reply.session); } catch (e) { /* ignore */ }
+          state.seq = 0;
+          try {
+            sessionStorage.setItem(storageKey, reply.session);
+            sessionStorage.setItem(seqKey, '0');
+          } catch (e) { /* ignore */ }
         }
         if (pickLang(reply.language) && reply.language !== lang) {
           lang = reply.language;
           applyLang();
         }
-        addMessage('bot', reply.reply || '', reply);
+        if (reply.action !== 'relayed') addMessage('bot', reply.reply || '', reply);
+        listen();
         if (reply.action === 'clarify' && reply.options && reply.options.length) {
           addChoices(reply.options, 'label', 'clarify');
         } else if (reply.suggestions && reply.suggestions.length) {
@@ -345,6 +373,7 @@
         }
         if (reply.action === 'handoff' && reply.handoff) {
           if (reply.handoff.status === 'queued') addNotice('operator', t('operator'));
+          else if (reply.handoff.status === 'waiting') addNotice('operator', t('waiting'));
           else if (reply.handoff.status === 'unavailable') addNotice('unavailable', t('unavailable'));
         } else if (reply.action === 'after_hours') {
           addNotice('after_hours', t('afterHours'));
@@ -360,6 +389,77 @@
         setBusy(false);
         if (state.open) input.focus();
       });
+  }
+
+  // ---- Live events (an operator's messages) --------------------------------
+  // Server-Sent Events while the page is open, long polls where EventSource
+  // is missing or keeps failing; reconnects with a growing delay.
+  function onEvent(e) {
+    if (!e || !e.seq || e.seq <= state.seq) return;  // seen already (a reconnect)
+    state.seq = e.seq;
+    try { sessionStorage.setItem(seqKey, String(e.seq)); } catch (err) { /* ignore */ }
+    if (e.type === 'message') {
+      var m = addMessage(e.role === 'operator' ? 'operator' : 'bot', '', { action: 'message' });
+      m.setAttribute('data-role', e.role || '');
+      if (e.role === 'operator') m.appendChild(el('span', { class: 'who', text: e.operator || t('operatorLabel') }));
+      m.appendChild(document.createTextNode(e.text || ''));
+    } else if (e.type === 'operator_joined') {
+      addNotice('operator_joined', t('joined').replace('{name}', e.operator || t('operatorLabel')));
+    } else if (e.type === 'operator_left') {
+      addNotice('operator_left', t('left').replace('{name}', e.operator || t('operatorLabel')));
+    } else if (e.type === 'notice' && e.text) {
+      addNotice('notice', e.text);
+    }
+    host.dispatchEvent(new CustomEvent('zari:event', { detail: e }));
+  }
+
+  var retryMs = 1000;
+  function again(fn) {
+    setTimeout(fn, retryMs);
+    retryMs = Math.min(retryMs * 2, 30000);
+  }
+
+  function listen() {
+    if (state.listening || !state.session) return;
+    state.listening = true;
+    var url = server + '/api/v1/events?session=' + encodeURIComponent(state.session);
+    if (!window.EventSource) return poll();
+    var es = state.es = new EventSource(url + '&after=' + state.seq);
+    es.onopen = function () { retryMs = 1000; };
+    es.onmessage = function (m) { try { onEvent(JSON.parse(m.data)); } catch (err) { /* ignore */ } };
+    es.onerror = function () {
+      if (es.readyState !== EventSource.CLOSED) return;  // the browser reconnects by itself
+      // Closed for good (404: the conversation expired; or no SSE): long polls.
+      state.listening = false;
+      es.close();
+      again(function () { if (!state.listening) { state.listening = true; poll(); } });
+    };
+  }
+
+  function stopListening() {
+    if (state.es) state.es.close();
+    state.es = null;
+    state.listening = false;
+    state.pollGen = (state.pollGen || 0) + 1;  // a long poll in flight is for the old conversation
+  }
+
+  function poll() {
+    if (!state.session) { state.listening = false; return; }
+    var gen = state.pollGen || 0;
+    fetch(server + '/api/v1/events?session=' + encodeURIComponent(state.session) + '&after=' + state.seq +
+          '&wait=25', { headers: { Accept: 'application/json' } })
+      .then(function (r) {
+        if (r.status === 404) { state.listening = false; return null; }  // expired: the next message starts anew
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.json();
+      })
+      .then(function (j) {
+        if (!j || gen !== (state.pollGen || 0)) return;
+        retryMs = 1000;
+        (j.events || []).forEach(onEvent);
+        poll();
+      })
+      .catch(function () { if (gen === (state.pollGen || 0)) again(poll); });
   }
 
   // ---- Behaviour -----------------------------------------------------------
@@ -394,6 +494,7 @@
   function mount() {
     document.body.appendChild(host);
     loadWelcome();
+    listen();  // a conversation this tab already has
     if (attr('open') === 'true') setOpen(true);
   }
   if (document.body) mount();

@@ -321,6 +321,134 @@ static void test_after_hours(void) {
   zari_session_destroy(s);
 }
 
+/* A person takes the conversation over: waiting, joined (relayed replies
+ * with the bot's answers as suggestions), export/import, left; misuse. */
+static void test_operator(void) {
+  zari_options* o = zari_options_create();
+  zari_engine* e = NULL;
+  zari_session* s = NULL;
+  zari_session* s2 = NULL;
+  zari_reply* r;
+  char* json = NULL;
+  char* state = NULL;
+  struct handoff_log log;
+  const char* ka = "ბალანსი როგორ შევამოწმო?";
+  const char* said = "აკრიფეთ *100# — უფასოა.";
+  memset(&log, 0, sizeof log);
+  zari_options_set_clock(o, clock_open, NULL);
+  zari_options_set_handoff(o, on_handoff, &log);
+  CHECK(zari_engine_load(&e, pack, o) == ZARI_OK);
+  zari_options_destroy(o);
+  CHECK(zari_session_create(&s, e, "taken", "web") == ZARI_OK);
+  CHECK(zari_session_handoff_state(s) == ZARI_HANDOFF_NONE);
+  CHECK(zari_session_operator_active(s) == 0);
+  CHECK(zari_session_operator_id(s) == NULL);
+  CHECK(zari_session_operator_name(s) == NULL);
+  CHECK_STR(zari_session_handoff_reason(s), "");
+  CHECK(zari_session_handoff_since(s) == 0);
+
+  /* A handoff inside hours: the callback as before, and the queue. */
+  r = respond(s, "I want to talk to an operator");
+  CHECK(zari_reply_action(r) == ZARI_ACTION_HANDOFF);
+  zari_reply_destroy(r);
+  CHECK(log.calls == 1);
+  CHECK(zari_session_handoff_state(s) == ZARI_HANDOFF_WAITING);
+  CHECK_STR(zari_session_handoff_reason(s), "requested");
+  CHECK(zari_session_handoff_since(s) == 1795590000);
+  CHECK(zari_session_operator_active(s) == 0);
+
+  /* Nobody holds it yet; ids are checked. */
+  CHECK(zari_session_operator_message(s, "hi", 2) == ZARI_EBUSY);
+  CHECK(strstr(zari_last_error(), "no operator") != NULL);
+  CHECK(zari_session_operator_leave(s, 1) == ZARI_EBUSY);
+  CHECK(zari_session_operator_join(s, "", "Nino") == ZARI_EINVAL);
+  CHECK(zari_session_operator_join(s, NULL, "Nino") == ZARI_EINVAL);
+  CHECK(zari_session_handoff_state(s) == ZARI_HANDOFF_WAITING);
+
+  CHECK(zari_session_operator_join(s, "op-7", NULL) == ZARI_OK);
+  CHECK_STR(zari_session_operator_name(s), "");
+  CHECK(zari_session_operator_join(s, "op-7", "Nino") == ZARI_OK); /* the same operator again */
+  CHECK(zari_session_operator_join(s, "op-8", "Aysel") == ZARI_EBUSY);
+  CHECK(strstr(zari_last_error(), "op-7") != NULL);
+  CHECK_STR(zari_status_str(ZARI_EBUSY), "conversation busy");
+  CHECK(zari_session_handoff_state(s) == ZARI_HANDOFF_JOINED);
+  CHECK(zari_session_operator_active(s) == 1);
+  CHECK_STR(zari_session_operator_id(s), "op-7");
+  CHECK_STR(zari_session_operator_name(s), "Nino");
+  CHECK_STR(zari_session_handoff_reason(s), "requested");
+  CHECK(zari_session_handoff_since(s) == 1795590000);
+
+  /* Relayed: no text; the candidates carry the bot's Georgian answer. */
+  r = respond(s, ka);
+  CHECK(zari_reply_action(r) == ZARI_ACTION_RELAYED);
+  CHECK_STR(zari_reply_action_str(r), "relayed");
+  CHECK_STR(zari_reply_text(r), "");
+  CHECK(zari_reply_intent(r) == NULL);
+  CHECK_STR(zari_reply_language(r), "ka");
+  CHECK(zari_reply_candidate_count(r) >= 1);
+  CHECK_STR(zari_reply_candidate_intent(r, 0), "balance");
+  CHECK(zari_reply_candidate_score(r, 0) > 0.5);
+  CHECK(zari_reply_candidate_answer(r, 0) != NULL &&
+        strncmp(zari_reply_candidate_answer(r, 0), "აკრიფეთ *100#", strlen("აკრიფეთ *100#")) == 0);
+  CHECK(zari_reply_candidate_intent(r, 5) == NULL);
+  CHECK(zari_reply_candidate_answer(r, 99) == NULL);
+  CHECK(zari_reply_candidate_score(r, 99) == 0.0);
+  CHECK(zari_reply_to_json(&json, r) == ZARI_OK);
+  CHECK(json && strstr(json, "\"action\":\"relayed\"") && strstr(json, "\"reply\":\"\"") &&
+        strstr(json, "\"answer\":\"აკრიფეთ *100#"));
+  zari_string_free(json);
+  zari_reply_destroy(r);
+  /* Asking for a person while one is there: relayed, no callback. */
+  r = respond(s, "operator please");
+  CHECK(zari_reply_action(r) == ZARI_ACTION_RELAYED);
+  CHECK_STR(zari_reply_candidate_intent(r, 0), "operator");
+  CHECK(zari_reply_candidate_answer(r, 0) == NULL);
+  zari_reply_destroy(r);
+  CHECK(log.calls == 1);
+  CHECK(zari_session_operator_message(s, said, strlen(said)) == ZARI_OK);
+  CHECK(zari_session_operator_message(s, NULL, 3) == ZARI_EINVAL);
+
+  /* Another process continues the takeover from the exported state. */
+  CHECK(zari_session_export(&state, s) == ZARI_OK);
+  CHECK(state && strstr(state, "\"handoff\":\"joined\"") && strstr(state, "\"operator_id\":\"op-7\""));
+  CHECK(zari_session_import(&s2, e, state) == ZARI_OK);
+  zari_string_free(state);
+  zari_session_destroy(s);
+  CHECK(zari_session_operator_active(s2) == 1);
+  CHECK_STR(zari_session_operator_name(s2), "Nino");
+  CHECK(zari_session_operator_join(s2, "op-8", NULL) == ZARI_EBUSY);
+  CHECK(zari_session_operator_leave(s2, 1) == ZARI_OK);
+  CHECK(zari_session_operator_active(s2) == 0);
+  CHECK(zari_session_handoff_state(s2) == ZARI_HANDOFF_NONE);
+  CHECK(zari_session_operator_id(s2) == NULL);
+  CHECK(zari_session_operator_leave(s2, 1) == ZARI_EBUSY);
+  /* The bot answers again; other replies' JSON is as before. */
+  r = respond(s2, ka);
+  CHECK(zari_reply_action(r) == ZARI_ACTION_ANSWER);
+  CHECK_STR(zari_reply_candidate_answer(r, 0), zari_reply_text(r));
+  CHECK(zari_reply_to_json(&json, r) == ZARI_OK);
+  CHECK(json && strstr(json, "\"answer\":") == NULL);
+  zari_string_free(json);
+  zari_reply_destroy(r);
+
+  /* NULLs never crash. */
+  CHECK(zari_session_operator_join(NULL, "op", "x") == ZARI_EINVAL);
+  CHECK(zari_session_operator_message(NULL, "x", 1) == ZARI_EINVAL);
+  CHECK(zari_session_operator_leave(NULL, 0) == ZARI_EINVAL);
+  CHECK(zari_session_operator_active(NULL) == 0);
+  CHECK(zari_session_handoff_state(NULL) == ZARI_EINVAL);
+  CHECK_STR(zari_session_handoff_reason(NULL), "");
+  CHECK(zari_session_handoff_since(NULL) == 0);
+  CHECK(zari_session_operator_id(NULL) == NULL);
+  CHECK(zari_session_operator_name(NULL) == NULL);
+  CHECK(zari_reply_candidate_count(NULL) == 0);
+  CHECK(zari_reply_candidate_intent(NULL, 0) == NULL);
+  CHECK(zari_reply_candidate_score(NULL, 0) == 0.0);
+  CHECK(zari_reply_candidate_answer(NULL, 0) == NULL);
+  zari_session_destroy(s2);
+  zari_engine_destroy(e);
+}
+
 int main(int argc, char** argv) {
   zari_options* o;
   zari_engine* e = NULL;
@@ -368,6 +496,7 @@ int main(int argc, char** argv) {
 
   test_after_hours();
   test_reentrant_callback();
+  test_operator();
 
   if (failures) {
     fprintf(stderr, "%d check(s) failed\n", failures);

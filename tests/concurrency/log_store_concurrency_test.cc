@@ -87,6 +87,52 @@ TEST_CASE("log: eight replying threads, flushes and stats meanwhile, every row o
   CHECK(sql.Int("SELECT count(*) FROM unresolved WHERE instr(text, '599 12') > 0") == 0);
 }
 
+TEST_CASE("log: operators take conversations over on eight threads: every takeover once, masked") {
+  LogTempDir dir("logconc");
+  const std::string db = dir.File("zari.db");
+  constexpr int kThreads = 8, kSessionsPerThread = 4, kRounds = 25;
+  {
+    zari::dialog::RuntimeOptions o;
+    o.log_db = db;
+    o.clock = [] { return int64_t{1793606400}; };  // Monday noon in Tbilisi: operators online
+    auto created = zari::dialog::Runtime::Create(PackDir(), o);
+    REQUIRE(created.ok());
+    std::shared_ptr<zari::dialog::Runtime> rt = created.value();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        zari::Reply r;
+        for (int i = 0; i < kSessionsPerThread; ++i) {
+          zari::dialog::Session s(rt, "op-t" + std::to_string(t) + "-" + std::to_string(i), "web");
+          for (int round = 0; round < kRounds; ++round) {
+            s.Respond("I want to talk to an operator", &r);
+            CHECK(s.OperatorJoin("op-" + std::to_string(t), "").ok());
+            for (int m = 0; m < 3; ++m) {
+              s.Respond(kMessages[static_cast<size_t>(m + round) % std::size(kMessages)], &r);
+              CHECK(r.action == zari::Action::kRelayed);
+            }
+            CHECK(s.OperatorMessage("card 4111 1111 1111 1111 is blocked").ok());
+            CHECK(s.OperatorLeave(round % 2 == 0).ok());
+          }
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    CHECK(rt->log_stats().dropped == 0);
+  }
+  constexpr int64_t kTakeovers = kThreads * kSessionsPerThread * kRounds;
+  Sql sql(db);
+  CHECK(sql.Int("SELECT count(*) FROM takeovers") == kTakeovers);
+  CHECK(sql.Int("SELECT count(*) FROM takeovers WHERE resolved = 1") ==
+        kThreads * kSessionsPerThread * ((kRounds + 1) / 2));  // the even rounds
+  CHECK(sql.Int("SELECT count(*) FROM handoffs") == kTakeovers);
+  CHECK(sql.Int("SELECT sum(turns) FROM turn_counts WHERE action = 'relayed'") == 3 * kTakeovers);
+  CHECK(sql.Int("SELECT count(*) FROM unresolved") == 0);
+  CHECK(sql.Int("SELECT count(*) FROM takeovers WHERE instr(transcript, '4111') > 0 OR "
+                "instr(transcript, '599 12') > 0") == 0);
+  CHECK(sql.Int("SELECT count(DISTINCT session) FROM takeovers") == kThreads * kSessionsPerThread);
+}
+
 TEST_CASE("log: a small queue under eight writers: accepted + dropped = sent, all recorded") {
   LogTempDir dir("logconc");
   const std::string db = dir.File("zari.db");

@@ -1,5 +1,5 @@
-// Any string as a session state: imported (and usable) or rejected with
-// ZARI_ESTATE and a message; never a crash.
+// Any string as a session state: imported (and usable, also by an operator)
+// or rejected with ZARI_ESTATE and a message; never a crash.
 #include <string>
 
 #include "fuzz_common.h"
@@ -23,6 +23,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   zari_reply* r = nullptr;
   ZARI_FUZZ_CHECK(zari_session_respond(&r, s, "2", 1) == ZARI_OK, "restored session responds");
   zari_reply_destroy(r);
+  // Whoever holds the restored conversation, an operator then holds it:
+  // writing and leaving work, and the bot has it back.
+  const int join = zari_session_operator_join(s, "fuzz-op", "Fuzz");
+  ZARI_FUZZ_CHECK(join == ZARI_OK || join == ZARI_EBUSY, "an operator joins, or another holds it");
+  ZARI_FUZZ_CHECK(zari_session_operator_message(s, "hi", 2) == ZARI_OK, "the operator writes");
+  ZARI_FUZZ_CHECK(zari_session_operator_leave(s, 1) == ZARI_OK, "the operator leaves");
+  ZARI_FUZZ_CHECK(zari_session_handoff_state(s) == ZARI_HANDOFF_NONE, "back with the bot");
   zari_session_destroy(s);
   return 0;
 }

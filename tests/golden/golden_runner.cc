@@ -17,7 +17,12 @@
 //       language: ka
 //       handoff: requested      # a handoff callback with this reason
 //       suggests: "top_up package_balance"   # the answer's follow-ups, in order
+//       state: waiting          # where the conversation stands with operators after it
 //     - export_import: true     # round-trip the session state here
+//     - operator_join: op-7     # an operator takes over (operator_name: optional)
+//       status: busy            # optional: the status expected (default ok)
+//     - operator_message: "…"   # what the operator wrote
+//     - operator_leave: true    # resolved (true) or not; the bot answers again
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -51,6 +56,46 @@ std::string ReadFile(const fs::path& p) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// An operator's turn (join, message, leave): done on the session and
+// written to the transcript. False when the turn is not one; *failure is
+// set when its status is not the one expected.
+bool OperatorTurn(const YAML::Node& turn, dialog::Session& s, std::ostream& out, std::string* failure) {
+  Status st;
+  std::string what;
+  if (turn["operator_join"]) {
+    const std::string id = turn["operator_join"].as<std::string>();
+    const std::string name = turn["operator_name"] ? turn["operator_name"].as<std::string>() : "";
+    st = s.OperatorJoin(id, name);
+    what = "operator " + id + (name.empty() ? "" : " (" + name + ")") + " joins";
+  } else if (turn["operator_message"]) {
+    const std::string text = turn["operator_message"].as<std::string>();
+    st = s.OperatorMessage(text);
+    out << "op>  " << text << "\n";
+    what = "operator message";
+  } else if (turn["operator_leave"]) {
+    const bool resolved = turn["operator_leave"].as<bool>();
+    st = s.OperatorLeave(resolved);
+    what = std::string("operator leaves, ") + (resolved ? "resolved" : "not resolved");
+  } else {
+    return false;
+  }
+  const std::string got = st.ok() ? "ok" : st.code() == Code::kBusy ? "busy" : "invalid";
+  out << "-- " << what << ": " << got << "\n";
+  const std::string want = turn["status"] ? turn["status"].as<std::string>() : "ok";
+  if (got != want) *failure = what + ": status '" + got + "', expected '" + want + "'";
+  return true;
+}
+
+// A relayed reply's candidates with what the bot would answer (agent assist).
+void PrintAssist(const Reply& r, std::ostream& out) {
+  if (r.action != Action::kRelayed) return;
+  const Engine& e = *r.engine;
+  for (size_t i = 0; i < r.candidate_count; ++i) {
+    const std::string* answer = e.AnswerFor(r.candidates[i].intent, r.lang);
+    out << "     ~ [" << e.intent(r.candidates[i].intent).id << "] " << (answer ? *answer : "(hands off)") << "\n";
+  }
 }
 
 // Runs one case; returns the failures (empty = pass) and fills *transcript.
@@ -92,6 +137,11 @@ std::vector<std::string> RunCase(const std::string& pack, const fs::path& file, 
       out << "-- session exported and imported (" << state.size() << " bytes)\n";
       continue;
     }
+    std::string failure;
+    if (OperatorTurn(turn, *session, out, &failure)) {
+      if (!failure.empty()) failures.push_back("turn " + std::to_string(turn_no) + ": " + failure);
+      continue;
+    }
     if (turn["advance_minutes"]) now += turn["advance_minutes"].as<int64_t>() * 60;
     const std::string user = turn["user"].as<std::string>();
     handoffs.clear();
@@ -100,7 +150,7 @@ std::vector<std::string> RunCase(const std::string& pack, const fs::path& file, 
     const Engine& e = *r.engine;
     std::string intent = r.intent >= 0 ? e.intent(r.intent).id : "null";
     out << "you> " << user << "\n";
-    out << "bot> " << r.Text() << "\n";
+    out << "bot>" << (r.Text().empty() ? "" : " ") << r.Text() << "\n";  // relayed: silent
     for (size_t i = 0; i < r.option_count; ++i) {
       out << "     " << (i + 1) << ") " << e.Title(r.options[i], r.lang) << " [" << e.intent(r.options[i]).id << "]\n";
     }
@@ -112,6 +162,7 @@ std::vector<std::string> RunCase(const std::string& pack, const fs::path& file, 
     out << "     [" << ActionName(r.action) << " " << intent << " " << text::LangTag(r.lang, r.script);
     if (r.handoff_reason != HandoffReason::kNone) out << " reason=" << HandoffReasonName(r.handoff_reason);
     out << "]\n";
+    PrintAssist(r, out);
     for (const auto& h : handoffs) {
       out << "     handoff callback: reason=" << HandoffReasonName(h.reason) << " intent=" << (h.has_intent ? h.intent : "null")
           << " language=" << h.language << " channel=" << h.channel << "\n";
@@ -128,6 +179,7 @@ std::vector<std::string> RunCase(const std::string& pack, const fs::path& file, 
     expect("intent", intent);
     expect("language", std::string(text::LangCode(r.lang)));
     expect("suggests", suggests);
+    expect("state", std::string(HandoffStateName(session->handoff().state)));
     if (turn["handoff"]) {
       std::string want = turn["handoff"].as<std::string>();
       std::string got = handoffs.empty() ? "none" : std::string(HandoffReasonName(handoffs[0].reason));

@@ -132,7 +132,7 @@ struct Locker {
 
 }  // namespace
 
-TEST_CASE("log store: a new database has schema 3, WAL and every table") {
+TEST_CASE("log store: a new database has schema 4, WAL and every table") {
   LogTempDir dir;
   const std::string db = dir.File("zari.db");
   {
@@ -142,11 +142,11 @@ TEST_CASE("log store: a new database has schema 3, WAL and every table") {
   }
   Sql sql(db);
   CHECK(sql.Int("PRAGMA user_version") == zari::log::kSchemaVersion);
-  CHECK(zari::log::kSchemaVersion == 3);
+  CHECK(zari::log::kSchemaVersion == 4);
   CHECK(sql.Int("PRAGMA application_id") == zari::log::kApplicationId);
   CHECK(sql.Column("PRAGMA journal_mode")[0] == "wal");
   const auto tables = sql.Column("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name");
-  CHECK(tables == std::vector<std::string>{"handoffs", "log_meta", "turn_counts", "unresolved"});
+  CHECK(tables == std::vector<std::string>{"handoffs", "log_meta", "takeovers", "turn_counts", "unresolved"});
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 1);
   CHECK(sql.Int("SELECT count(*) FROM log_meta WHERE key='counts_since'") == 1);
 }
@@ -171,7 +171,7 @@ TEST_CASE("log store: migrates a version 1 database (unresolved, handoffs) and k
     CHECK(before.value() == 1);
     auto again = LogStore::Migrate(sql.db());
     REQUIRE(again.ok());
-    CHECK(again.value() == 3);  // already current: nothing to do
+    CHECK(again.value() == 4);  // already current: nothing to do
   }
   {
     auto store = LogStore::Open({.path = db});
@@ -180,7 +180,7 @@ TEST_CASE("log store: migrates a version 1 database (unresolved, handoffs) and k
     store.value()->CountTurn(kMondayNoonTbilisi, "en", "web", "fallback", true);
   }
   Sql sql(db);
-  CHECK(sql.Int("PRAGMA user_version") == 3);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 3);
   CHECK(sql.Column("SELECT text FROM unresolved ORDER BY id") ==
         std::vector<std::string>{"old question", "ძველი", "new question"});
@@ -210,10 +210,93 @@ TEST_CASE("log store: migrates a version 2 database") {
     store.value()->Add(MakeRow(1));
   }
   Sql sql(db);
-  CHECK(sql.Int("PRAGMA user_version") == 3);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 2);
   CHECK(sql.Int("SELECT value FROM log_meta WHERE key='dropped_rows'") == 5);
   CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name='turn_counts'") == 1);
+}
+
+TEST_CASE("log store: migrates a version 3 database: takeovers added, rows and counts kept") {
+  LogTempDir dir;
+  const std::string db = dir.File("v3.db");
+  {
+    Sql sql(db);
+    REQUIRE(sql.Exec("PRAGMA journal_mode=WAL") == "");
+    REQUIRE(sql.Exec(kSchemaV1) == "");
+    REQUIRE(sql.Exec(kSchemaV2Additions) == "");
+    REQUIRE(sql.Exec(kSchemaV3Additions) == "");
+    REQUIRE(sql.Exec("PRAGMA user_version = 3") == "");
+    REQUIRE(sql.Exec("INSERT INTO unresolved(ts, text, normalized, action, pack_version) VALUES"
+                     " (1700000000, 'x', 'x', 'fallback', '1');"
+                     "INSERT INTO turn_counts VALUES(472222, 'en', 'web', 'answer', 7, 2);") == "");
+  }
+  {
+    Sql sql(db);
+    auto before = LogStore::Migrate(sql.db());
+    REQUIRE(before.ok());
+    CHECK(before.value() == 3);
+  }
+  {
+    auto store = LogStore::Open({.path = db});
+    REQUIRE(store.ok());
+    zari::log::TakeoverRow row;
+    row.session = "s";
+    row.operator_id = "op-1";
+    row.joined_ts = 1700000100;
+    row.left_ts = 1700000200;
+    store.value()->Add(std::move(row));
+  }
+  Sql sql(db);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
+  CHECK(sql.Int("PRAGMA application_id") == zari::log::kApplicationId);
+  CHECK(sql.Int("SELECT count(*) FROM unresolved") == 1);
+  CHECK(sql.Int("SELECT sum(turns) FROM turn_counts") == 7);
+  CHECK(sql.Int("SELECT value FROM log_meta WHERE key='counts_since'") == 1700000000);
+  CHECK(sql.Int("SELECT count(*) FROM takeovers WHERE operator_id = 'op-1' AND resolved = 0") == 1);
+  CHECK(sql.Int("SELECT left_ts - joined_ts FROM takeovers") == 100);
+  CHECK(sql.Int("SELECT count(*) FROM sqlite_master WHERE name = 'takeovers_ts'") == 1);
+}
+
+TEST_CASE("log store: an operator's takeover is one row, its transcript masked; relayed turns are counted") {
+  LogTempDir dir;
+  const std::string db = dir.File("zari.db");
+  {
+    std::atomic<int64_t> now{kMondayNoonTbilisi};
+    RuntimeOptions o;
+    o.clock = [&now] { return now.load(); };
+    auto rt = MakeRuntime(db, o);
+    Session s(rt, "t-1", "web");
+    Reply r;
+    s.Respond("I want to talk to an operator", &r);
+    REQUIRE(r.action == zari::Action::kHandoff);
+    now += 60;
+    REQUIRE(s.OperatorJoin("op-7", "Nino").ok());
+    now += 30;
+    s.Respond("my number is 599 12 34 56, do you sell refrigerators", &r);  // a fallback for the bot
+    CHECK(r.action == zari::Action::kRelayed);
+    REQUIRE(s.OperatorMessage("Done: card 4111 1111 1111 1111 is blocked").ok());
+    now += 30;
+    REQUIRE(s.OperatorLeave(true).ok());
+    rt->FlushLog();
+  }
+  Sql sql(db);
+  REQUIRE(sql.Int("SELECT count(*) FROM takeovers") == 1);
+  CHECK(sql.Column("SELECT session || ' ' || channel || ' ' || language || ' ' || operator_id || ' ' || pack"
+                   " FROM takeovers") == std::vector<std::string>{"t-1 web en op-7 Zari Mobile"});
+  CHECK(sql.Int("SELECT joined_ts FROM takeovers") == kMondayNoonTbilisi + 60);
+  CHECK(sql.Int("SELECT left_ts FROM takeovers") == kMondayNoonTbilisi + 120);
+  CHECK(sql.Int("SELECT resolved FROM takeovers") == 1);
+  const std::string transcript = sql.Column("SELECT transcript FROM takeovers")[0];
+  CHECK(transcript ==
+        "[{\"role\":\"user\",\"text\":\"my number is [phone], do you sell refrigerators\",\"ts\":" +
+            std::to_string(kMondayNoonTbilisi + 90) +
+            "},{\"role\":\"operator\",\"text\":\"Done: card [card] is blocked\",\"ts\":" +
+            std::to_string(kMondayNoonTbilisi + 90) + "}]");
+  // The relayed message is counted, never unresolved; the handoff before it is a row as always.
+  CHECK(sql.Int("SELECT count(*) FROM unresolved") == 0);
+  CHECK(sql.Int("SELECT count(*) FROM handoffs") == 1);
+  CHECK(sql.Int("SELECT sum(turns) FROM turn_counts WHERE action = 'relayed'") == 1);
+  CHECK(sql.Int("SELECT sum(turns) FROM turn_counts") == 2);
 }
 
 TEST_CASE("log store: a version 0 file made by hand with the version 1 tables is adopted") {
@@ -227,7 +310,7 @@ TEST_CASE("log store: a version 0 file made by hand with the version 1 tables is
   REQUIRE_MESSAGE(store.ok(), store.status().message());
   store.value().reset();
   Sql sql(db);
-  CHECK(sql.Int("PRAGMA user_version") == 3);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
 }
 
 TEST_CASE("log store: refuses a newer schema, a foreign database, a non-database and a bad path") {
@@ -423,7 +506,10 @@ TEST_CASE("log store: the queue is bounded by bytes too (handoff rows carry tran
     row.session = "s" + std::to_string(i);
     row.language = "en";
     row.reason = "misses";
-    for (int t = 0; t < 40; ++t) row.transcript.push_back({t % 2 == 0, std::string(2048, 'x'), 1000 + i});
+    for (int t = 0; t < 40; ++t) {
+      const auto role = t % 2 == 0 ? zari::log::Role::kUser : zari::log::Role::kBot;
+      row.transcript.push_back({role, std::string(2048, 'x'), 1000 + i});
+    }
     store.value()->Add(std::move(row));
   }
   const auto s = store.value()->stats();
@@ -571,7 +657,7 @@ TEST_CASE("log store: a database locked at start opens degraded and catches up")
   store.value().reset();
   Sql sql(db);
   CHECK(sql.Int("SELECT count(*) FROM unresolved") == 20);
-  CHECK(sql.Int("PRAGMA user_version") == 3);
+  CHECK(sql.Int("PRAGMA user_version") == 4);
 }
 
 TEST_CASE("log store: flush gives up on a failing disk; closing counts what could not be written") {

@@ -124,6 +124,14 @@ inline const char* kSchemaV2Additions =
     "CREATE INDEX unresolved_ts ON unresolved(ts);"
     "CREATE INDEX handoffs_ts ON handoffs(ts);";
 
+// What Zari's schema version 3 added.
+inline const char* kSchemaV3Additions =
+    "CREATE TABLE turn_counts(hour INTEGER NOT NULL, language TEXT NOT NULL, channel TEXT NOT NULL,"
+    " action TEXT NOT NULL, turns INTEGER NOT NULL DEFAULT 0, conversations INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(hour, language, channel, action)) WITHOUT ROWID;"
+    "PRAGMA application_id = 1514230345;"
+    "INSERT INTO log_meta(key, value) VALUES('counts_since', 1700000000);";
+
 }  // namespace zari_test
 
 #endif  // ZARI_TESTS_UNIT_LOG_TEST_UTIL_H_

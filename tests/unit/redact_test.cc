@@ -150,3 +150,14 @@ TEST_CASE("redact: idempotent, and safe on any bytes") {
   std::string big(1 << 20, '7');
   CHECK(Redact(big) == "[number]");
 }
+
+TEST_CASE("FindPhones: the numbers masked as [phone], as written") {
+  using zari::log::FindPhones;
+  CHECK(FindPhones("დამირეკეთ 599 12 34 56-ზე") == std::vector<std::string>{"599 12 34 56"});
+  CHECK(FindPhones("nömrəm +994 50 123 45 67, zəng edin") == std::vector<std::string>{"+994 50 123 45 67"});
+  CHECK(FindPhones("call me at 032 2 12 34 56 or 555-12-34-56") ==
+        std::vector<std::string>{"032 2 12 34 56", "555-12-34-56"});
+  // Cards, amounts, dates, USSD codes and short numbers are not phones.
+  CHECK(FindPhones("card 4111 1111 1111 1111, 1 500 000 ₾ on 05.11.2026, *100#, order 12345").empty());
+  CHECK(FindPhones("no digits here").empty());
+}

@@ -138,7 +138,7 @@ void SeedRates(LogStore& store, int64_t hour_start) {
     h.language = lang;
     h.reason = reason;
     h.within_hours = within;
-    h.transcript = {{true, "operator please, my number is 599 12 34 56", hour_start}};
+    h.transcript = {{zari::log::Role::kUser, "operator please, my number is 599 12 34 56", hour_start}};
     store.Add(std::move(h));
   };
   for (int i = 0; i < 4; ++i) handoff("en", "web", "w" + std::to_string(i), true, "requested");
@@ -502,7 +502,7 @@ TEST_CASE("report: table, CSV and JSON") {
   CHECK(j["clusters"][0]["question"] == "how do I activate esim");
   CHECK(j["summary"]["rates"]["containment"].get<double>() == doctest::Approx(49.0 / 60.0).epsilon(0.001));
   CHECK(j["rates"][0]["language"] == "en");
-  CHECK(j["databases"][0]["schema"] == 3);
+  CHECK(j["databases"][0]["schema"] == 4);
   CHECK(j["clusters"][0]["nearest_intent"].is_null());
 }
 

@@ -165,7 +165,8 @@ class StatusTest(unittest.TestCase):
         classes = {zari.Status.EINVAL: zari.InvalidArgumentError, zari.Status.ENOMEM: zari.OutOfMemoryError,
                    zari.Status.ENOTFOUND: zari.NotFoundError, zari.Status.EPACK: zari.PackError,
                    zari.Status.ESTATE: zari.StateError, zari.Status.EIO: zari.InputOutputError,
-                   zari.Status.ELIMIT: zari.LimitError, zari.Status.EINTERNAL: zari.InternalError}
+                   zari.Status.ELIMIT: zari.LimitError, zari.Status.EINTERNAL: zari.InternalError,
+                   zari.Status.EBUSY: zari.BusyError}
         from zari._errors import error_for
         for status, cls in classes.items():
             e = error_for(status, "m")

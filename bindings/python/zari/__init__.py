@@ -12,8 +12,9 @@ See docs/PYTHON.md. libzari is found through $ZARI_LIBRARY, the source
 tree's build directory, or the system (``zari.load_library`` overrides).
 """
 
-from ._api import Action, CallbackWarning, Engine, Handoff, LogLevel, Reply, Session
+from ._api import Action, CallbackWarning, Engine, Handoff, HandoffState, LogLevel, Reply, Session
 from ._errors import (
+    BusyError,
     ClosedError,
     InputOutputError,
     InternalError,
@@ -47,7 +48,8 @@ def status_str(status):
 
 
 __all__ = [
-    "Action", "CallbackWarning", "ClosedError", "Engine", "Handoff", "InputOutputError",
+    "Action", "BusyError", "CallbackWarning", "ClosedError", "Engine", "Handoff", "HandoffState",
+    "InputOutputError",
     "InternalError", "InvalidArgumentError", "LibraryError", "LimitError", "LogLevel",
     "NotFoundError", "OutOfMemoryError", "PackError", "Reply", "Session", "StateError", "Status",
     "ZariError", "library_path", "library_version", "library_version_number", "load_library",

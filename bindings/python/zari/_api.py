@@ -43,9 +43,26 @@ class Action(str, enum.Enum):
     FALLBACK = "fallback"
     HANDOFF = "handoff"
     AFTER_HOURS = "after_hours"
+    RELAYED = "relayed"  # an operator holds the conversation: no text, candidates as suggestions
 
     def __str__(self):
         return self.value
+
+
+class HandoffState(str, enum.Enum):
+    """Where a conversation stands with operators (zari_handoff_state).
+    Compares equal to its word."""
+
+    NONE = "none"        # the bot answers
+    WAITING = "waiting"  # handed off inside hours, no operator yet; the bot still answers
+    JOINED = "joined"    # an operator holds it; the bot is silent
+
+    def __str__(self):
+        return self.value
+
+
+# zari_handoff_state values, in order.
+_HANDOFF_STATES = (HandoffState.NONE, HandoffState.WAITING, HandoffState.JOINED)
 
 
 class LogLevel(enum.IntEnum):
@@ -226,7 +243,10 @@ class Reply:
     ``confidence`` 0..1 · ``options`` [(intent, label)] for clarify ·
     ``suggestions`` [(intent, title)]: follow-ups offered with an answer ·
     ``candidates``, ``explanation``, ``slots`` and ``to_dict()`` from the
-    reply JSON (docs/C_API.md, The reply JSON).
+    reply JSON (docs/C_API.md, The reply JSON). In a relayed reply (an
+    operator holds the conversation) ``reply`` is "" and each candidate has
+    an ``answer``: what the bot would say, in the customer's language, or
+    None for an intent that hands off (agent assist).
     """
 
     __slots__ = ("reply", "action", "intent", "language", "route", "confidence", "options", "suggestions",
@@ -278,7 +298,8 @@ class Reply:
 
     @property
     def candidates(self):
-        """[{intent, score, via: rule|example|dtmf}], best first."""
+        """[{intent, score, via: rule|example|dtmf}], best first; in a
+        relayed reply each also has ``answer`` (str, or None)."""
         return self.to_dict().get("candidates", [])
 
     @property
@@ -630,6 +651,83 @@ class Session:
             finally:
                 h.release()
         return _native.take_string(out.value)
+
+    def _read(self, fn, *args):
+        """fn(session, *args) on the C session, one call at a time."""
+        with self._lock:
+            h = self._handle
+            ptr = h.acquire()
+            try:
+                return fn(ptr, *args)
+            finally:
+                h.release()
+
+    def _call(self, fn, *args):
+        """Like _read for a function returning a zari_status: raises on failure."""
+        rc = self._read(fn, *args)
+        if rc < 0:
+            _raise(self._lib, rc)
+        return rc
+
+    # -- a person takes the conversation over (docs/C_API.md, A person takes over)
+
+    def operator_join(self, operator_id, operator_name=None):
+        """An operator takes the conversation over (waiting or not): from now
+        on ``respond`` relays the customer's messages (Action.RELAYED, no
+        text, candidates with the bot's answers). Joining again with the
+        same id only updates the name. Raises BusyError when another
+        operator holds it, InvalidArgumentError for an empty id or an id or
+        name over 256 bytes."""
+        op = _encode_name(operator_id, "operator_id")
+        if op is None:
+            raise TypeError("operator_id is required")
+        self._call(self._lib.zari_session_operator_join, op, _encode_name(operator_name, "operator_name"))
+
+    def operator_message(self, text):
+        """Records what the operator wrote to the customer (the host delivers
+        it). Raises BusyError when no operator holds the conversation."""
+        data = _encode_text(text)
+        self._call(self._lib.zari_session_operator_message, data, len(data))
+
+    def operator_leave(self, resolved):
+        """The operator hands the conversation back to the bot; the log gets
+        the takeover (``resolved``: the customer's problem was solved).
+        Raises BusyError when no operator holds the conversation."""
+        self._call(self._lib.zari_session_operator_leave, 1 if resolved else 0)
+
+    @property
+    def operator_active(self):
+        """True while an operator holds the conversation."""
+        return self._read(self._lib.zari_session_operator_active) == 1
+
+    @property
+    def handoff_state(self):
+        """A :class:`HandoffState`: NONE, WAITING (for an operator) or JOINED."""
+        state = self._call(self._lib.zari_session_handoff_state)
+        return _HANDOFF_STATES[state] if state < len(_HANDOFF_STATES) else state
+
+    @property
+    def handoff_reason(self):
+        """Why it waits ("requested", "intent", "misses"; kept while joined),
+        or None."""
+        return _native.text(self._read(self._lib.zari_session_handoff_reason)) or None
+
+    @property
+    def handoff_since(self):
+        """Unix seconds the state began (the handoff while waiting, the
+        joining while joined), or None with the bot."""
+        return self._read(self._lib.zari_session_handoff_since) or None
+
+    @property
+    def operator_id(self):
+        """Id of the operator holding the conversation, or None."""
+        return _native.text(self._read(self._lib.zari_session_operator_id))
+
+    @property
+    def operator_name(self):
+        """Name of the operator holding the conversation ("" when none was
+        given), or None when no operator holds it."""
+        return _native.text(self._read(self._lib.zari_session_operator_name))
 
     def set_language(self, language):
         """Forces "ka", "az" or "en"; None returns to detection."""

@@ -15,6 +15,7 @@ class Status(enum.IntEnum):
     EIO = -6
     ELIMIT = -7
     EINTERNAL = -8
+    EBUSY = -9
 
 
 class ZariError(Exception):
@@ -73,6 +74,11 @@ class InternalError(ZariError):
     """ZARI_EINTERNAL: a bug in Zari; the message says where."""
 
 
+class BusyError(ZariError):
+    """ZARI_EBUSY: another operator holds the conversation (operator_join),
+    or none does (operator_message, operator_leave)."""
+
+
 _BY_STATUS = {
     Status.EINVAL: InvalidArgumentError,
     Status.ENOMEM: OutOfMemoryError,
@@ -82,6 +88,7 @@ _BY_STATUS = {
     Status.EIO: InputOutputError,
     Status.ELIMIT: LimitError,
     Status.EINTERNAL: InternalError,
+    Status.EBUSY: BusyError,
 }
 
 _WORDS = {
@@ -94,6 +101,7 @@ _WORDS = {
     Status.EIO: "input/output error",
     Status.ELIMIT: "limit exceeded",
     Status.EINTERNAL: "internal error",
+    Status.EBUSY: "conversation busy",
 }
 
 

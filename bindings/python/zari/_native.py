@@ -106,6 +106,10 @@ _PROTOTYPES = {
     "zari_reply_suggestion_count": (c_size_t, [ReplyP]),
     "zari_reply_suggestion_intent": (c_char_p, [ReplyP, c_size_t]),
     "zari_reply_suggestion_title": (c_char_p, [ReplyP, c_size_t]),
+    "zari_reply_candidate_count": (c_size_t, [ReplyP]),
+    "zari_reply_candidate_intent": (c_char_p, [ReplyP, c_size_t]),
+    "zari_reply_candidate_score": (ctypes.c_double, [ReplyP, c_size_t]),
+    "zari_reply_candidate_answer": (c_char_p, [ReplyP, c_size_t]),
     "zari_reply_to_json": (c_int, [ctypes.POINTER(c_void_p), ReplyP]),
     "zari_reply_destroy": (None, [ReplyP]),
     # sessions
@@ -117,6 +121,16 @@ _PROTOTYPES = {
     "zari_session_respond": (c_int, [ctypes.POINTER(ReplyP), SessionP, c_char_p, c_size_t]),
     "zari_session_export": (c_int, [ctypes.POINTER(c_void_p), SessionP]),
     "zari_session_import": (c_int, [ctypes.POINTER(SessionP), EngineP, c_char_p]),
+    # operators
+    "zari_session_operator_join": (c_int, [SessionP, c_char_p, c_char_p]),
+    "zari_session_operator_message": (c_int, [SessionP, c_char_p, c_size_t]),
+    "zari_session_operator_leave": (c_int, [SessionP, c_int]),
+    "zari_session_operator_active": (c_int, [SessionP]),
+    "zari_session_handoff_state": (c_int, [SessionP]),
+    "zari_session_handoff_reason": (c_char_p, [SessionP]),
+    "zari_session_handoff_since": (ctypes.c_int64, [SessionP]),
+    "zari_session_operator_id": (c_char_p, [SessionP]),
+    "zari_session_operator_name": (c_char_p, [SessionP]),
     # handoffs
     "zari_handoff_session": (c_char_p, [HandoffP]),
     "zari_handoff_channel": (c_char_p, [HandoffP]),

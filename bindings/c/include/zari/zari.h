@@ -38,8 +38,9 @@
  *    releases them with the matching destroy/free function. On failure
  *    `*out` is set to NULL (when `out` itself is not NULL).
  *  - A returned `const char *` is borrowed from its handle and stays valid
- *    until that handle is destroyed (exceptions: zari_last_error(), and the
- *    zari_handoff_* strings, valid only during the handoff callback).
+ *    until that handle is destroyed (exceptions: zari_last_error(), the
+ *    zari_handoff_* strings, valid only during the handoff callback, and
+ *    the operator's id and name, valid until the operator joins or leaves).
  *  - Strings are UTF-8. User text is passed as (pointer, length), may hold
  *    any bytes (invalid UTF-8 is replaced, NULs are treated as spaces) and
  *    is never required to be NUL-terminated. Paths and names are
@@ -108,7 +109,8 @@ typedef enum zari_status {
   ZARI_ESTATE = -5,      /**< a session state string is corrupt or from another pack */
   ZARI_EIO = -6,         /**< reading or writing a file or the log database failed */
   ZARI_ELIMIT = -7,      /**< a size or complexity limit was exceeded */
-  ZARI_EINTERNAL = -8    /**< a bug in Zari; the message says where */
+  ZARI_EINTERNAL = -8,   /**< a bug in Zari; the message says where */
+  ZARI_EBUSY = -9        /**< the conversation is held by another operator, or by none */
 } zari_status;
 
 /** Runtime version as ZARI_VERSION_MAJOR*10000 + MINOR*100 + PATCH, so a
@@ -175,8 +177,8 @@ typedef enum zari_log_level {
  *  Where it runs:
  *   - on the log's writer thread: failed writes and their retries, "log
  *     database writable again", a database file moved, replaced or deleted;
- *   - on the thread in zari_session_respond when the log queue is full and
- *     a row is dropped;
+ *   - on the thread in zari_session_respond (or zari_session_operator_leave)
+ *     when the log queue is full and a row is dropped;
  *   - on the thread in zari_engine_load when the database cannot be opened
  *     yet (it is then retried).
  *  So it may run on several threads at once: it must be thread-safe, return
@@ -343,7 +345,9 @@ typedef enum zari_action {
   ZARI_ACTION_CLARIFY = 2,     /**< unsure: the reply asks "did you mean …" with options */
   ZARI_ACTION_FALLBACK = 3,    /**< not understood; in a session, the question is logged */
   ZARI_ACTION_HANDOFF = 4,     /**< handed to an operator (in a session, the callback was called) */
-  ZARI_ACTION_AFTER_HOURS = 5  /**< handoff wanted but operators are offline (sessions only) */
+  ZARI_ACTION_AFTER_HOURS = 5, /**< handoff wanted but operators are offline (sessions only) */
+  ZARI_ACTION_RELAYED = 6      /**< an operator holds the conversation: no text, the candidates are
+                                    suggestions for the operator (sessions only; see Operators) */
 } zari_action;
 
 /** Classifies one message without conversation state: no stickiness, no
@@ -366,11 +370,12 @@ ZARI_EXTERN(int) zari_engine_classify(zari_reply **out, zari_engine *engine, con
 ZARI_EXTERN(int) zari_reply_action(const zari_reply *reply);
 
 /** The action as a word: "answer", "clarify", "fallback", "handoff",
- *  "after_hours". Never NULL ("" for NULL reply). Static storage.
+ *  "after_hours", "relayed". Never NULL ("" for NULL reply). Static storage.
  *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(const char *) zari_reply_action_str(const zari_reply *reply);
 
-/** The bot's text in the reply's language. Never NULL ("" for NULL reply).
+/** The bot's text in the reply's language. Never NULL ("" for NULL reply;
+ *  "" for a relayed reply: the operator answers).
  *  Ownership: borrowed, valid until the reply is destroyed.
  *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(const char *) zari_reply_text(const zari_reply *reply);
@@ -433,10 +438,36 @@ ZARI_EXTERN(const char *) zari_reply_suggestion_intent(const zari_reply *reply, 
  *  Thread-safety: any thread (see zari_reply). */
 ZARI_EXTERN(const char *) zari_reply_suggestion_title(const zari_reply *reply, size_t i);
 
+/** Number of candidates: the intents the engine weighed for the message,
+ *  best first (at most 5; 0 for NULL reply). In a ZARI_ACTION_RELAYED reply
+ *  they are the operator's suggestions (see zari_reply_candidate_answer).
+ *  Thread-safety: any thread (see zari_reply). */
+ZARI_EXTERN(size_t) zari_reply_candidate_count(const zari_reply *reply);
+
+/** Intent id of candidate `i`, or NULL when out of range (or NULL reply).
+ *  Ownership: borrowed, valid until the reply is destroyed.
+ *  Thread-safety: any thread (see zari_reply). */
+ZARI_EXTERN(const char *) zari_reply_candidate_intent(const zari_reply *reply, size_t i);
+
+/** Score of candidate `i`, 0..1 (1 for rule and DTMF matches); 0 when out
+ *  of range (or NULL reply).
+ *  Thread-safety: any thread (see zari_reply). */
+ZARI_EXTERN(double) zari_reply_candidate_score(const zari_reply *reply, size_t i);
+
+/** What the bot would say if it decided candidate `i`: the intent's answer
+ *  in the reply's language (the customer's). NULL when deciding it would
+ *  hand off instead (an escalation intent or one with `handoff: true`),
+ *  when out of range, or for a NULL reply. In a relayed reply this is
+ *  agent assist: the operator may send it as it is.
+ *  Ownership: borrowed, valid until the reply is destroyed.
+ *  Thread-safety: any thread (see zari_reply). */
+ZARI_EXTERN(const char *) zari_reply_candidate_answer(const zari_reply *reply, size_t i);
+
 /** The whole reply as one JSON object: reply, action, intent, confidence,
  *  language, route, slots, options [{intent, label}], suggestions
- *  [{intent, title}], candidates [{intent, score, via}], handoff_reason (on
- *  handoff and after hours only), explanation.
+ *  [{intent, title}], candidates [{intent, score, via}] (in a relayed reply
+ *  also "answer": as zari_reply_candidate_answer, or null), handoff_reason
+ *  (on handoff and after hours only), explanation.
  *  @param[out] out the JSON text; NULL on failure.
  *  Errors: ZARI_EINVAL (NULL out or reply), ZARI_ENOMEM.
  *  Ownership: the caller owns *out; free it with zari_string_free.
@@ -495,7 +526,10 @@ ZARI_EXTERN(int) zari_session_set_language(zari_session *session, const char *la
 /** Answers one user message: matching, clarify choices, escalation, business
  *  hours, logging. Calls the clock once, and the handoff callback (inside
  *  business hours) before returning, on this thread; the log callback may
- *  run on this thread when the log queue is full.
+ *  run on this thread when the log queue is full. While an operator holds
+ *  the conversation (zari_session_operator_join) the reply is
+ *  ZARI_ACTION_RELAYED: no text, the message goes into the transcript and
+ *  the turn counts, and the candidates carry what the bot would answer.
  *  @param[out] out the reply; NULL on failure.
  *  Errors: ZARI_EINVAL (NULL out or session, or text NULL with len > 0),
  *  ZARI_ENOMEM.
@@ -506,7 +540,8 @@ ZARI_EXTERN(int) zari_session_respond(zari_reply **out, zari_session *session, c
                                       size_t len);
 
 /** Serializes the session's state into a compact, versioned string (JSON)
- *  so a stateless back end can continue the conversation later. The state
+ *  so a stateless back end can continue the conversation later, also in
+ *  another process: waiting or held by an operator, as it was. The state
  *  names the pack and version now loaded.
  *  @param[out] out the state; NULL on failure.
  *  Errors: ZARI_EINVAL (NULL out or session), ZARI_ENOMEM.
@@ -525,6 +560,102 @@ ZARI_EXTERN(int) zari_session_export(char **out, const zari_session *session);
 ZARI_EXTERN(int) zari_session_import(zari_session **out, zari_engine *engine, const char *state);
 
 /* ------------------------------------------------------------------------ */
+/* Operators: a person takes the conversation over                          */
+/* ------------------------------------------------------------------------ */
+/* A handoff inside business hours puts the conversation in the operators'
+ * queue (ZARI_HANDOFF_WAITING; the handoff callback is called as before) and
+ * the bot keeps answering. An operator joins (ZARI_HANDOFF_JOINED): the bot
+ * falls silent, zari_session_respond relays the customer's messages
+ * (ZARI_ACTION_RELAYED) with what the bot would answer, and the host records
+ * what the operator writes with zari_session_operator_message. The operator
+ * leaves: the bot answers again (ZARI_HANDOFF_NONE) and the log gets the
+ * takeover. After hours a request for a person waits in the session and
+ * enters the queue at the first message once operators are back. Export and
+ * import carry all of it. The host delivers the operator's messages itself:
+ * Zari only keeps them. */
+
+/** Where a conversation stands with operators. Values are append-only. */
+typedef enum zari_handoff_state {
+  ZARI_HANDOFF_NONE = 0,     /**< the bot answers */
+  ZARI_HANDOFF_WAITING = 1,  /**< handed off inside hours, no operator yet; the bot still answers */
+  ZARI_HANDOFF_JOINED = 2    /**< an operator holds the conversation; the bot is silent */
+} zari_handoff_state;
+
+/** An operator takes the conversation over, waiting or not (an operator
+ *  may take any conversation). Joining again with the same id is allowed
+ *  and only updates the name. Clarify options, the miss count and a
+ *  request made after hours are dropped: the operator answers now. Calls
+ *  the clock once (the time joined).
+ *  @param operator_id    the host's id of the operator: 1 to 256 bytes of
+ *                        UTF-8, NUL-terminated, copied.
+ *  @param operator_name  the name to show, at most 256 bytes of UTF-8,
+ *                        copied; NULL is "".
+ *  Errors: ZARI_EINVAL (NULL session or id, an empty id, an id or name over
+ *  256 bytes or not UTF-8), ZARI_EBUSY (another operator holds the
+ *  conversation: zari_session_operator_id names them), ZARI_ENOMEM.
+ *  Thread-safety: one thread per session at a time. */
+ZARI_EXTERN(int) zari_session_operator_join(zari_session *session, const char *operator_id,
+                                            const char *operator_name);
+
+/** Records what the operator wrote to the customer: a transcript turn with
+ *  role "operator" (cut at 4,096 bytes; invalid UTF-8 replaced), stored
+ *  masked in the log with the takeover. Zari does not deliver it; the host
+ *  does. Calls the clock once.
+ *  Errors: ZARI_EINVAL (NULL session, text NULL with len > 0), ZARI_EBUSY
+ *  (no operator holds the conversation), ZARI_ENOMEM.
+ *  Thread-safety: one thread per session at a time. */
+ZARI_EXTERN(int) zari_session_operator_message(zari_session *session, const char *text, size_t len);
+
+/** The operator hands the conversation back to the bot, which answers the
+ *  next message again (ZARI_HANDOFF_NONE). With a log database the takeover
+ *  becomes a row of `takeovers` (docs/OPERATIONS.md): the operator, when
+ *  they joined and left, `resolved` (non-zero: the customer's problem was
+ *  solved), the takeover's transcript, masked. Calls the clock once; the
+ *  log callback may run on this thread when the log queue is full.
+ *  Errors: ZARI_EINVAL (NULL session), ZARI_EBUSY (no operator holds the
+ *  conversation), ZARI_ENOMEM.
+ *  Thread-safety: one thread per session at a time. */
+ZARI_EXTERN(int) zari_session_operator_leave(zari_session *session, int resolved);
+
+/** 1 while an operator holds the conversation (ZARI_HANDOFF_JOINED), else 0
+ *  (also for NULL). Cannot fail.
+ *  Thread-safety: one thread per session at a time. */
+ZARI_EXTERN(int) zari_session_operator_active(const zari_session *session);
+
+/** Where the conversation stands: a zari_handoff_state, or ZARI_EINVAL for
+ *  NULL.
+ *  Errors: ZARI_EINVAL (NULL session; zari_last_error() says so).
+ *  Thread-safety: one thread per session at a time. */
+ZARI_EXTERN(int) zari_session_handoff_state(const zari_session *session);
+
+/** Why the conversation waits, as zari_handoff_reason words: "requested",
+ *  "intent" or "misses"; kept while an operator holds it. "" when it is with
+ *  the bot, when the operator took it unasked, and for NULL. Static storage.
+ *  Thread-safety: one thread per session at a time. */
+ZARI_EXTERN(const char *) zari_session_handoff_reason(const zari_session *session);
+
+/** Since when the conversation is in its state (unix seconds): the handoff
+ *  while ZARI_HANDOFF_WAITING (the first, when the customer asks again),
+ *  the operator's joining while ZARI_HANDOFF_JOINED; 0 with
+ *  ZARI_HANDOFF_NONE and for NULL.
+ *  Thread-safety: one thread per session at a time. */
+ZARI_EXTERN(int64_t) zari_session_handoff_since(const zari_session *session);
+
+/** Id of the operator holding the conversation, or NULL when none does
+ *  (or NULL session).
+ *  Ownership: borrowed, valid until the next zari_session_operator_join or
+ *  zari_session_operator_leave on the session, or its destruction.
+ *  Thread-safety: one thread per session at a time. */
+ZARI_EXTERN(const char *) zari_session_operator_id(const zari_session *session);
+
+/** Name of the operator holding the conversation ("" when joined without
+ *  one), or NULL when none does (or NULL session).
+ *  Ownership: borrowed, valid until the next zari_session_operator_join or
+ *  zari_session_operator_leave on the session, or its destruction.
+ *  Thread-safety: one thread per session at a time. */
+ZARI_EXTERN(const char *) zari_session_operator_name(const zari_session *session);
+
+/* ------------------------------------------------------------------------ */
 /* Handoffs                                                                 */
 /* ------------------------------------------------------------------------ */
 /* Only inside a zari_handoff_fn, on its thread. All strings are borrowed
@@ -540,7 +671,8 @@ ZARI_EXTERN(const char *) zari_handoff_language(const zari_handoff *h); /**< "ka
 ZARI_EXTERN(const char *) zari_handoff_reason(const zari_handoff *h);
 /** The intent that triggered the handoff, or NULL (reason "misses"). */
 ZARI_EXTERN(const char *) zari_handoff_intent(const zari_handoff *h);
-/** The recent transcript as a JSON array of {role: "user"|"bot", text, ts}. */
+/** The recent transcript as a JSON array of {role: "user"|"bot"|"operator",
+ *  text, ts}. */
 ZARI_EXTERN(const char *) zari_handoff_transcript_json(const zari_handoff *h);
 /** The whole handoff as one JSON object (session, channel, language, reason,
  *  intent, within_hours, ts, transcript). @param[out] out the JSON text;
