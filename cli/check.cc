@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "check_confusions.h"
 #include "commands.h"
 #include "common.h"
 #include "util/json_writer.h"
@@ -243,15 +244,17 @@ size_t CountTemplates(const pack::Pack& pack) {
   return templates;
 }
 
-// The findings as JSON, or one line each and a summary line.
-void PrintFindings(const CheckOptions& o, const Engine& e, const std::vector<Finding>& findings, size_t failures,
-                   size_t warnings) {
+// The findings as JSON, or one line each, the confusions (information, not
+// findings) and a summary line.
+void PrintFindings(const CheckOptions& o, const Engine& e, const std::vector<Finding>& findings,
+                   const Confusions& confusions, size_t failures, size_t warnings) {
   const pack::Pack& pack = e.pack();
   const size_t templates = CountTemplates(pack);
   if (!o.json) {
     for (const Finding& f : findings) {
       std::cout << f.where << ": " << (f.failure ? "error: " : "warning: ") << f.what << "\n";
     }
+    PrintConfusions(e, confusions);
     std::cout << pack.name << ": " << pack.intents.size() << " intents, " << e.example_refs().size() << " examples, "
               << templates << " templates: " << failures << " error(s), " << warnings << " warning(s)\n";
     return;
@@ -274,6 +277,7 @@ void PrintFindings(const CheckOptions& o, const Engine& e, const std::vector<Fin
     w.EndObject();
   }
   w.EndArray();
+  AppendConfusionsJson(e, confusions, w);
   w.EndObject();
   std::cout << out << "\n";
 }
@@ -289,9 +293,11 @@ int RunCheck(const CheckOptions& o) {
   CheckTemplates(e, &findings);
   CheckNots(e, &findings);
   CheckCoverage(e.pack(), &findings);
+  auto confusions = FindConfusions(e);
+  if (!confusions.ok()) return Error(confusions.status().message());
   size_t failures = 0, warnings = 0;
   for (const Finding& f : findings) (f.failure ? failures : warnings)++;
-  PrintFindings(o, e, findings, failures, warnings);
+  PrintFindings(o, e, findings, confusions.value(), failures, warnings);
   return failures > 0 || (o.strict && warnings > 0) ? 1 : 0;
 }
 

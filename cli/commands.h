@@ -16,6 +16,7 @@ struct ConverseOptions {
   std::string channel = "cli";
   std::string session = "cli-chat";  // zari chat's session id (the log's `session`)
   bool json = false;
+  bool options = false;  // classify: the clarify options too
   int threads = 1;
   std::vector<std::string> text;
 };

@@ -153,7 +153,7 @@ int RunClassify(const ConverseOptions& o) {
       for (size_t i = begin; i < end; ++i) {
         engine.Normalize(lines[i], *lang, text::Lang::kUnknown, &n);
         engine.Decide(n, lines[i], &r);
-        dialog::AppendClassifyJson(r, lines[i], &out);
+        dialog::AppendClassifyJson(r, lines[i], &out, o.options);
         out.push_back('\n');
       }
     };

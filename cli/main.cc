@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   CLI::App* classify = app.add_subcommand("classify", "classify stdin lines, one JSON object per line");
   add_pack(classify, classify_o);
   classify->add_option("--threads", classify_o.threads, "worker threads (default 1)")->check(CLI::Range(1, 256));
+  classify->add_flag("--options", classify_o.options, "also print the clarify options' intent ids");
 
   CLI::App* chat = app.add_subcommand("chat", "talk to a pack in the terminal");
   add_pack(chat, chat_o);

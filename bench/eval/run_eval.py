@@ -15,6 +15,12 @@ dev texts on stdin (one per line), reads one JSON object per line back and print
   oos recall   intent is null, over out-of-scope lines (CLINC150 only)
   msgs/s       lines / wall-clock seconds of the whole classify run, incl. pack load
 
+The few-shot runs (5, 10, 20 examples per intent; packs with examples in one
+language only, run on every language's dev file) get a second table with, over
+in-scope lines: top1, answered correctly (= decided acc), useful (answered
+correctly, or a clarify whose options include the right intent), wrong (answered
+with another intent), and fallback. --few-shot runs only those.
+
 --rewrite also runs the ka dev set rewritten in the three Georgian Latin styles and
 the az dev set in az-ascii (rewrite.py) against massive-ka-full / massive-az-full and
 shows each figure with its ratio to the native-script figure.
@@ -58,6 +64,16 @@ METRICS = (  # key, table header, kind
     ("fallback_rate", "fallback", "pct"),
     ("oos_recall", "oos recall", "pct"),
     ("msgs_per_s", "msgs/s", "rate"),
+)
+FEW_SHOT_METRICS = (  # the few-shot table
+    ("n", "n", "int"),
+    ("top1", "top1", "pct"),
+    ("decided_acc", "answered correctly", "pct"),
+    ("useful", "useful", "pct"),
+    ("wrong", "wrong", "pct"),
+    ("clarify_rate", "clarify", "pct"),
+    ("fallback_rate", "fallback", "pct"),
+    ("oos_recall", "oos recall", "pct"),
 )
 
 
@@ -125,7 +141,7 @@ def check_binary(zari: Path) -> Path:
 
 def classify(zari: Path, pack: Path, texts: list[str], lang: str | None,
              timeout: float | None) -> tuple[list[dict], float]:
-    cmd = [str(zari), "classify", "--pack", str(pack)]
+    cmd = [str(zari), "classify", "--options", "--pack", str(pack)]
     if lang:
         cmd += ["--lang", lang]
     data = "".join(t + "\n" for t in texts).encode("utf-8")
@@ -199,10 +215,19 @@ def compute(golds: list, outs: list[dict], wall: float) -> dict:
     for o in outs:
         actions[str(o["action"])] = actions.get(str(o["action"]), 0) + 1
     answered = [i for i, o in enumerate(outs) if o["action"] == "answer"]
+
+    def useful(i):
+        o = outs[i]
+        if o["action"] == "clarify":
+            return golds[i] in o.get("options", ())
+        return o["intent"] == golds[i]
     m = {
         "n": n, "n_in_scope": len(ins), "n_oos": len(oos),
         "top1": ratio(sum(top(outs[i]) == golds[i] for i in ins), len(ins)),
         "decided_acc": ratio(sum(outs[i]["intent"] == golds[i] for i in ins), len(ins)),
+        "useful": ratio(sum(useful(i) for i in ins), len(ins)),
+        "wrong": ratio(sum(outs[i]["action"] == "answer" and outs[i]["intent"] != golds[i]
+                           for i in ins), len(ins)),
         "answered_rate": actions.get("answer", 0) / n,
         "clarify_rate": actions.get("clarify", 0) / n,
         "fallback_rate": actions.get("fallback", 0) / n,
@@ -275,12 +300,12 @@ def fmt(kind: str, v) -> str:
     return f"{v:.3f}"
 
 
-def table_rows(runs: list[dict]) -> tuple[list[str], list[list[str]]]:
-    headers = ["dataset"] + [h for _, h, _ in METRICS]
+def table_rows(runs: list[dict], metrics=METRICS) -> tuple[list[str], list[list[str]]]:
+    headers = ["dataset"] + [h for _, h, _ in metrics]
     rows = []
     for r in runs:
         cells = [r["name"]]
-        for key, _, kind in METRICS:
+        for key, _, kind in metrics:
             cell = fmt(kind, r["metrics"].get(key))
             if r.get("ratios") is not None and key != "n":
                 q = r["ratios"].get(key)
@@ -302,6 +327,21 @@ def render(headers, rows, markdown: bool) -> str:
         c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
     return "\n".join([line(headers), "-+-".join("-" * w for w in widths)]
                      + [line(r) for r in rows])
+
+
+def few_shot_rows(runs: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """The few-shot table: one row per (pack, dev language), by examples per intent."""
+    runs = sorted(runs, key=lambda r: ("-only-" in r["pack"], r["dataset"] != "massive",
+                                       r["few_shot"]["per_intent"],
+                                       len(r["few_shot"]["example_langs"])))
+    headers = ["pack", "examples in", "per intent", "dev"] + [h for _, h, _ in FEW_SHOT_METRICS]
+    rows = []
+    for r in runs:
+        fs = r["few_shot"]
+        rows.append([r["pack"], "+".join(fs["example_langs"]), str(fs["per_intent"]),
+                     f"{r['dataset']}-{fs['dev_lang']}"]
+                    + [fmt(kind, r["metrics"].get(key)) for key, _, kind in FEW_SHOT_METRICS])
+    return headers, rows
 
 
 def render_sweep(sw: dict, markdown: bool) -> str:
@@ -334,7 +374,7 @@ def render_sweep(sw: dict, markdown: bool) -> str:
 # ------------------------------------------------------------------ main
 
 def plan(manifest: dict, only: list[str] | None, with_rewrite: bool, with_sweep: bool,
-         out: Path):
+         out: Path, few_shot_only: bool = False):
     packs = {p["name"]: p for p in manifest.get("packs", [])}
     if not packs:
         raise EvalError(f"{out / 'manifest.json'} lists no packs ({make_packs_hint(out)})")
@@ -344,6 +384,8 @@ def plan(manifest: dict, only: list[str] | None, with_rewrite: bool, with_sweep:
             raise EvalError(f"unknown pack(s) in --only: {', '.join(unknown)}; "
                             f"available: {', '.join(packs)}")
         names = list(dict.fromkeys(only))
+    elif few_shot_only:
+        names = [n for n, p in packs.items() if "few_shot" in p]
     else:
         names = list(packs)
     extra = []
@@ -377,6 +419,8 @@ def main(argv=None) -> int:
                     help="also run ka dev in 3 Latin styles and az dev in az-ascii")
     ap.add_argument("--thresholds-sweep", action="store_true",
                     help="report CLINC150 accuracy / oos recall for a grid of thresholds")
+    ap.add_argument("--few-shot", action="store_true",
+                    help="run only the few-shot packs (5, 10, 20 per intent; one-language packs)")
     ap.add_argument("--json", type=Path, metavar="FILE", help="write all figures as JSON")
     ap.add_argument("--markdown", action="store_true", help="print markdown tables")
     ap.add_argument("--force-lang", action="store_true",
@@ -390,7 +434,7 @@ def main(argv=None) -> int:
         sys.stdout.reconfigure(encoding="utf-8")
         only = [s.strip() for s in args.only.split(",") if s.strip()] if args.only else None
         manifest = load_manifest(args.out)
-        packs = plan(manifest, only, args.rewrite, args.thresholds_sweep, args.out)
+        packs = plan(manifest, only, args.rewrite, args.thresholds_sweep, args.out, args.few_shot)
         args.zari = check_binary(args.zari)
         dev_cache: dict[str, list] = {}
         for p in packs:
@@ -417,7 +461,9 @@ def main(argv=None) -> int:
             m = compute(golds, outs, wall)
             res = {"name": name, "pack": p["pack"], "dataset": p["dataset"],
                    "language": p.get("language"), "dev": p["dev"], "rewrite": mode,
-                   "metrics": m, "ratios": None}
+                   "metrics": m, "ratios": None, "main": p.get("main", True)}
+            if "few_shot" in p and not mode:
+                res["few_shot"] = p["few_shot"]
             if mode:
                 base = native[p["name"]]["metrics"]
                 res["native"] = p["name"]
@@ -441,11 +487,20 @@ def main(argv=None) -> int:
     # show each rewritten run right under its native-script run
     order = []
     for r in results:
-        if not r["rewrite"]:
+        if not r["rewrite"] and r["main"]:
             order.append(r)
             order += [x for x in results if x["rewrite"] and x["native"] == r["name"]]
-    headers, rows = table_rows(order)
-    print(render(headers, rows, args.markdown))
+    if order:
+        headers, rows = table_rows(order)
+        print(render(headers, rows, args.markdown))
+    few = [r for r in results if "few_shot" in r]
+    if few:
+        if order:
+            print()
+        print("Few-shot packs (top1, answered correctly, useful, wrong over in-scope lines;"
+              " clarify, fallback over all lines)")
+        headers, rows = few_shot_rows(few)
+        print(render(headers, rows, args.markdown))
     if any(r["rewrite"] for r in results):
         print("\n(x) = ratio to the same figure on native-script input "
               "(massive-ka-full / massive-az-full)")

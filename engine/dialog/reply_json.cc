@@ -159,7 +159,7 @@ void AppendReplyJson(const Reply& r, std::string* out) {
   w.EndObject();
 }
 
-void AppendClassifyJson(const Reply& r, std::string_view text, std::string* out) {
+void AppendClassifyJson(const Reply& r, std::string_view text, std::string* out, bool options) {
   const Engine& e = *r.engine;
   // A fixed shape: the keys are literals, ids and routes were escaped at load.
   out->append("{\"text\":");
@@ -179,6 +179,15 @@ void AppendClassifyJson(const Reply& r, std::string_view text, std::string* out)
     b.Literal(",\"candidates\":");
   }
   AppendCandidates(e, r, out);
+  if (options) {
+    json::Buffer b(out, 16 + r.option_count * (e.max_json_value() + 1));
+    b.Literal(",\"options\":[");
+    for (size_t i = 0; i < r.option_count; ++i) {
+      if (i > 0) b.Literal(",");
+      b.Raw(e.IntentJson(r.options[i]));
+    }
+    b.Literal("]");
+  }
   out->push_back('}');
 }
 

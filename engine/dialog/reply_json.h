@@ -26,8 +26,9 @@ void AppendReplyJson(const Reply& r, std::string* out);
 // server adds its own members before and after them).
 void AppendReplyMembers(const Reply& r, json::Writer& w);
 // One `zari classify` line: text, language, intent, confidence, action,
-// route, candidates.
-void AppendClassifyJson(const Reply& r, std::string_view text, std::string* out);
+// route, candidates; with `options`, also the clarify options' ids
+// ("options": [...], empty unless the reply clarifies).
+void AppendClassifyJson(const Reply& r, std::string_view text, std::string* out, bool options = false);
 // The explanation object alone: what matched, with the span.
 void AppendExplanationJson(const Reply& r, std::string* out);
 // {"session", "channel", "language", "reason", "intent", "within_hours", "ts",

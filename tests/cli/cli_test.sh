@@ -34,6 +34,25 @@ for p in telecom:"$pack" route:"$src/tests/cli/classify/route.yaml"; do
   check "classify output unchanged with 2 threads (${p%%:*})" cmp "$tmp/fixed2.jsonl" "$src/tests/cli/classify/${p%%:*}.jsonl"
 done
 
+# classify --options: the same lines with the clarify options' ids added, the
+# options a prefix of the candidates, and empty unless the reply clarifies.
+"$zari" classify --options --pack "$pack" < "$tmp/fixed.txt" > "$tmp/options.jsonl"
+check "classify --options" python3 - "$tmp/options.jsonl" "$src/tests/cli/classify/telecom.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+plain = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+assert len(rows) == len(plain)
+for r, p in zip(rows, plain):
+    options = r.pop("options")
+    assert r == p, (r, p)
+    cands = [c["intent"] for c in r["candidates"]]
+    if r["action"] == "clarify":
+        assert options and options == cands[:len(options)], (options, cands)
+    else:
+        assert options == [], r
+assert any(r["action"] == "clarify" for r in rows)
+PY
+
 # classify reads its input in blocks: lines longer than a block, lines cut by
 # a block's end and a last line without a newline are read whole.
 python3 -c "import sys; sys.stdout.write('x' * (3 << 20) + '\\nbalance\\r\\n' + 'ბ' * 400000 + '\\nlast')" > "$tmp/blocks.txt"
@@ -123,6 +142,46 @@ check "shadowed template is reported" grep -q "template 'balance transfer' of in
 check "same-words examples are reported" grep -q "example 'my phone top up' of intent 'autopay' has the same words as example 'top up my phone'" "$tmp/shadow.out"
 "$zari" check --strict "$tmp/shadow.yaml" > /dev/null 2>&1
 check "--strict fails on warnings" test $? -eq 1
+
+# Confusions: every example scored by the pack without it. Two intents whose
+# examples share their words ("my card ...") and differ in one word each go to
+# each other; opening hours do not.
+cat > "$tmp/confused.yaml" <<'YAML'
+zari: 1
+name: Confused
+languages: [en]
+intents:
+  - id: lost_card
+    examples:
+      en: ["my card is lost", "i misplaced my card", "my card went missing", "i cannot find my card", "my card was stolen"]
+    answer: {en: "Call us to block it."}
+  - id: card_delivery
+    examples:
+      en: ["where is my card", "my card has not arrived", "when will my card come", "my card is late", "i am still waiting for my card"]
+    answer: {en: "It is on its way."}
+  - id: opening_hours
+    examples:
+      en: ["when are you open", "opening hours", "what time do you close", "are you open on sunday", "office hours"]
+    answer: {en: "9 to 6."}
+YAML
+"$zari" check "$tmp/confused.yaml" > "$tmp/confused.out" 2>&1
+check "confusions do not fail the check" test $? -eq 0
+check "confused intents are named" grep -q "^  lost_card <-> card_delivery: [0-9]* examples (en [0-9]*), e.g. " "$tmp/confused.out"
+check "an intent told apart too rarely is named" grep -Eq "^  (lost_card|card_delivery) in en: 5 example\(s\)" "$tmp/confused.out"
+"$zari" check --json "$tmp/confused.yaml" > "$tmp/confused.json"
+check "confusions in --json" python3 - "$tmp/confused.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+pairs = {tuple(p["intents"]): p for p in d["confusions"]}
+p = pairs[("lost_card", "card_delivery")]
+assert p["count"] >= 2 and p["by_language"] == {"en": p["count"]}, p
+assert len(p["examples"]) == p["count"] and all(x["intent"] in p["intents"] for x in p["examples"]), p
+assert all(x["where"].startswith(sys.argv[1].replace(".json", ".yaml") + ":") for x in p["examples"]), p
+assert not any("opening_hours" in k for k in pairs), pairs
+few = {t["intent"]: t for t in d["too_few_examples"]}
+assert "opening_hours" not in few, few
+assert few and all(2 * t["come_back"] < t["examples"] and t["language"] == "en" for t in few.values()), few
+PY
 
 # normalize: Latin-typed Georgian decodes to Mkhedruli.
 out=$("$zari" normalize --json "baraTis daBlokva minda")
