@@ -33,7 +33,7 @@ CLI::App* AddServeCommand(CLI::App& app, ServeOptions& o) {
       ->capture_default_str();
   c->add_option("--cors", o.cors, "allow browser requests from this origin (repeatable; * = any)");
   c->add_option("--operators", o.operators, "operators file (zari operators add): enables /operator and its API");
-  c->add_option("--store", o.store, "where conversations live: memory, or sqlite:PATH (survives a restart)")
+  c->add_option("--store", o.store, "where conversations live: memory, sqlite:PATH (survives a restart), or redis://HOST:PORT[/DB][?prefix=NAME] (shared by several servers)")
       ->capture_default_str();
   c->add_option("--threads", o.threads, "engine threads (0: one per CPU, at least 2)")
       ->check(CLI::Range(0, 1024))
@@ -105,8 +105,13 @@ int RunServe(const ServeOptions& o) {
     auto p = SqlitePersistence::Open(po);
     if (!p.ok()) return Error("--store: " + p.status().message(), 2);
     so.persist = std::move(p.value());
+  } else if (o.store.rfind("redis://", 0) == 0) {
+    auto address = ParseRedisUrl(o.store);
+    if (!address.ok()) return Error("--store: " + address.status().message(), 2);
+    so.redis = address.value();
   } else if (o.store != "memory") {
-    return Error("--store: expected memory or sqlite:PATH, got '" + o.store + "'", 2);
+    return Error("--store: expected memory, sqlite:PATH or redis://HOST:PORT[/DB][?prefix=NAME], got '" + o.store +
+                     "'", 2);
   }
   if (!o.operators.empty()) {
     auto ops = LoadOperators(o.operators);

@@ -44,3 +44,43 @@ echo "== Why the bot answered (zari ask --json):"
 echo
 echo "Talk to the bot yourself:   $zari chat --pack $pack"
 echo "Classify lines as JSON:     echo 'ბალანსი' | $zari classify --pack $pack"
+
+echo
+echo "== A person takes over (zari serve --operators): a visitor, an operator, the events between them"
+demo=$(mktemp -d)
+trap 'kill $serve_pid 2>/dev/null; rm -rf "$demo"' EXIT
+printf 'correct horse battery\n' | "$zari" operators add "$demo/operators.json" nino --name "ნინო" --languages ka,en 2>/dev/null
+"$zari" serve --pack "$pack" --listen 127.0.0.1:0 --now "$now" --operators "$demo/operators.json" --quiet \
+  > "$demo/serve.out" 2>/dev/null &
+serve_pid=$!
+for _ in $(seq 100); do grep -q "on http" "$demo/serve.out" 2>/dev/null && break; sleep 0.1; done
+python3 - "$(sed -n 's/.*on \(http[^ ]*\)/\1/p' "$demo/serve.out")" <<'PY'
+import json, sys, urllib.request
+base = sys.argv[1].rstrip("/")
+def call(method, path, body=None, token=None):
+    req = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json", **({"Authorization": "Bearer " + token} if token else {})})
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)
+r = call("POST", "/api/v1/message", {"text": "ოპერატორთან დამაკავშირეთ"})
+sid = r["session"]
+print("visitor> ოპერატორთან დამაკავშირეთ")
+print("    bot> %s  [%s, handoff %s]" % (r["reply"], r["action"], r["handoff"]["status"]))
+token = call("POST", "/api/v1/operator/login", {"id": "nino", "password": "correct horse battery"})["token"]
+q = call("GET", "/api/v1/operator/queue", token=token)["conversations"]
+print("operator nino logs in: %d waiting (%s, %s); joins" % (len(q), q[0]["language"], q[0]["reason"]))
+call("POST", "/api/v1/operator/conversations/%s/join" % sid, {}, token)
+call("POST", "/api/v1/operator/conversations/%s/messages" % sid, {"text": "გამარჯობა! ნინო ვარ, რით დაგეხმაროთ?"}, token)
+for e in call("GET", "/api/v1/events?session=%s&after=0&wait=1" % sid)["events"]:
+    print("visitor's widget gets event %d: %s %s" % (e["seq"], e["type"], e.get("text", e.get("operator", ""))))
+r = call("POST", "/api/v1/message", {"session": sid, "text": "ბალანსი როგორ შევამოწმო?"})
+print("visitor> ბალანსი როგორ შევამოწმო?  [%s: the bot stays silent]" % r["action"])
+msg = [e for e in call("GET", "/api/v1/operator/events?after=0&wait=1", token=token)["events"] if e["type"] == "message"][-1]
+s = msg["suggestions"][0]
+print("nino's console: the customer's words, and Zari's suggestion %s: %s" % (s["intent"], s["answer"][:60] + "…"))
+call("POST", "/api/v1/operator/conversations/%s/leave" % sid, {"resolved": True}, token)
+r = call("POST", "/api/v1/message", {"session": sid, "text": "How do I top up my balance?"})
+print("nino leaves (resolved); the bot answers again: [%s %s]" % (r["action"], r["intent"]))
+PY
+echo
+echo "Operator console:           $zari serve --pack $pack --operators FILE, then open /operator"

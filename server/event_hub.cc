@@ -60,6 +60,15 @@ void EventHub::Notify(const std::string& id) {
   for (Wake& w : woken) w(false);
 }
 
+void EventHub::NotifyAll() {
+  std::vector<Wake> woken;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    while (!waiters_.empty()) woken.push_back(TakeLocked(waiters_.begin()->first));
+  }
+  for (Wake& w : woken) w(false);
+}
+
 void EventHub::Shutdown() {
   std::vector<Wake> woken;
   {

@@ -43,6 +43,9 @@ class EventHub {
   void Cancel(uint64_t handle);
   // Wakes every waiter of conversation `id`.
   void Notify(const std::string& id);
+  // Wakes every waiter (not as timed out): they read again. After events
+  // may have been missed (a shared store's lost subscription).
+  void NotifyAll();
   // Wakes every waiter as timed out and refuses new ones (they are woken at once).
   void Shutdown();
   size_t waiting() const;

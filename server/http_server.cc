@@ -7,6 +7,7 @@
 
 #include "dialog/reply_json.h"
 #include "dialog/session.h"
+#include "redis_store.h"
 #include "util/json_writer.h"
 #include "web_assets.h"
 #include "zari/version.h"
@@ -139,8 +140,14 @@ std::unique_ptr<Store> MakeStore(const std::shared_ptr<dialog::Runtime>& rt, con
     if (!s.ok()) return s.status();
     return std::move(s.value());
   };
-  return std::make_unique<SessionStore>(
-      [rt](const std::string& id) { return std::make_unique<dialog::Session>(rt, id, "web"); }, std::move(so));
+  SessionStore::Factory factory = [rt](const std::string& id) { return std::make_unique<dialog::Session>(rt, id, "web"); };
+  if (o.redis) {
+    RedisStore::Options ro;
+    ro.address = *o.redis;
+    ro.idle_timeout_ms = o.session_idle_ms;
+    return std::make_unique<RedisStore>(std::move(factory), std::move(so.restore), ro);
+  }
+  return std::make_unique<SessionStore>(std::move(factory), std::move(so));
 }
 
 }  // namespace
@@ -160,7 +167,8 @@ HttpServer::HttpServer(std::shared_ptr<dialog::Runtime> runtime, HttpServerOptio
   for (std::string& o : options_.cors_origins) {
     while (o.size() > 1 && o.back() == '/') o.pop_back();
   }
-  store_->SetListener([this](const std::string& id, uint64_t) { hub_.Notify(id); });
+  // "" (a shared store that may have missed some): every waiter reads again.
+  store_->SetListener([this](const std::string& id, uint64_t) { id.empty() ? hub_.NotifyAll() : hub_.Notify(id); });
 }
 
 HttpServer::~HttpServer() {
@@ -214,7 +222,7 @@ bool HttpServer::Route(const std::shared_ptr<http::Exchange>& ex) {
   } else if (m == "GET" && p == "/api/v1/events") {
     HandleEvents(ex);
   } else if (m == "GET" && p == "/api/v1/health") {
-    Send(ex, HandleHealth());
+    workers_.Post([this, ex] { Send(ex, HandleHealth()); });  // asks the store: may wait on its server
   } else if (m == "GET" && p == "/api/v1/welcome") {
     Send(ex, HandleWelcome());
   } else if (m == "GET" && p == "/widget.js") {
@@ -407,8 +415,13 @@ HttpResponse HttpServer::HandleWelcome() const {
 HttpResponse HttpServer::HandleHealth() const {
   auto engine = runtime_->engine();
   const pack::Pack& p = engine->pack();
+  const Status store_ok = store_->Check();
+  StoreStats ss = store_->stats();
+  if (!store_ok.ok()) ss.last_error = store_ok.message();
   nlohmann::json j;
-  j["status"] = "ok";
+  // A store that cannot be written or reached: conversations fail with 503,
+  // and so does this, so that a load balancer sends visitors elsewhere.
+  j["status"] = store_ok.ok() ? "ok" : "degraded";
   j["version"] = ZARI_VERSION_STRING;
   nlohmann::json langs = nlohmann::json::array();
   for (text::Lang l : p.languages) langs.push_back(std::string(text::LangCode(l)));
@@ -416,7 +429,6 @@ HttpResponse HttpServer::HandleHealth() const {
   j["uptime_s"] =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count();
   j["operators_online"] = engine->schedule().IsOpen(runtime_->Now());
-  const StoreStats ss = store_->stats();
   j["sessions"] = {{"active", ss.active},   {"capacity", ss.capacity}, {"created", ss.created},
                    {"expired", ss.expired}, {"evicted", ss.evicted},   {"idle_timeout_s", options_.session_idle_ms / 1000}};
   j["store"] = {{"backend", ss.backend},
@@ -448,7 +460,7 @@ HttpResponse HttpServer::HandleHealth() const {
   j["requests"] = {{"total", requests_.load() + ts.too_large + ts.malformed + ts.timeouts},
                    {"client_errors", client_errors_.load() + ts.too_large + ts.malformed + ts.timeouts},
                    {"server_errors", server_errors_.load()}};
-  return Json(200, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return Json(store_ok.ok() ? 200 : 503, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 // ---- GET /api/v1/events ----------------------------------------------------

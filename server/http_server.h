@@ -38,6 +38,7 @@
 #include "http/http.h"
 #include "lifecycle.h"
 #include "operator_desk.h"
+#include "redis.h"
 #include "session_store.h"
 #include "util/status.h"
 #include "webhook.h"
@@ -75,6 +76,7 @@ struct HttpServerOptions {
   int max_wait_s = 30;                   // the longest /api/v1/events long poll
   std::function<int64_t()> session_clock_ms;  // tests; empty = steady clock
   std::shared_ptr<Persistence> persist;  // --store sqlite:PATH; null = memory
+  std::optional<RedisAddress> redis;     // --store redis://…: shared by several servers
   // --operators FILE: the operator side (queue, console); nullopt = off.
   std::optional<std::vector<Operator>> operators;
   LogFn log;                             // one line per notable event

@@ -276,6 +276,11 @@ void SessionStore::Sweep() {
   SweepLocked(NowMs());
 }
 
+Status SessionStore::Check() {
+  const std::string error = options_.persist ? options_.persist->last_error() : std::string();
+  return error.empty() ? Status::Ok() : Status(Code::kIo, error);
+}
+
 void SessionStore::Flush() {
   if (options_.persist) options_.persist->Flush();
 }

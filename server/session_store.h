@@ -99,6 +99,7 @@ class SessionStore : public Store {
   Result<EventPage> Read(std::string_view id, uint64_t after, size_t max) override;
   void Sweep() override;
   void Flush() override;
+  Status Check() override;
   StoreStats stats() const override;
   void SetListener(EventListener listener) override { listener_ = std::move(listener); }
   Status PutRecord(std::string_view kind, std::string_view key, std::string value) override;

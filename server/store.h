@@ -133,6 +133,9 @@ class Store {
   virtual void Sweep() = 0;
   // Waits until what was stored before the call is durable (no-op in memory).
   virtual void Flush() = 0;
+  // Whether the store works right now (for /api/v1/health): a shared store
+  // asks its server; ok, or kIo with why not.
+  virtual Status Check() = 0;
   virtual StoreStats stats() const = 0;
   // Who hears about appended events (one listener; set before use).
   virtual void SetListener(EventListener listener) = 0;

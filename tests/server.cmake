@@ -10,7 +10,7 @@
 
 find_program(ZARI_SERVER_PYTHON3 NAMES python3)
 set(ZARI_SERVER_TEST_ENV "ZARI_SOURCE_DIR=${PROJECT_SOURCE_DIR}" "PYTHONDONTWRITEBYTECODE=1")
-foreach(name http_api transport store operators fastagi)
+foreach(name http_api transport store operators redis deploy fastagi)
   if(ZARI_SERVER_PYTHON3)
     add_test(NAME server_${name}
              COMMAND ${ZARI_SERVER_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/server/${name}_test.py
@@ -25,12 +25,15 @@ endforeach()
 # The script itself fails, saying to run scripts/setup-deps.sh, when Chromium
 # or playwright-core is missing.
 find_program(ZARI_BROWSER_NODE NAMES node nodejs)
-if(ZARI_BROWSER_NODE)
-  add_test(NAME browser_widget
-           COMMAND ${ZARI_BROWSER_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/browser/widget_test.js
-                   $<TARGET_FILE:zari_cli> ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/browser)
-else()
-  add_test(NAME browser_widget
-           COMMAND sh -c "echo 'node not found: run scripts/setup-deps.sh (nodejs, chromium, playwright-core)' >&2; exit 1")
-endif()
-set_tests_properties(browser_widget PROPERTIES LABELS "browser;no-sanitizer" TIMEOUT 300)
+# widget: the visitor's side; takeover: a visitor and an operator in two pages.
+foreach(name widget takeover)
+  if(ZARI_BROWSER_NODE)
+    add_test(NAME browser_${name}
+             COMMAND ${ZARI_BROWSER_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/browser/${name}_test.js
+                     $<TARGET_FILE:zari_cli> ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/browser)
+  else()
+    add_test(NAME browser_${name}
+             COMMAND sh -c "echo 'node not found: run scripts/setup-deps.sh (nodejs, chromium, playwright-core)' >&2; exit 1")
+  endif()
+  set_tests_properties(browser_${name} PROPERTIES LABELS "browser;no-sanitizer" TIMEOUT 300)
+endforeach()

@@ -202,8 +202,10 @@
   function renderSuggestions(list) {
     var box = $('suggestions');
     box.textContent = '';
-    (list || []).forEach(function (s) {
-      if (!s.answer) return;
+    // Zari's likely answers only: the best one, and others not far behind.
+    var best = list && list.length ? list[0].score : 0;
+    (list || []).slice(0, 3).forEach(function (s, i) {
+      if (!s.answer || (i > 0 && s.score < Math.max(0.15, best / 3))) return;
       var b = el('button', 'suggestion');
       b.type = 'button';
       b.appendChild(el('span', 'intent', s.intent + ' · ' + Math.round(s.score * 100) + '%'));

@@ -11,10 +11,8 @@
 'use strict';
 
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
-const os = require('node:os');
 const path = require('node:path');
 
 const [zari, src, out] = process.argv.slice(2);
@@ -22,30 +20,9 @@ if (!zari || !src || !out) {
   console.error('usage: widget_test.js ZARI_BINARY SOURCE_DIR OUTPUT_DIR');
   process.exit(2);
 }
-const CHROMIUM = process.env.ZARI_CHROMIUM || '/usr/bin/chromium';
-const SETUP = 'run scripts/setup-deps.sh (it installs Debian chromium and npm playwright-core in bindings/node)';
-
-function fail(message) {
-  console.error('FAIL: ' + message);
-  process.exit(1);
-}
-
-let chromium;
-try {
-  ({ chromium } = require(path.join(src, 'bindings/node/node_modules/playwright-core')));
-} catch (e) {
-  fail('playwright-core is not installed: ' + SETUP);
-}
-if (!fs.existsSync(CHROMIUM)) fail(CHROMIUM + ' is missing: ' + SETUP);
+const { launch, step, run, startZari, stopZari, waitFor, widget } = require('./support');
 
 // ---- helpers ---------------------------------------------------------------
-let passed = 0;
-async function step(name, fn) {
-  await fn();
-  passed++;
-  console.log('ok   ' + name);
-}
-
 function startWebhookReceiver() {
   const received = [];
   const server = http.createServer((req, res) => {
@@ -83,83 +60,20 @@ function startHostSite() {
   });
 }
 
-function startZari(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(zari, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error('zari serve did not start: ' + stderr)), 30000);
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = stdout.match(/on (http:\/\/[^\s]+\/)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], stderr: () => stderr });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error('zari serve exited with ' + code + ': ' + stderr));
-    });
-  });
-}
-
-async function waitFor(predicate, what, ms = 10000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await predicate()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('timed out waiting for ' + what);
-}
-
-// The widget inside a page: Playwright's CSS locators pierce open shadow roots.
-function widget(page) {
-  const botReplies = page.locator('.msg.bot:not(.typing)');
-  return {
-    launcher: page.locator('button.launcher'),
-    panel: page.locator('#zari-panel'),
-    input: page.locator('#zari-panel input'),
-    send: page.locator('#zari-panel button.send'),
-    botReplies,
-    async ask(text) {
-      const before = await botReplies.count();
-      await this.input.fill(text);
-      await this.input.press('Enter');  // Enter sends
-      await botReplies.nth(before).waitFor();
-      const m = botReplies.nth(before);
-      return {
-        text: await m.textContent(),
-        action: await m.getAttribute('data-action'),
-        intent: await m.getAttribute('data-intent'),
-        language: await m.getAttribute('data-language'),
-      };
-    },
-  };
-}
-
 // ---- the test ---------------------------------------------------------------
-(async () => {
+run(async () => {
   fs.mkdirSync(out, { recursive: true });
   const hook = await startWebhookReceiver();
   const site = await startHostSite();
   const pack = path.join(src, 'intents/telecom');
   // Wednesday 11:00 in Tbilisi: operators are online.
-  const zs = await startZari(['serve', '--pack', pack, '--listen', '127.0.0.1:0', '--now', '2026-11-25T11:00',
+  const zs = await startZari(zari, ['serve', '--pack', pack, '--listen', '127.0.0.1:0', '--now', '2026-11-25T11:00',
                               '--webhook', `http://127.0.0.1:${hook.port}/handoff`, '--cors', site.origin]);
   site.setZari(zs.url);
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zari-chromium-'));
-  let context;
+  let browser;
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 800 },
-      locale: 'en-US',
-    });
+    browser = await launch(src);
+    const { context } = browser;
     const page = context.pages()[0] || await context.newPage();
     const pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -341,7 +255,7 @@ function widget(page) {
 
     await step('after hours: the widget says operators are offline and the question is saved', async () => {
       // Sunday noon in Tbilisi: the sample pack's operators are off.
-      const closed = await startZari(['serve', '--pack', pack, '--listen', '127.0.0.1:0', '--now', '2026-11-29T12:00']);
+      const closed = await startZari(zari, ['serve', '--pack', pack, '--listen', '127.0.0.1:0', '--now', '2026-11-29T12:00']);
       try {
         const p = await context.newPage();
         p.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -365,19 +279,9 @@ function widget(page) {
     assert.deepEqual(pageErrors, [], 'no errors in the page');
     console.log('screenshots: ' + path.join(out, 'widget-desktop.png') + ', ' + path.join(out, 'widget-mobile.png'));
   } finally {
-    if (context) await context.close().catch(() => {});
-    fs.rmSync(userDataDir, { recursive: true, force: true });
-    zs.child.removeAllListeners('exit');
-    const exited = new Promise((r) => zs.child.on('exit', (code, sig) => r({ code, sig })));
-    zs.child.kill('SIGTERM');
-    const { code } = await exited;
+    if (browser) await browser.close();
     hook.server.close();
     site.server.close();
-    if (code !== 0) fail('zari serve exited with ' + code + ' after SIGTERM: ' + zs.stderr());
+    await stopZari(zs);
   }
-  console.log(passed + ' passed, 0 failed');
-})().catch((e) => {
-  console.error(e && e.stack ? e.stack : e);
-  console.log(passed + ' passed, 1 failed');
-  process.exit(1);
 });

@@ -119,7 +119,7 @@ class SqliteStoreTest(unittest.TestCase):
         self.assertIn("not a Zari conversation store", str(cm.exception))
         with self.assertRaises(RuntimeError) as cm:
             Server("--store", "postgres://x")
-        self.assertIn("expected memory or sqlite:PATH", str(cm.exception))
+        self.assertIn("expected memory, sqlite:PATH or redis://", str(cm.exception))
 
     def test_memory_store_starts_over_after_a_restart(self):
         s = Server()
