@@ -7,8 +7,10 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -242,6 +244,73 @@ class Sampler:
         self._stop.set()
         self._t.join()
         return self.samples
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Redis:
+    """A redis-server of its own on a free loopback port, in a temporary
+    directory: append-only with fsync every second (Redis's usual setting; the
+    sqlite store likewise commits every 200 ms). Stopped by stop()."""
+
+    def __init__(self):
+        if not shutil.which("redis-server") or not shutil.which("redis-cli"):
+            raise BenchError("redis-server and redis-cli are needed (scripts/setup-deps.sh installs them)")
+        self.dir = tempfile.mkdtemp(prefix="zari-load-redis-")
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir,
+             "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--protected-mode", "yes"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while self.cli("PING") != "PONG":
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                self.stop()
+                raise BenchError("redis-server did not start on port %d" % self.port)
+            time.sleep(0.05)
+        self.version = self.info("server").get("redis_version")
+
+    def url(self) -> str:
+        return "redis://127.0.0.1:%d" % self.port
+
+    def cli(self, *args) -> str:
+        r = subprocess.run(["redis-cli", "-p", str(self.port), "--raw"] + [str(a) for a in args],
+                           capture_output=True, timeout=120)
+        return r.stdout.decode().strip()
+
+    def info(self, section: str):
+        out = {}
+        for line in self.cli("INFO", section).splitlines():
+            k, sep, v = line.strip().partition(":")
+            if sep:
+                out[k] = v
+        return out
+
+    def used_memory(self) -> int:
+        return int(self.info("memory")["used_memory"])
+
+    def count(self, pattern: str) -> int:
+        """Keys matching pattern (SCAN, not KEYS: the server stays responsive)."""
+        r = subprocess.run(["redis-cli", "-p", str(self.port), "--scan", "--pattern", pattern],
+                           capture_output=True, timeout=300)
+        return len(r.stdout.splitlines())
+
+    def cpu_s(self) -> float:
+        return proc_cpu_s(self.proc.pid)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 # ---- wrk and the load client -----------------------------------------------

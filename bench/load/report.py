@@ -46,7 +46,8 @@ def host_section(res):
     ]
 
 
-def keepalive_section(rows):
+def keepalive_section(k):
+    rows = k["rows"] if isinstance(k, dict) else k
     out = ["## Kept-alive POST /api/v1/message (message.lua: conversations of 8 messages)", "",
            "| store | connections | requests/s | p50 ms | p99 ms | server CPU µs/request | load avg before |",
            "|---|---:|---:|---:|---:|---:|---|"]
@@ -62,7 +63,22 @@ def keepalive_section(rows):
         p99 = statistics.median(r["latency_us"]["p99"] for r in runs) / 1e3
         out += ["", "Target ≥ 15,000 requests/s over 64 connections with p99 ≤ 10 ms (memory store, median run): "
                 "%s req/s, p99 %.2f ms: %s" % ("{:,.0f}".format(rps), p99, mark(rps >= 15000 and p99 <= 10))]
+    if isinstance(k, dict) and k.get("redis"):
+        out += [""] + redis_lines(k["redis"])
     return out + [""]
+
+
+def redis_lines(r):
+    per = r["bytes_per_conversation"]
+    return ["What one Redis (%s) holds after the redis runs: %s conversations (%s keys); used_memory %.1f → "
+            "%.1f MiB: **%s bytes per conversation** (its state, events and sequence; conversations of up to 8 "
+            "messages). A state (`s:ID`, %d sampled): %s bytes of JSON, MEMORY USAGE %s bytes. Redis CPU over "
+            "the whole step: %.1f s." % (
+                r["redis_version"], "{:,}".format(r["conversations"]), "{:,}".format(r["keys"]),
+                r["used_memory_before"] / 2**20, r["used_memory_after"] / 2**20,
+                "{:,.0f}".format(per) if per else "–", r.get("state_sampled", 0),
+                "{:,.0f}".format(r.get("state_bytes_mean", 0)), "{:,.0f}".format(r.get("state_memory_usage_mean", 0)),
+                r["redis_cpu_s"])]
 
 
 def events_section(e):

@@ -85,22 +85,97 @@ def measure_wrk(args, server, conns, seconds, turns=8, **kw):
     return r
 
 
+STORES = ("memory", "sqlite", "redis")
+
+
+def start_store_server(args, store, redis):
+    """zari serve with --store memory, sqlite:OUT/keepalive-store.sqlite (a new file) or redis://."""
+    if store == "memory":
+        return zari_serve(args, name="zari serve --store memory")
+    if store == "redis":
+        return zari_serve(args, "--store", redis.url(), name="zari serve --store redis")
+    db = args.out / "keepalive-store.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    return zari_serve(args, "--store", "sqlite:%s" % db, name="zari serve --store sqlite")
+
+
 def step_keepalive(args, sz):
-    out = []
-    for store in ("memory", "sqlite"):
-        db = args.out / "keepalive-store.sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(db) + suffix).unlink(missing_ok=True)
-        extra = [] if store == "memory" else ["--store", "sqlite:%s" % db]
-        server = zari_serve(args, *extra, name="zari serve --store %s" % store)
+    """The three stores side by side: one server each, runs alternated
+    (memory, sqlite, redis, memory, …) so that the host's load falls on all
+    alike; then what the Redis holds per conversation."""
+    stores = [s for s in STORES if s in args.stores.split(",")]
+    if "redis" in stores and not (shutil.which("redis-server") and shutil.which("redis-cli")):
+        log("keepalive: --store redis skipped: redis-server or redis-cli missing (scripts/setup-deps.sh)")
+        stores.remove("redis")
+    redis = loadlib.Redis() if "redis" in stores else None
+    servers = {}
+    try:
+        redis_before = redis.used_memory() if redis else None
+        for store in stores:
+            servers[store] = start_store_server(args, store, redis)
+            measure_wrk(args, servers[store], 64, sz["warmup"])  # warm-up: caches, allocator, the file
+        rows = keepalive_runs(args, sz, servers)
+        redis_row = redis_memory(redis, redis_before) if redis else None
+    finally:
+        stop_all(list(servers.values()))
+        if redis:
+            redis.stop()
+    return {"rows": rows, "redis": redis_row}
+
+
+def keepalive_runs(args, sz, servers):
+    rows = []
+    for conns in sz["conns"]:
+        runs = {store: [] for store in servers}
+        for _ in range(sz["repeat"]):
+            for store, server in servers.items():
+                runs[store].append(measure_wrk(args, server, conns, sz["seconds"]))
+        for store, server in servers.items():
+            rows.append({"store": store, "connections": conns, "runs": runs[store],
+                         "rss_mib": server.status()["VmRSS"] / 1024})
+    return rows
+
+
+def redis_memory(redis, before):
+    """used_memory (INFO memory) grown over the run ÷ the conversations held (keys s:ID)."""
+    after = redis.used_memory()
+    conversations = redis.count("zari:s:*")
+    keys = int(redis.cli("DBSIZE") or 0)
+    sizes = sample_sizes(redis, 100)
+    row = {"used_memory_before": before, "used_memory_after": after, "conversations": conversations,
+           "keys": keys, "bytes_per_conversation": (after - before) / conversations if conversations else None,
+           "redis_version": redis.version, "redis_cpu_s": redis.cpu_s(), **sizes}
+    log("redis: %d conversations, %d keys, used_memory %.1f → %.1f MiB: %.0f bytes per conversation" %
+        (conversations, keys, before / 2**20, after / 2**20, row["bytes_per_conversation"] or 0))
+    return row
+
+
+def sample_sizes(redis, n):
+    """MEMORY USAGE and STRLEN of n random conversation states (s:ID), averaged."""
+    usage, length = [], []
+    for _ in range(n):
+        key = redis.cli("RANDOMKEY")
+        if not key.startswith("zari:s:"):
+            continue
+        usage.append(int(redis.cli("MEMORY", "USAGE", key) or 0))
+        length.append(int(redis.cli("STRLEN", key) or 0))
+    if not usage:
+        return {}
+    return {"state_memory_usage_mean": statistics.mean(usage), "state_bytes_mean": statistics.mean(length),
+            "state_sampled": len(usage)}
+
+
+def stop_all(servers):
+    """Stops every server, even when one fails; then raises the first failure."""
+    first = None
+    for server in servers:
         try:
-            measure_wrk(args, server, 64, sz["warmup"])  # warm-up: caches, allocator, the file
-            for conns in sz["conns"]:
-                runs = [measure_wrk(args, server, conns, sz["seconds"]) for _ in range(sz["repeat"])]
-                out.append({"store": store, "connections": conns, "runs": runs, "rss_mib": server.status()["VmRSS"] / 1024})
-        finally:
             server.stop()
-    return out
+        except BenchError as e:
+            first = first or e
+    if first:
+        raise first
 
 
 def step_events(args, sz):
@@ -267,6 +342,7 @@ def parse_args(argv):
     ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement")
     ap.add_argument("--seconds", type=float, default=10, help="length of each wrk and fastagi run")
     ap.add_argument("--connections", default="1,64,256", help="keepalive: wrk connection counts")
+    ap.add_argument("--stores", default=",".join(STORES), help="keepalive: the stores compared")
     ap.add_argument("--waiters", type=int, default=10000, help="events: visitors waiting")
     ap.add_argument("--operators", type=int, default=10)
     ap.add_argument("--visitors", type=int, default=500, help="operators: conversations")
