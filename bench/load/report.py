@@ -125,6 +125,8 @@ def fastagi_section(f):
 
 
 def peer_section(p):
+    if p.get("skipped"):
+        return ["## Side by side: nlp.js", "", "Skipped: " + p["skipped"], ""]
     out = ["## Side by side: nlp.js %s (Node %s) behind `http`, %d connections, the same wrk script" %
            (p["nlpjs_version"], p["node"], p["connections"]), "",
            "| server | requests/s | p50 ms | p99 ms | server CPU µs/request | RSS MiB |", "|---|---:|---:|---:|---:|---:|"]

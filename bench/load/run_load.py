@@ -254,27 +254,36 @@ def step_fastagi(args, sz):
 
 
 def ensure_nlpjs():
+    """None when node-nlp is installed in bench/peers (npm ci there if not), else why not."""
     need = REPO / "bench" / "peers" / "node_modules" / "node-nlp" / "package.json"
     if need.is_file():
-        return
+        return None
     if not shutil.which("npm") or not shutil.which("node"):
-        raise BenchError("the peer step needs node and npm (scripts/setup-deps.sh installs them)")
+        return "node and npm are missing (scripts/setup-deps.sh installs them)"
     log("npm ci in bench/peers (node-nlp)")
-    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=REPO / "bench" / "peers",
-                   check=True)
+    p = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=REPO / "bench" / "peers",
+                       capture_output=True, text=True)
+    if p.returncode != 0 or not need.is_file():
+        return "npm ci in bench/peers failed: %s" % (p.stderr.strip()[-500:] or p.returncode)
+    return None
 
 
 def step_peer(args, sz):
-    ensure_nlpjs()
+    why = ensure_nlpjs()
+    if why:
+        log("peer: skipped: nlp.js cannot be installed: %s" % why)
+        return {"skipped": why}
     train = args.out / "nlpjs-train.json"
     train.write_text(json.dumps({"languages": ["ka", "az", "en"], "train": loadlib.pack_examples()},
                                 ensure_ascii=False), encoding="utf-8")
     t0 = time.monotonic()
     nlpjs = Server(["node", HERE / "nlpjs_server.js", train], "nlp.js (node http)")
     train_s = time.monotonic() - t0
-    zari = zari_serve(args, name="zari serve")
     results = {"zari": [], "nlpjs": []}
+    servers = [nlpjs]
     try:
+        zari = zari_serve(args, name="zari serve")
+        servers.append(zari)
         for server in (zari, nlpjs):
             measure_wrk(args, server, sz["peer_conns"], sz["warmup"])  # warm-up (V8's JIT too)
         for _ in range(sz["repeat"]):
@@ -283,8 +292,7 @@ def step_peer(args, sz):
                 r["rss_mib"] = server.status()["VmRSS"] / 1024
                 results[key].append(r)
     finally:
-        zari.stop()
-        nlpjs.stop()
+        stop_all(servers)
     version = json.loads((REPO / "bench/peers/node_modules/node-nlp/package.json").read_text())["version"]
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
     return {"connections": sz["peer_conns"], "nlpjs_version": version, "node": node, "nlpjs_train_s": train_s,
