@@ -14,12 +14,17 @@
 //       connect to close (p50, p90, p99, max), refused calls and errors.
 //
 //   zari_load_client poll --port P --messages FILE [--clients 10000] [--wait 30] [--seconds 40]
+//                         [--open-rate N]
 //       Visitors waiting for events: creates --clients conversations (POST
 //       /api/v1/message over 32 kept-alive connections), then opens one
 //       connection per conversation holding GET /api/v1/events?wait=W, and
 //       polls again (after=next) whenever one is answered. Prints "ready N"
 //       once all N are waiting, stops --seconds later. Reports how long
-//       after its wait each poll was answered (lateness), and errors.
+//       after its wait each poll was answered (lateness: from the moment
+//       its request had left in full), and errors. --open-rate N opens N
+//       polls a second (default: batches of 256 as fast as they go, a
+//       burst that overflows the kernel's listen queue: those connections
+//       wait for TCP's 1 s SYN retransmission).
 //
 // The result is one JSON object on stdout (after "ready N" for poll).
 #include <arpa/inet.h>
@@ -416,8 +421,8 @@ struct Waiter {
 
 class PollLoad {
  public:
-  PollLoad(int port, std::vector<Message> messages, size_t clients, int wait_s)
-      : port_(port), messages_(std::move(messages)), waiters_(clients), wait_s_(wait_s) {}
+  PollLoad(int port, std::vector<Message> messages, size_t clients, int wait_s, double open_rate)
+      : port_(port), messages_(std::move(messages)), waiters_(clients), wait_s_(wait_s), open_rate_(open_rate) {}
 
   void Create(size_t connections);
   void Run(double seconds);
@@ -437,6 +442,7 @@ class PollLoad {
   bool stopping_ = false;
   size_t ready_ = 0;
   double create_s_ = 0, open_s_ = 0, ran_s_ = 0;
+  double open_rate_ = 0;  // polls opened a second (0: as fast as the batches go)
   std::vector<int64_t> lateness_;  // ns after the wait (negative: early)
   uint64_t early_ = 0, with_events_ = 0, errors_ = 0, reconnects_ = 0;
   std::map<int, uint64_t> statuses_;
@@ -504,8 +510,10 @@ void PollLoad::OnEvent(size_t i, uint32_t events) {
   if (w.fd < 0) return;
   bool gone = false;
   if (events & EPOLLOUT) {
+    const bool had_request = !w.out.empty();
     gone = !Flush(w.fd, &w.out);
     if (!gone && w.out.empty()) poller_.Mod(w.fd, i, EPOLLIN | EPOLLRDHUP);
+    if (!gone && had_request && w.out.empty()) w.sent = NowNs();  // the request has left in full
   }
   if (!gone && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
     const int got = Drain(w.fd, &w.in);
@@ -552,7 +560,11 @@ void PollLoad::Run(double seconds) {
   // Connect in batches: the listen backlog holds only so many at once.
   size_t opened = 0;
   while (opened < waiters_.size()) {
-    const size_t batch = std::min<size_t>(256, waiters_.size() - opened);
+    size_t batch = std::min<size_t>(256, waiters_.size() - opened);
+    if (open_rate_ > 0) {  // paced: only those due by now
+      const auto due = static_cast<size_t>(static_cast<double>(NowNs() - t0) / 1e9 * open_rate_) + 1;
+      batch = std::min(batch, due > opened ? due - opened : 0);
+    }
     for (size_t k = 0; k < batch; ++k) Open(opened++);
     for (int spins = 0; spins < 4; ++spins) {
       for (const epoll_event& e : poller_.Wait(spins ? 1 : 0)) OnEvent(e.data.u64, e.events);
@@ -598,7 +610,8 @@ void PollLoad::Print() const {
 int Usage() {
   std::fprintf(stderr,
                "usage: zari_load_client agi  --port P --messages FILE [--concurrency 64] [--seconds 10] [--warmup 1]\n"
-               "       zari_load_client poll --port P --messages FILE [--clients 10000] [--wait 30] [--seconds 40]\n");
+               "       zari_load_client poll --port P --messages FILE [--clients 10000] [--wait 30] [--seconds 40]\n"
+               "                             [--open-rate N]\n");
   return 2;
 }
 
@@ -619,7 +632,7 @@ int main(int argc, char** argv) {
   }
   if (mode == "poll") {
     PollLoad load(port, std::move(messages), static_cast<size_t>(a.Num("clients", 10000)),
-                  static_cast<int>(a.Num("wait", 30)));
+                  static_cast<int>(a.Num("wait", 30)), a.Num("open-rate", 0));
     load.Create(32);
     load.Run(a.Num("seconds", 40));
     load.Print();

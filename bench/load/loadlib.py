@@ -125,6 +125,14 @@ def host_info():
     }
 
 
+def tcp_counters():
+    """The kernel's TcpExt counters that tell connections were dropped at the listen queue."""
+    with open("/proc/net/netstat") as f:
+        lines = [line.split() for line in f if line.startswith("TcpExt:")]
+    fields = dict(zip(lines[0][1:], (int(v) for v in lines[1][1:])))
+    return {k: fields.get(k, 0) for k in ("ListenOverflows", "ListenDrops", "TCPSynRetrans")}
+
+
 def wait_quiet(max_load: float, timeout: float) -> float:
     """Waits (up to timeout s) for the 1-minute load average to fall under max_load; returns it."""
     deadline = time.monotonic() + timeout

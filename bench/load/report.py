@@ -90,7 +90,11 @@ def events_section(e):
            ("{:,}".format(e["waiters"]), e["wait_s"], w["connections"]), "",
            "| | |", "|---|---|",
            "| waiting when the messages started (`/api/v1/health`) | %s |" % "{:,}".format(e["waiting_at_start"]),
-           "| conversations created / polls opened in | %.1f s / %.1f s |" % (p["create_s"], p["open_s"]),
+           "| conversations created / polls opened in | %.1f s / %.1f s (%s) |" % (
+               p["create_s"], p["open_s"], "%s a second" % "{:,.0f}".format(e["open_rate"]) if e.get("open_rate")
+               else "a burst, 256 at a time"),
+           "| connections dropped at the listen queue (ListenOverflows; each waits for a SYN retransmission, 1 s) "
+           "| %s |" % e.get("tcp", {}).get("ListenOverflows", "–"),
            "| messages/s with them open (wrk, %d s, conversations of 50) | %s (p50 %.2f ms, p99 %.2f ms) |" % (
                w["duration_us"] / 1e6, "{:,.0f}".format(w["rps"]), w["latency_us"]["p50"] / 1e3,
                w["latency_us"]["p99"] / 1e3),
@@ -99,9 +103,10 @@ def events_section(e):
            "| answered after the wait: p50 / p90 / p99 / p99.9 / max | %.1f / %.1f / %.1f / %.1f / %.1f ms |" % (
                lat["p50"], lat["p90"], lat["p99"], lat["p999"], lat["max"]),
            "| later than 1 s | %d |" % p["late_over_1s"],
-           "| server RSS: idle / during (min, median, max) / peak | %.0f / %.0f, %.0f, %.0f / %.0f MiB |" % (
-               e["rss_idle_mib"], during.get("min", 0), during.get("median", 0), during.get("max", 0),
-               e["rss_peak_mib"]),
+           "| server RSS: idle / all waiting, before the messages / during (min, median, max) / peak "
+           "| %.0f / %.0f / %.0f, %.0f, %.0f / %.0f MiB |" % (
+               e["rss_idle_mib"], e.get("rss_ready_mib", 0), during.get("min", 0), during.get("median", 0),
+               during.get("max", 0), e["rss_peak_mib"]),
            "",
            "Targets: RSS ≤ 300 MB: %s; ≥ 10,000 messages/s with them open: %s; every poll answered within 1 s "
            "of its wait: %s" % (mark(rss_ok), mark(w["rps"] >= 10000), mark(p["late_over_1s"] == 0)), ""]

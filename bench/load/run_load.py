@@ -186,12 +186,15 @@ def step_events(args, sz):
     try:
         rss_idle = server.status()["VmRSS"]
         cmd = [args.client, "poll", "--port", server.port, "--messages", args.out / "messages.tsv",
-               "--clients", sz["waiters"], "--wait", sz["wait"], "--seconds", sz["events_seconds"]]
+               "--clients", sz["waiters"], "--wait", sz["wait"], "--seconds", sz["events_seconds"],
+               "--open-rate", args.open_rate]
+        tcp0 = loadlib.tcp_counters()
         client = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         ready = client.stdout.readline()
         if not ready.startswith("ready"):
             raise BenchError("load_client poll did not get ready: %r %s" % (ready, client.stderr.read()))
         health = json.loads(server_get(server, "/api/v1/health"))
+        rss_ready = server.status()["VmRSS"]
         t_ready = time.monotonic()
         # Messages while they wait: long conversations (50 messages), so the
         # store holds the waiting visitors' conversations and a few hundred more.
@@ -201,6 +204,7 @@ def step_events(args, sz):
         if client.returncode != 0:
             raise BenchError("load_client poll failed: %s" % err)
         polls = json.loads(out.strip().splitlines()[-1])
+        tcp = {k: v - tcp0[k] for k, v in loadlib.tcp_counters().items()}
     finally:
         samples = sampler.stop()
         server.stop()
@@ -211,6 +215,7 @@ def step_events(args, sz):
         (sz["waiters"], polls["answered"], polls["lateness_ms"]["p99"], polls["lateness_ms"]["max"],
          max(s[2] for s in samples) / 1024))
     return {"waiters": sz["waiters"], "wait_s": sz["wait"], "waiting_at_start": health["connections"]["waiting"],
+            "open_rate": args.open_rate, "tcp": tcp, "rss_ready_mib": rss_ready / 1024,
             "polls": polls, "wrk": r, "rss_idle_mib": rss_idle / 1024,
             "rss_peak_mib": max(s[2] for s in samples) / 1024,
             "rss_during_mib": {"min": min(during) / 1024, "median": statistics.median(during) / 1024,
@@ -352,6 +357,8 @@ def parse_args(argv):
     ap.add_argument("--connections", default="1,64,256", help="keepalive: wrk connection counts")
     ap.add_argument("--stores", default=",".join(STORES), help="keepalive: the stores compared")
     ap.add_argument("--waiters", type=int, default=10000, help="events: visitors waiting")
+    ap.add_argument("--open-rate", type=float, default=1000,
+                    help="events: polls opened a second (0: a burst of 256 at a time, as fast as they go)")
     ap.add_argument("--operators", type=int, default=10)
     ap.add_argument("--visitors", type=int, default=500, help="operators: conversations")
     ap.add_argument("--rounds", type=int, default=10, help="operators: messages each way per conversation")
