@@ -204,9 +204,14 @@ void FastAgiServer::Run() {
     }
     std::thread([this, fd] {
       Serve(fd);
-      std::lock_guard<std::mutex> lock(mu_);
-      --stats_.active;
-      idle_.notify_all();  // under the lock: Run may return (and *this go) right after
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        --stats_.active;
+        idle_.notify_all();  // under the lock: Run may return (and *this go) right after
+      }
+      // Hang up only once the call no longer counts: Asterisk may place the
+      // next call the moment it sees the hang-up, and must find its place free.
+      ::close(fd);
     }).detach();
   }
   ::close(listen_fd_);
@@ -274,7 +279,7 @@ void FastAgiServer::Serve(int fd) {
   } catch (const std::exception& e) {
     error = std::string("internal error: ") + e.what();
   }
-  ::close(fd);
+  // The caller (Run's thread) hangs up: closes fd once the call has stopped counting.
   if (error.empty() && call.end() == agi::Call::End::kError) error = call.error();
   {
     std::lock_guard<std::mutex> lock(mu_);

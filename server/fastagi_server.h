@@ -76,7 +76,7 @@ class FastAgiServer {
   FastAgiStats stats() const;
 
  private:
-  void Serve(int fd);
+  void Serve(int fd);  // one call; leaves fd open (the caller closes it)
   void Log(const std::string& line) const;
 
   agi::Call::Router router_;
