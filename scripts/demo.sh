@@ -51,6 +51,7 @@ demo=$(mktemp -d)
 trap 'kill $serve_pid 2>/dev/null; rm -rf "$demo"' EXIT
 printf 'correct horse battery\n' | "$zari" operators add "$demo/operators.json" nino --name "ნინო" --languages ka,en 2>/dev/null
 "$zari" serve --pack "$pack" --listen 127.0.0.1:0 --now "$now" --operators "$demo/operators.json" --quiet \
+  --db "$demo/log.db" \
   > "$demo/serve.out" 2>/dev/null &
 serve_pid=$!
 for _ in $(seq 100); do grep -q "on http" "$demo/serve.out" 2>/dev/null && break; sleep 0.1; done
@@ -81,6 +82,16 @@ print("nino's console: the customer's words, and Zari's suggestion %s: %s" % (s[
 call("POST", "/api/v1/operator/conversations/%s/leave" % sid, {"resolved": True}, token)
 r = call("POST", "/api/v1/message", {"session": sid, "text": "How do I top up my balance?"})
 print("nino leaves (resolved); the bot answers again: [%s %s]" % (r["action"], r["intent"]))
+r = call("POST", "/api/v1/feedback", {"session": sid, "kind": "csat", "value": 5, "comment": "ნინომ სწრაფად მიპასუხა"})
+print("visitor rates the conversation 5 of 5; the widget says: %s" % r["thanks"])
 PY
+kill -TERM $serve_pid && wait $serve_pid 2>/dev/null  # the log is flushed on the way out
+"$zari" report --db "$demo/log.db" --since 2026-11-01 --format json | python3 -c '
+import json, sys
+k = json.load(sys.stdin)["kpis"]
+o = k["operators"][0]
+print("zari report: %d conversation(s); CSAT %.1f from %d answer(s); %s took %d, CSAT after them %.1f"
+      % (k["conversations"], k["csat"]["average"], k["csat"]["responses"], o["operator"], o["conversations"],
+         o["csat"]["average"]))'
 echo
 echo "Operator console:           $zari serve --pack $pack --operators FILE, then open /operator"
