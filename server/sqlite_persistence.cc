@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "log/sqlite.h"
+
 namespace zari::server {
 
 namespace {
@@ -11,46 +13,9 @@ namespace {
 constexpr int kApplicationId = 0x5A415253;  // "ZARS"
 constexpr int kSchemaVersion = 1;
 
-// A prepared statement, finalized with its scope.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { ok_ = sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) == SQLITE_OK; }
-  ~Stmt() { sqlite3_finalize(st_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  bool ok() const { return ok_; }
-  Stmt& Text(int i, std::string_view s) {
-    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& Int(int i, int64_t v) {
-    sqlite3_bind_int64(st_, i, v);
-    return *this;
-  }
-  int Step() { return sqlite3_step(st_); }
-  // Runs a statement that returns no rows; resets it for the next binding.
-  bool Run() {
-    const int rc = sqlite3_step(st_);
-    sqlite3_reset(st_);
-    return rc == SQLITE_DONE;
-  }
-  int64_t ColInt(int i) const { return sqlite3_column_int64(st_, i); }
-  std::string ColText(int i) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, i))) : std::string();
-  }
-
- private:
-  sqlite3_stmt* st_ = nullptr;
-  bool ok_ = false;
-};
+using log::Statement;
 
 bool Exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
-
-int64_t Pragma(sqlite3* db, const char* sql) {
-  Stmt st(db, sql);
-  return st.ok() && st.Step() == SQLITE_ROW ? st.ColInt(0) : -1;
-}
 
 Status OpenConnection(const std::string& path, sqlite3** out) {
   const int rc = sqlite3_open_v2(path.c_str(), out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -67,9 +32,9 @@ Status OpenConnection(const std::string& path, sqlite3** out) {
 
 // Creates the tables of a new file; refuses a file that is something else.
 Status Prepare(sqlite3* db, const std::string& path) {
-  const int64_t app = Pragma(db, "PRAGMA application_id");
-  const int64_t version = Pragma(db, "PRAGMA user_version");
-  const int64_t tables = Pragma(db, "SELECT count(*) FROM sqlite_master");
+  const int64_t app = log::QueryInt(db, "PRAGMA application_id", -1);
+  const int64_t version = log::QueryInt(db, "PRAGMA user_version", -1);
+  const int64_t tables = log::QueryInt(db, "SELECT count(*) FROM sqlite_master", -1);
   if (app == -1 || tables == -1) return Status(Code::kState, path + " is not an SQLite database");
   if (tables > 0 && app != kApplicationId) {
     return Status(Code::kState, path + " is not a Zari conversation store (it holds other tables)");
@@ -231,11 +196,11 @@ void SqlitePersistence::Run() {
 }
 
 bool SqlitePersistence::CommitRecords(const Records& records) {
-  Stmt put(write_db_, "INSERT OR REPLACE INTO records(kind, key, value) VALUES(?1, ?2, ?3)");
-  Stmt del(write_db_, "DELETE FROM records WHERE kind=?1 AND key=?2");
+  Statement put(write_db_, "INSERT OR REPLACE INTO records(kind, key, value) VALUES(?1, ?2, ?3)");
+  Statement del(write_db_, "DELETE FROM records WHERE kind=?1 AND key=?2");
   if (!put.ok() || !del.ok()) return false;
   for (const auto& [k, v] : records) {
-    const bool ok = v ? put.Text(1, k.first).Text(2, k.second).Text(3, *v).Run() : del.Text(1, k.first).Text(2, k.second).Run();
+    const bool ok = v ? put.Bind(1, k.first).Bind(2, k.second).Bind(3, *v).Run() : del.Bind(1, k.first).Bind(2, k.second).Run();
     if (!ok) return false;
   }
   return true;
@@ -245,29 +210,29 @@ Status SqlitePersistence::Commit(std::unordered_map<std::string, Pending>& batch
                                  int64_t erase_before) {
   sqlite3* db = write_db_;
   if (!Exec(db, "BEGIN IMMEDIATE")) return Status(Code::kIo, std::string("store: ") + sqlite3_errmsg(db));
-  Stmt del_conv(db, "DELETE FROM conversations WHERE id=?1");
-  Stmt del_events(db, "DELETE FROM events WHERE conversation=?1");
-  Stmt put(db, "INSERT OR REPLACE INTO conversations(id, state, updated) VALUES(?1, ?2, ?3)");
-  Stmt add(db, "INSERT OR REPLACE INTO events(conversation, seq, type, ts, fields) VALUES(?1, ?2, ?3, ?4, ?5)");
-  Stmt prune(db, "DELETE FROM events WHERE conversation=?1 AND seq<=?2");
+  Statement del_conv(db, "DELETE FROM conversations WHERE id=?1");
+  Statement del_events(db, "DELETE FROM events WHERE conversation=?1");
+  Statement put(db, "INSERT OR REPLACE INTO conversations(id, state, updated) VALUES(?1, ?2, ?3)");
+  Statement add(db, "INSERT OR REPLACE INTO events(conversation, seq, type, ts, fields) VALUES(?1, ?2, ?3, ?4, ?5)");
+  Statement prune(db, "DELETE FROM events WHERE conversation=?1 AND seq<=?2");
   bool ok = del_conv.ok() && del_events.ok() && put.ok() && add.ok() && prune.ok();
   for (auto& [id, p] : batch) {
     if (!ok) break;
-    if (p.erase) ok = del_conv.Text(1, id).Run() && del_events.Text(1, id).Run();
-    if (ok && p.has_state) ok = put.Text(1, id).Text(2, p.state).Int(3, p.updated).Run();
+    if (p.erase) ok = del_conv.Bind(1, id).Run() && del_events.Bind(1, id).Run();
+    if (ok && p.has_state) ok = put.Bind(1, id).Bind(2, p.state).Bind(3, p.updated).Run();
     for (const Event& e : p.events) {
       if (!ok) break;
-      ok = add.Text(1, id).Int(2, static_cast<int64_t>(e.seq)).Text(3, e.type).Int(4, e.ts).Text(5, e.fields).Run();
+      ok = add.Bind(1, id).Bind(2, static_cast<int64_t>(e.seq)).Bind(3, e.type).Bind(4, e.ts).Bind(5, e.fields).Run();
     }
     if (ok && !p.events.empty() && p.events.back().seq > options_.max_events) {
-      ok = prune.Text(1, id).Int(2, static_cast<int64_t>(p.events.back().seq - options_.max_events)).Run();
+      ok = prune.Bind(1, id).Bind(2, static_cast<int64_t>(p.events.back().seq - options_.max_events)).Run();
     }
   }
   if (ok) ok = CommitRecords(records);
   if (ok && erase_before > 0) {
-    Stmt old_events(db, "DELETE FROM events WHERE conversation IN (SELECT id FROM conversations WHERE updated<?1)");
-    Stmt old(db, "DELETE FROM conversations WHERE updated<?1");
-    ok = old_events.ok() && old.ok() && old_events.Int(1, erase_before).Run() && old.Int(1, erase_before).Run();
+    Statement old_events(db, "DELETE FROM events WHERE conversation IN (SELECT id FROM conversations WHERE updated<?1)");
+    Statement old(db, "DELETE FROM conversations WHERE updated<?1");
+    ok = old_events.ok() && old.ok() && old_events.Bind(1, erase_before).Run() && old.Bind(1, erase_before).Run();
   }
   if (ok && Exec(db, "COMMIT")) return Status::Ok();
   std::string why = sqlite3_errmsg(db);
@@ -278,18 +243,18 @@ Status SqlitePersistence::Commit(std::unordered_map<std::string, Pending>& batch
 Result<std::optional<SavedConversation>> SqlitePersistence::Load(const std::string& id) {
   Flush();  // what was queued for this conversation is in the file
   std::lock_guard<std::mutex> lock(read_mu_);
-  Stmt get(read_db_, "SELECT state, updated FROM conversations WHERE id=?1");
+  Statement get(read_db_, "SELECT state, updated FROM conversations WHERE id=?1");
   if (!get.ok()) return Status(Code::kIo, std::string("store: ") + sqlite3_errmsg(read_db_));
-  get.Text(1, id);
-  if (get.Step() != SQLITE_ROW) return std::optional<SavedConversation>();
+  get.Bind(1, id);
+  if (!get.Step()) return std::optional<SavedConversation>();
   SavedConversation c;
-  c.state = get.ColText(0);
-  c.updated = get.ColInt(1);
-  Stmt events(read_db_, "SELECT seq, type, ts, fields FROM events WHERE conversation=?1 ORDER BY seq");
+  c.state = get.Text(0);
+  c.updated = get.Int(1);
+  Statement events(read_db_, "SELECT seq, type, ts, fields FROM events WHERE conversation=?1 ORDER BY seq");
   if (!events.ok()) return Status(Code::kIo, std::string("store: ") + sqlite3_errmsg(read_db_));
-  events.Text(1, id);
-  while (events.Step() == SQLITE_ROW) {
-    c.events.push_back({static_cast<uint64_t>(events.ColInt(0)), events.ColText(1), events.ColInt(2), events.ColText(3)});
+  events.Bind(1, id);
+  while (events.Step()) {
+    c.events.push_back({static_cast<uint64_t>(events.Int(0)), events.Text(1), events.Int(2), events.Text(3)});
   }
   c.last_seq = c.events.empty() ? 0 : c.events.back().seq;
   return std::optional<SavedConversation>(std::move(c));
@@ -302,22 +267,22 @@ namespace zari::server {
 Result<std::vector<std::tuple<std::string, std::string, std::string>>> SqlitePersistence::LoadRecords() {
   std::vector<std::tuple<std::string, std::string, std::string>> out;
   std::lock_guard<std::mutex> lock(read_mu_);
-  Stmt st(read_db_, "SELECT kind, key, value FROM records");
+  Statement st(read_db_, "SELECT kind, key, value FROM records");
   if (!st.ok()) return Status(Code::kIo, std::string("store: ") + sqlite3_errmsg(read_db_));
-  while (st.Step() == SQLITE_ROW) out.emplace_back(st.ColText(0), st.ColText(1), st.ColText(2));
+  while (st.Step()) out.emplace_back(st.Text(0), st.Text(1), st.Text(2));
   return out;
 }
 
 Result<std::vector<std::pair<std::string, Event>>> SqlitePersistence::LoadFeeds() {
   std::vector<std::pair<std::string, Event>> out;
   std::lock_guard<std::mutex> lock(read_mu_);
-  Stmt st(read_db_,
+  Statement st(read_db_,
           "SELECT conversation, seq, type, ts, fields FROM events WHERE conversation LIKE '@%' "
           "ORDER BY conversation, seq");
   if (!st.ok()) return Status(Code::kIo, std::string("store: ") + sqlite3_errmsg(read_db_));
-  while (st.Step() == SQLITE_ROW) {
-    out.emplace_back(st.ColText(0),
-                     Event{static_cast<uint64_t>(st.ColInt(1)), st.ColText(2), st.ColInt(3), st.ColText(4)});
+  while (st.Step()) {
+    out.emplace_back(st.Text(0),
+                     Event{static_cast<uint64_t>(st.Int(1)), st.Text(2), st.Int(3), st.Text(4)});
   }
   return out;
 }

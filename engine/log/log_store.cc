@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "log/redact.h"
+#include "log/sqlite.h"
 #include "text/normalize.h"
 #include "util/utf8.h"
 
@@ -73,30 +74,6 @@ bool IsMemoryPath(const std::string& path) {
   return path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0;
 }
 
-int64_t QueryInt(sqlite3* db, const char* sql, int64_t fallback) {
-  sqlite3_stmt* st = nullptr;
-  int64_t v = fallback;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-    v = sqlite3_column_int64(st, 0);
-  }
-  sqlite3_finalize(st);
-  return v;
-}
-
-bool HasColumn(sqlite3* db, const char* table, const char* column) {
-  sqlite3_stmt* st = nullptr;
-  bool found = false;
-  std::string sql = std::string("PRAGMA table_info(") + table + ")";
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) {
-    while (!found && sqlite3_step(st) == SQLITE_ROW) {
-      const auto* name = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
-      found = name && std::string_view(name) == column;
-    }
-  }
-  sqlite3_finalize(st);
-  return found;
-}
-
 // ALTER TABLE … ADD COLUMN unless the column exists (a v0 file made by hand
 // from a later schema, or a migration interrupted by hand).
 DbError AddColumn(sqlite3* db, const char* table, const char* column, const char* type) {
@@ -104,36 +81,6 @@ DbError AddColumn(sqlite3* db, const char* table, const char* column, const char
   std::string sql = std::string("ALTER TABLE ") + table + " ADD COLUMN " + column + " " + type;
   return Exec(db, sql.c_str());
 }
-
-// A prepared statement that finalizes itself.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  bool ok() const { return rc_ == SQLITE_OK; }
-  void Text(int i, std::string_view s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-  }
-  void TextOrNull(int i, std::string_view s) {
-    if (s.empty()) sqlite3_bind_null(stmt_, i);
-    else Text(i, s);
-  }
-  void Int(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  void Real(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
-  void Null(int i) { sqlite3_bind_null(stmt_, i); }
-  int Step() {
-    int rc = sqlite3_step(stmt_);
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-    return rc;
-  }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_ = SQLITE_ERROR;
-};
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
@@ -260,8 +207,8 @@ DbError AddVersion3(sqlite3* db) {
                    " PRIMARY KEY(hour, language, channel, action)) WITHOUT ROWID;");
   if (e.rc == SQLITE_OK) e = Exec(db, ("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
   if (e.rc == SQLITE_OK) {
-    Stmt meta(db, "INSERT OR IGNORE INTO log_meta(key, value) VALUES('counts_since', strftime('%s','now'))");
-    if (meta.ok()) meta.Step();
+    Statement meta(db, "INSERT OR IGNORE INTO log_meta(key, value) VALUES('counts_since', strftime('%s','now'))");
+    if (meta.ok()) meta.Run();
   }
   return e;
 }
@@ -295,11 +242,8 @@ constexpr const char* kZariTables = "('unresolved','handoffs','log_meta','turn_c
 bool HasForeignTables(sqlite3* db) {
   const std::string sql = std::string("SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN ") +
                           kZariTables + " AND name NOT LIKE 'sqlite_%'";
-  sqlite3_stmt* st = nullptr;
-  bool foreign = false;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) foreign = sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_finalize(st);
-  return foreign;
+  Statement q(db, sql);
+  return q.ok() && q.Step();
 }
 
 }  // namespace
@@ -332,62 +276,62 @@ struct LogStore::Statements {
            feedback.ok();
   }
 
-  int Insert(const UnresolvedRow& u, const std::string& /*transcript*/) {
-    unresolved.Int(1, u.ts);
-    unresolved.Text(2, u.session);
-    unresolved.Text(3, u.channel);
-    unresolved.Text(4, u.language);
-    unresolved.Text(5, u.text);
-    unresolved.Text(6, u.normalized);
-    unresolved.TextOrNull(7, u.best_intent);
-    if (u.best_intent.empty()) unresolved.Null(8);
-    else unresolved.Real(8, u.best_score);
-    unresolved.Text(9, u.pack);
-    unresolved.Text(10, u.action);
-    unresolved.Text(11, u.pack_version);
-    return unresolved.Step();
+  bool Insert(const UnresolvedRow& u, const std::string& /*transcript*/) {
+    unresolved.Bind(1, u.ts);
+    unresolved.Bind(2, u.session);
+    unresolved.Bind(3, u.channel);
+    unresolved.Bind(4, u.language);
+    unresolved.Bind(5, u.text);
+    unresolved.Bind(6, u.normalized);
+    unresolved.BindTextOrNull(7, u.best_intent);
+    if (u.best_intent.empty()) unresolved.BindNull(8);
+    else unresolved.Bind(8, u.best_score);
+    unresolved.Bind(9, u.pack);
+    unresolved.Bind(10, u.action);
+    unresolved.Bind(11, u.pack_version);
+    return unresolved.Run();
   }
-  int Insert(const HandoffRow& h, const std::string& transcript) {
-    handoff.Int(1, h.ts);
-    handoff.Text(2, h.session);
-    handoff.Text(3, h.channel);
-    handoff.Text(4, h.language);
-    handoff.Text(5, h.reason);
-    handoff.TextOrNull(6, h.intent);
-    handoff.Int(7, h.within_hours ? 1 : 0);
-    handoff.Text(8, transcript);
-    handoff.Text(9, h.pack);
-    if (h.next_open >= 0) handoff.Int(10, h.next_open);
-    else handoff.Null(10);
-    return handoff.Step();
+  bool Insert(const HandoffRow& h, const std::string& transcript) {
+    handoff.Bind(1, h.ts);
+    handoff.Bind(2, h.session);
+    handoff.Bind(3, h.channel);
+    handoff.Bind(4, h.language);
+    handoff.Bind(5, h.reason);
+    handoff.BindTextOrNull(6, h.intent);
+    handoff.Bind(7, h.within_hours ? 1 : 0);
+    handoff.Bind(8, transcript);
+    handoff.Bind(9, h.pack);
+    if (h.next_open >= 0) handoff.Bind(10, h.next_open);
+    else handoff.BindNull(10);
+    return handoff.Run();
   }
-  int Insert(const TakeoverRow& t, const std::string& transcript) {
-    takeover.Text(1, t.session);
-    takeover.Text(2, t.channel);
-    takeover.Text(3, t.language);
-    takeover.Text(4, t.operator_id);
-    takeover.Int(5, t.joined_ts);
-    takeover.Int(6, t.left_ts);
-    takeover.Int(7, t.resolved ? 1 : 0);
-    takeover.Text(8, transcript);
-    takeover.Text(9, t.pack);
-    return takeover.Step();
+  bool Insert(const TakeoverRow& t, const std::string& transcript) {
+    takeover.Bind(1, t.session);
+    takeover.Bind(2, t.channel);
+    takeover.Bind(3, t.language);
+    takeover.Bind(4, t.operator_id);
+    takeover.Bind(5, t.joined_ts);
+    takeover.Bind(6, t.left_ts);
+    takeover.Bind(7, t.resolved ? 1 : 0);
+    takeover.Bind(8, transcript);
+    takeover.Bind(9, t.pack);
+    return takeover.Run();
   }
-  int Insert(const FeedbackRow& f, const std::string& /*transcript*/) {
-    feedback.Int(1, f.ts);
-    feedback.Text(2, f.session);
-    feedback.Text(3, f.channel);
-    feedback.Text(4, f.language);
-    feedback.Text(5, f.kind);
-    feedback.Int(6, f.value);
-    feedback.TextOrNull(7, f.intent);
-    feedback.TextOrNull(8, f.operator_id);
-    feedback.TextOrNull(9, f.comment);
-    feedback.Text(10, f.pack);
-    return feedback.Step();
+  bool Insert(const FeedbackRow& f, const std::string& /*transcript*/) {
+    feedback.Bind(1, f.ts);
+    feedback.Bind(2, f.session);
+    feedback.Bind(3, f.channel);
+    feedback.Bind(4, f.language);
+    feedback.Bind(5, f.kind);
+    feedback.Bind(6, f.value);
+    feedback.BindTextOrNull(7, f.intent);
+    feedback.BindTextOrNull(8, f.operator_id);
+    feedback.BindTextOrNull(9, f.comment);
+    feedback.Bind(10, f.pack);
+    return feedback.Run();
   }
 
-  Stmt unresolved, handoff, takeover, count, drops, feedback;
+  Statement unresolved, handoff, takeover, count, drops, feedback;
 };
 
 // Turn counters, sharded so replying threads rarely meet on one mutex.
@@ -858,25 +802,25 @@ Status LogStore::WriteBatch(const std::vector<Queued>& rows, size_t begin, size_
   {
     for (size_t i = begin; i < end; ++i) {
       const std::string& transcript = transcripts[i - begin];
-      const int rc = std::visit([&](const auto& row) { return stmts_->Insert(row, transcript); }, rows[i].row);
-      if (rc != SQLITE_DONE) return fail(LastError(db_));
+      const bool ok = std::visit([&](const auto& row) { return stmts_->Insert(row, transcript); }, rows[i].row);
+      if (!ok) return fail(LastError(db_));
     }
     if (!counts.empty()) {
-      Stmt& count = stmts_->count;
+      Statement& count = stmts_->count;
       for (const auto& [key, value] : counts) {
-        count.Int(1, key.hour);
-        count.Text(2, key.language);
-        count.Text(3, key.channel);
-        count.Text(4, key.action);
-        count.Int(5, value.turns);
-        count.Int(6, value.conversations);
-        if (count.Step() != SQLITE_DONE) return fail(LastError(db_));
+        count.Bind(1, key.hour);
+        count.Bind(2, key.language);
+        count.Bind(3, key.channel);
+        count.Bind(4, key.action);
+        count.Bind(5, value.turns);
+        count.Bind(6, value.conversations);
+        if (!count.Run()) return fail(LastError(db_));
       }
     }
     if (drops > 0) {
-      Stmt& meta = stmts_->drops;
-      meta.Int(1, static_cast<int64_t>(drops));
-      if (meta.Step() != SQLITE_DONE) return fail(LastError(db_));
+      Statement& meta = stmts_->drops;
+      meta.Bind(1, static_cast<int64_t>(drops));
+      if (!meta.Run()) return fail(LastError(db_));
     }
   }
   e = Exec(db_, "COMMIT");
@@ -893,19 +837,16 @@ Result<std::string> CheckIntegrity(const std::string& path) {
     return IoError(path + ": " + msg);
   }
   std::string out;
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) != SQLITE_OK) {
-    std::string msg = sqlite3_errmsg(db);
-    sqlite3_close_v2(db);
-    return IoError(path + ": " + msg);
+  {
+    Statement q(db, "PRAGMA integrity_check");
+    if (!q.ok()) {
+      std::string msg = q.error();
+      sqlite3_close_v2(db);
+      return IoError(path + ": " + msg);
+    }
+    while (q.Step()) out += (out.empty() ? "" : "\n") + q.Text(0);
+    if (!q.done()) out = "integrity_check failed: " + q.error();
   }
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (!out.empty()) out += "\n";
-    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    out += t ? t : "";
-  }
-  if (rc != SQLITE_DONE) out = std::string("integrity_check failed: ") + sqlite3_errmsg(db);
-  sqlite3_finalize(st);
   sqlite3_close_v2(db);
   return out;
 }

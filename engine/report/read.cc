@@ -8,6 +8,7 @@
 
 #include "log/feedback.h"
 #include "log/log_store.h"
+#include "log/sqlite.h"
 #include "util/numbers.h"
 
 namespace zari::report {
@@ -18,52 +19,9 @@ struct Db {
   ~Db() { sqlite3_close_v2(db); }
 };
 
-class Query {
- public:
-  Query(sqlite3* db, const std::string& sql) : db_(db) {
-    prepared_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) == SQLITE_OK;
-  }
-  ~Query() { sqlite3_finalize(st_); }
-  Query(const Query&) = delete;
-  Query& operator=(const Query&) = delete;
-  bool ok() const { return prepared_; }
-  std::string error() const { return sqlite3_errmsg(db_); }
-  void Bind(int i, int64_t v) { sqlite3_bind_int64(st_, i, v); }
-  void Bind(int i, const std::string& v) {
-    sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  // Returns true for a row; false at the end or on error (see done()).
-  bool Step() {
-    rc_ = sqlite3_step(st_);
-    return rc_ == SQLITE_ROW;
-  }
-  bool done() const { return rc_ == SQLITE_DONE; }
-  std::string Text(int i) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, i))) : std::string();
-  }
-  int64_t Int(int i) const { return sqlite3_column_int64(st_, i); }
-  double Real(int i) const { return sqlite3_column_double(st_, i); }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* st_ = nullptr;
-  bool prepared_ = false;
-  int rc_ = SQLITE_OK;
-};
-
-bool HasTable(sqlite3* db, const char* name) {
-  Query q(db, std::string("SELECT 1 FROM sqlite_master WHERE type='table' AND name='") + name + "'");
-  return q.ok() && q.Step();
-}
-
-bool HasColumn(sqlite3* db, const char* table, const char* column) {
-  Query q(db, std::string("PRAGMA table_info(") + table + ")");
-  while (q.ok() && q.Step()) {
-    if (q.Text(1) == column) return true;
-  }
-  return false;
-}
+using log::HasColumn;
+using log::HasTable;
+using log::Statement;
 
 // The report's period and language in a query: "ts >= ?1 AND ts < ?2" and
 // then Language() ("" or " AND language = ?3").
@@ -73,8 +31,8 @@ class Filter {
   std::string Language(const char* column = "language") const {
     return o_.language.empty() ? "" : std::string(" AND ") + column + " = ?3";
   }
-  void Bind(Query& q) const { Bind(q, o_.since, o_.until); }
-  void Bind(Query& q, int64_t from, int64_t to) const {
+  void Bind(Statement& q) const { Bind(q, o_.since, o_.until); }
+  void Bind(Statement& q, int64_t from, int64_t to) const {
     q.Bind(1, from);
     q.Bind(2, to);
     if (!o_.language.empty()) q.Bind(3, o_.language);
@@ -103,12 +61,12 @@ Status CheckLog(const std::string& path, sqlite3* db, int64_t* version) {
   };
   int64_t app = 0;
   {
-    Query q(db, "PRAGMA user_version");
+    Statement q(db, "PRAGMA user_version");
     if (!q.ok() || !q.Step()) return not_zari(q.error());
     *version = q.Int(0);
   }
   {
-    Query q(db, "PRAGMA application_id");
+    Statement q(db, "PRAGMA application_id");
     if (q.ok() && q.Step()) app = q.Int(0);
   }
   if (app != 0 && app != log::kApplicationId) return not_zari("another application's file");
@@ -125,7 +83,7 @@ Status CheckLog(const std::string& path, sqlite3* db, int64_t* version) {
 
 void ReadMeta(sqlite3* db, DatabaseInfo* info) {
   if (!HasTable(db, "log_meta")) return;
-  Query q(db, "SELECT key, value FROM log_meta WHERE key IN ('dropped_rows', 'counts_since')");
+  Statement q(db, "SELECT key, value FROM log_meta WHERE key IN ('dropped_rows', 'counts_since')");
   while (q.ok() && q.Step()) {
     if (q.Text(0) == "dropped_rows") info->dropped_rows = q.Int(1);
     else info->counts_since = q.Int(1);
@@ -133,7 +91,7 @@ void ReadMeta(sqlite3* db, DatabaseInfo* info) {
 }
 
 void ShowProgress(sqlite3* db, const std::string& path, const ReportOptions& o, const Filter& filter) {
-  Query q(db, "SELECT count(*) FROM unresolved WHERE ts >= ?1 AND ts < ?2" + filter.Language());
+  Statement q(db, "SELECT count(*) FROM unresolved WHERE ts >= ?1 AND ts < ?2" + filter.Language());
   if (!q.ok()) return;
   filter.Bind(q);
   if (q.Step()) o.progress("reading " + path + ": " + GroupThousands(q.Int(0)) + " unresolved questions");
@@ -141,7 +99,7 @@ void ShowProgress(sqlite3* db, const std::string& path, const ReportOptions& o, 
 
 // The unresolved questions, grouped by language, channel, action and text.
 Status ReadUnresolved(sqlite3* db, const std::string& path, const Filter& filter, bool has_action, DbData* out) {
-  Query q(db, std::string("SELECT coalesce(language, ''), coalesce(channel, ''), ") +
+  Statement q(db, std::string("SELECT coalesce(language, ''), coalesce(channel, ''), ") +
                   (has_action ? "coalesce(action, 'fallback')" : "'fallback'") +
                   ", text, normalized, count(*), min(ts), max(ts), max(coalesce(best_intent, ''))"
                   " FROM unresolved WHERE ts >= ?1 AND ts < ?2" + filter.Language() +
@@ -168,7 +126,7 @@ Status ReadUnresolved(sqlite3* db, const std::string& path, const Filter& filter
 
 // Pack names seen in the period (at most 20).
 void ReadPacks(sqlite3* db, const Filter& filter, DatabaseInfo* info) {
-  Query q(db, "SELECT DISTINCT coalesce(pack, '') FROM unresolved WHERE ts >= ?1 AND ts < ?2" + filter.Language() +
+  Statement q(db, "SELECT DISTINCT coalesce(pack, '') FROM unresolved WHERE ts >= ?1 AND ts < ?2" + filter.Language() +
                   " LIMIT 20");
   if (!q.ok()) return;
   filter.Bind(q);
@@ -178,7 +136,7 @@ void ReadPacks(sqlite3* db, const Filter& filter, DatabaseInfo* info) {
 }
 
 Status ReadHandoffs(sqlite3* db, const std::string& path, const Filter& filter, DbData* out) {
-  Query q(db, "SELECT coalesce(language, ''), coalesce(channel, ''), reason, within_hours, count(*)"
+  Statement q(db, "SELECT coalesce(language, ''), coalesce(channel, ''), reason, within_hours, count(*)"
               " FROM handoffs WHERE ts >= ?1 AND ts < ?2" + filter.Language() + " GROUP BY 1, 2, 3, 4");
   if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
   filter.Bind(q);
@@ -188,7 +146,7 @@ Status ReadHandoffs(sqlite3* db, const std::string& path, const Filter& filter, 
   }
   // Conversations with a handoff: distinct session ids; rows without an id
   // count one conversation each.
-  Query s(db, "SELECT coalesce(language, ''), coalesce(channel, ''),"
+  Statement s(db, "SELECT coalesce(language, ''), coalesce(channel, ''),"
               " count(DISTINCT CASE WHEN coalesce(session, '') <> '' THEN session END)"
               " + sum(CASE WHEN coalesce(session, '') = '' THEN 1 ELSE 0 END)"
               " FROM handoffs WHERE ts >= ?1 AND ts < ?2" + filter.Language() + " GROUP BY 1, 2");
@@ -207,7 +165,7 @@ int64_t FirstHourFrom(int64_t t) {
 // Turn counters of the hourly buckets whose start lies in [since, until).
 Status ReadTurnCounts(sqlite3* db, const std::string& path, const ReportOptions& o, const Filter& filter,
                       DbData* out) {
-  Query q(db, "SELECT language, channel, action, sum(turns), sum(conversations) FROM turn_counts"
+  Statement q(db, "SELECT language, channel, action, sum(turns), sum(conversations) FROM turn_counts"
               " WHERE hour >= ?1 AND hour < ?2" + filter.Language() + " GROUP BY 1, 2, 3");
   if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
   filter.Bind(q, FirstHourFrom(o.since), FirstHourFrom(o.until));
@@ -232,7 +190,7 @@ Status ReadTurnCounts(sqlite3* db, const std::string& path, const ReportOptions&
 // Conversations begun per hour, for the KPIs' denominators and the charts.
 Status ReadConversationHours(sqlite3* db, const std::string& path, const ReportOptions& o, const Filter& filter,
                              DbData* out) {
-  Query q(db, "SELECT hour, sum(conversations) FROM turn_counts WHERE hour >= ?1 AND hour < ?2" + filter.Language() +
+  Statement q(db, "SELECT hour, sum(conversations) FROM turn_counts WHERE hour >= ?1 AND hour < ?2" + filter.Language() +
                   " GROUP BY hour");
   if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
   filter.Bind(q, FirstHourFrom(o.since), FirstHourFrom(o.until));
@@ -244,7 +202,7 @@ Status ReadConversationHours(sqlite3* db, const std::string& path, const ReportO
 
 // Every handoff row: escalation by reason and by day count conversations.
 Status ReadHandoffEvents(sqlite3* db, const std::string& path, const Filter& filter, DbData* out) {
-  Query q(db, "SELECT coalesce(session, ''), ts, reason, within_hours FROM handoffs WHERE ts >= ?1 AND ts < ?2" +
+  Statement q(db, "SELECT coalesce(session, ''), ts, reason, within_hours FROM handoffs WHERE ts >= ?1 AND ts < ?2" +
                   filter.Language());
   if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
   filter.Bind(q);
@@ -260,7 +218,7 @@ Status ReadConfirmed(sqlite3* db, const std::string& path, const Filter& filter,
                                std::to_string(log::kCsatSatisfiedFrom) + ")";
   const std::string negative = "(kind = 'helpful' AND value = 0) OR (kind = 'csat' AND value <= " +
                                std::to_string(log::kCsatDissatisfiedTo) + ")";
-  Query q(db, "SELECT count(*) FROM (SELECT session FROM feedback WHERE ts >= ?1 AND ts < ?2" + filter.Language() +
+  Statement q(db, "SELECT count(*) FROM (SELECT session FROM feedback WHERE ts >= ?1 AND ts < ?2" + filter.Language() +
                   " AND coalesce(session, '') <> '' AND kind IN ('helpful', 'csat') GROUP BY session"
                   " HAVING max(" + positive + ") = 1 AND max(" + negative + ") = 0)"
                   " WHERE session NOT IN (SELECT session FROM handoffs"
@@ -273,7 +231,7 @@ Status ReadConfirmed(sqlite3* db, const std::string& path, const Filter& filter,
 
 // Feedback answers by kind, value and hour; "helpful" answers by intent.
 Status ReadFeedback(sqlite3* db, const std::string& path, const Filter& filter, DbData* out) {
-  Query q(db, "SELECT kind, value, ts / 3600, count(*) FROM feedback WHERE ts >= ?1 AND ts < ?2" + filter.Language() +
+  Statement q(db, "SELECT kind, value, ts / 3600, count(*) FROM feedback WHERE ts >= ?1 AND ts < ?2" + filter.Language() +
                   " GROUP BY 1, 2, 3");
   if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
   filter.Bind(q);
@@ -282,7 +240,7 @@ Status ReadFeedback(sqlite3* db, const std::string& path, const Filter& filter, 
     out->info.feedback += q.Int(3);
   }
   if (!q.done()) return Status(Code::kIo, path + ": " + q.error());
-  Query h(db, "SELECT coalesce(intent, ''), value, count(*) FROM feedback WHERE kind = 'helpful'"
+  Statement h(db, "SELECT coalesce(intent, ''), value, count(*) FROM feedback WHERE kind = 'helpful'"
               " AND ts >= ?1 AND ts < ?2" + filter.Language() + " GROUP BY 1, 2");
   if (!h.ok()) return Status(Code::kIo, path + ": " + h.error());
   filter.Bind(h);
@@ -297,14 +255,14 @@ Status ReadFeedback(sqlite3* db, const std::string& path, const Filter& filter, 
 // without one (written by other tools) go to the session's latest operator
 // by then.
 Status ReadTakeovers(sqlite3* db, const std::string& path, const Filter& filter, bool has_feedback, DbData* out) {
-  Query q(db, "SELECT operator_id, count(DISTINCT session) FROM takeovers WHERE joined_ts >= ?1 AND joined_ts < ?2" +
+  Statement q(db, "SELECT operator_id, count(DISTINCT session) FROM takeovers WHERE joined_ts >= ?1 AND joined_ts < ?2" +
                   filter.Language() + " GROUP BY 1");
   if (!q.ok()) return Status(Code::kIo, path + ": " + q.error());
   filter.Bind(q);
   while (q.Step()) out->operator_conversations[q.Text(0)] += q.Int(1);
   if (!q.done()) return Status(Code::kIo, path + ": " + q.error());
   if (!has_feedback) return Status::Ok();
-  Query c(db, "SELECT op, value FROM (SELECT f.value AS value, coalesce(nullif(f.operator_id, ''),"
+  Statement c(db, "SELECT op, value FROM (SELECT f.value AS value, coalesce(nullif(f.operator_id, ''),"
               " (SELECT t.operator_id FROM takeovers t WHERE t.session = f.session AND t.joined_ts <= f.ts"
               " ORDER BY t.joined_ts DESC LIMIT 1)) AS op FROM feedback f"
               " WHERE f.kind = 'csat' AND f.ts >= ?1 AND f.ts < ?2" + filter.Language("f.language") + ")"
