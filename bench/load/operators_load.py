@@ -170,18 +170,28 @@ class Run:
         self.feeds.append(("operator " + op, feed))
         write = Http(self.port, self.ops_http[op].token)
         while not self.done.is_set():
-            for e in await feed.next_page(wait=2):
-                if e["type"] != "message" or "suggestions" not in e:
-                    continue  # only a customer's words to a held conversation
-                sid = e["session"]
-                got = self.to_operator.setdefault((op, sid), [])
-                got.append(e["text"])
-                if self.holder.get(sid) != op:
-                    continue
-                self.latency_vo.append(time.monotonic() - self.sent_at[e["text"]])
-                await self.operator_says(write, sid, len(got) + 1)
+            await self.operator_page(op, feed, write, wait=2)
+        # The last words of others' conversations may have come after this
+        # feed's last page: read to the end before counting.
+        while await self.operator_page(op, feed, None, wait=0):
+            pass
         feed.http.close()
         write.close()
+
+    async def operator_page(self, op, feed, write, wait):
+        """One page of an operator's feed; answers as the holder when `write`. Returns the events read."""
+        events = await feed.next_page(wait=wait)
+        for e in events:
+            if e["type"] != "message" or "suggestions" not in e:
+                continue  # only a customer's words to a held conversation
+            sid = e["session"]
+            got = self.to_operator.setdefault((op, sid), [])
+            got.append(e["text"])
+            if write is None or self.holder.get(sid) != op:
+                continue
+            self.latency_vo.append(time.monotonic() - self.sent_at[e["text"]])
+            await self.operator_says(write, sid, len(got) + 1)
+        return events
 
     async def operator_says(self, http, sid, n):
         if n > self.rounds:
