@@ -17,33 +17,12 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { launch, step, run } = require('./support');
 
 const [zari, src, out] = process.argv.slice(2);
 if (!zari || !src || !out) {
   console.error('usage: report_test.js ZARI_BINARY SOURCE_DIR OUTPUT_DIR');
   process.exit(2);
-}
-const CHROMIUM = process.env.ZARI_CHROMIUM || '/usr/bin/chromium';
-const SETUP = 'run scripts/setup-deps.sh (it installs Debian chromium and npm playwright-core in bindings/node)';
-
-function fail(message) {
-  console.error('FAIL: ' + message);
-  process.exit(1);
-}
-
-let chromium;
-try {
-  ({ chromium } = require(path.join(src, 'bindings/node/node_modules/playwright-core')));
-} catch (e) {
-  fail('playwright-core is not installed: ' + SETUP);
-}
-if (!fs.existsSync(CHROMIUM)) fail(CHROMIUM + ' is missing: ' + SETUP);
-
-let passed = 0;
-async function step(name, fn) {
-  await fn();
-  passed++;
-  console.log('ok   ' + name);
 }
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> fiber & "home"';
@@ -69,7 +48,7 @@ function makeLog(db) {
   });
 }
 
-(async () => {
+run(async () => {
   fs.mkdirSync(out, { recursive: true });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zari-report-'));
   const db = path.join(work, 'log.db');
@@ -77,18 +56,9 @@ function makeLog(db) {
   makeLog(db);
   execFileSync(zari, ['report', '--db', db, '--pack', path.join(src, 'intents/telecom'), '--html', html,
                       '--now', '2026-12-01T09:00', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zari-chromium-'));
-  let context;
+  const browser = await launch(src, { viewport: { width: 1100, height: 900 }, offline: true });
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1100, height: 900 },
-      locale: 'en-US',
-      offline: true,
-    });
+    const context = browser.context;
     const page = context.pages()[0] || await context.newPage();
     const problems = [];
     const requests = [];
@@ -146,13 +116,9 @@ function makeLog(db) {
       const size = fs.statSync(path.join(out, 'report-print.png')).size;
       assert.ok(size > 20000, `print screenshot of ${size} bytes`);
     });
-  } catch (e) {
-    console.error('FAIL: ' + (e && e.stack ? e.stack : e));
-    process.exitCode = 1;
   } finally {
-    if (context) await context.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
+    await browser.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
-  if (!process.exitCode) console.log(`report in the browser: ${passed} checks passed; screenshots in ${out}`);
-})();
+  console.log(`screenshots in ${out}`);
+});
