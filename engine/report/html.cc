@@ -104,6 +104,14 @@ class Svg {
   void Circle(double x, double y, double r, const std::string& cls) {
     out_ += "<circle class=\"" + cls + "\" cx=\"" + Num(x) + "\" cy=\"" + Num(y) + "\" r=\"" + Num(r) + "\"/>";
   }
+  // Horizontal lines at 0, 25, …, 100 % of a plot area, labelled on its left.
+  void PercentGrid(double left, double top, double w, double h) {
+    for (int p = 0; p <= 100; p += 25) {
+      const double y = top + h - h * p / 100.0;
+      Line(left, y, left + w, y, "grid");
+      Text(left - 6, y + 4, std::to_string(p) + "%", "axis", "end");
+    }
+  }
   std::string Finish() { return out_ + "</svg>"; }
 
  private:
@@ -209,11 +217,7 @@ std::string DailyChart(const Report& r, const Clock& clock) {
   const std::map<int64_t, Day> days = Days(r, clock);
   constexpr double kLeft = 48, kTop = 16, kW = 680, kH = 190;
   Svg svg("daily", 760, 270, "Containment and escalation by day");
-  for (int p = 0; p <= 100; p += 25) {
-    const double y = kTop + kH - kH * p / 100.0;
-    svg.Line(kLeft, y, kLeft + kW, y, "grid");
-    svg.Text(kLeft - 6, y + 4, std::to_string(p) + "%", "axis", "end");
-  }
+  svg.PercentGrid(kLeft, kTop, kW, kH);
   std::vector<std::pair<double, double>> contained, escalated;
   const size_t n = days.size();
   const size_t every = std::max<size_t>(1, (n + 13) / 14);  // at most 14 day labels
@@ -261,11 +265,7 @@ std::string WeeklyChart(const Report& r, const Clock& clock) {
   }
   constexpr double kLeft = 48, kTop = 22, kW = 680, kH = 170;
   Svg svg("weekly", 760, 260, "Satisfied customers (CSAT 4-5) and helpful answers by week");
-  for (int p = 0; p <= 100; p += 25) {
-    const double y = kTop + kH - kH * p / 100.0;
-    svg.Line(kLeft, y, kLeft + kW, y, "grid");
-    svg.Text(kLeft - 6, y + 4, std::to_string(p) + "%", "axis", "end");
-  }
+  svg.PercentGrid(kLeft, kTop, kW, kH);
   const double slot = kW / static_cast<double>(std::max<size_t>(1, std::min<size_t>(weeks.size(), 26)));
   const double bar = std::min(40.0, slot * 0.38);
   size_t i = 0;
