@@ -82,6 +82,12 @@ void AppendSuggestions(const Reply& r, json::Writer& w) {
 
 namespace {
 
+// Only the operator who joined a conversation writes in it or leaves it.
+bool Holds(Lease& lease, const Operator& op) {
+  const auto& h = lease.session().handoff();
+  return h.state == dialog::HandoffState::kJoined && h.operator_id == op.id;
+}
+
 // Tokens expire by the runtime's clock (--now fixes it in tests and demos).
 OperatorAuth::Options WithClock(OperatorAuth::Options o, const std::shared_ptr<dialog::Runtime>& rt) {
   if (!o.clock) o.clock = [rt] { return rt->Now(); };
@@ -252,10 +258,7 @@ http::Response OperatorDesk::Write(const Operator& op, const std::string& id, co
   if (text.size() > kMaxOperatorText) return Error(400, "'text' is longer than 4096 bytes");
   Lease lease = store_->AcquireExisting(id);
   if (!lease) return Missing(lease);
-  const auto& h = lease.session().handoff();
-  if (h.state != dialog::HandoffState::kJoined || h.operator_id != op.id) {
-    return Error(403, "join the conversation first");
-  }
+  if (!Holds(lease, op)) return Error(403, "join the conversation first");
   if (Status s = lease.session().OperatorMessage(text); !s.ok()) return Error(403, s.message());
   lease.Release();
   std::string fields = "\"role\":\"operator\",\"text\":";
@@ -275,10 +278,7 @@ http::Response OperatorDesk::Leave(const Operator& op, const std::string& id, co
   const bool resolved = j.value("resolved", false);
   Lease lease = store_->AcquireExisting(id);
   if (!lease) return Missing(lease);
-  const auto& h = lease.session().handoff();
-  if (h.state != dialog::HandoffState::kJoined || h.operator_id != op.id) {
-    return Error(403, "join the conversation first");
-  }
+  if (!Holds(lease, op)) return Error(403, "join the conversation first");
   if (Status s = lease.session().OperatorLeave(resolved); !s.ok()) return Error(403, s.message());
   lease.Release();
   (void)store_->DeleteRecord("queue", id);
