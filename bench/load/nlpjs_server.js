@@ -7,8 +7,8 @@
 //
 // TRAIN.json: {"languages": ["ka", "az", "en"], "train": [[lang, text, intent], ...]}
 // (run_load.py writes it from the sample pack's examples, the examples Zari
-// answers from). One NlpManager as bench/peers/peers.js uses it (training
-// logs off, sentiment off), node-nlp from bench/peers/node_modules.
+// answers from). Trained by bench/peers/peers.js's trainNlpjs, as in the
+// peers' accuracy run (training logs off, sentiment off).
 //
 // Per request: read the JSON body, nlp.js guesses the language among the
 // trained ones and classifies (`manager.process(text)`), and the answer is
@@ -23,20 +23,7 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 
-const { NlpManager } = require(path.join(__dirname, '..', 'peers', 'node_modules', 'node-nlp'));
-
-async function train(data) {
-  const manager = new NlpManager({
-    languages: data.languages,
-    nlu: { log: false },
-    autoSave: false,
-    autoLoad: false,
-    calculateSentiment: false,
-  });
-  for (const [lang, text, intent] of data.train) manager.addDocument(lang, text, intent);
-  await manager.train();
-  return manager;
-}
+const { trainNlpjs } = require(path.join(__dirname, '..', 'peers', 'peers.js'));
 
 function send(res, status, body) {
   const bytes = Buffer.from(JSON.stringify(body));
@@ -67,7 +54,7 @@ async function answer(manager, raw, res) {
 
 async function main() {
   const data = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-  const manager = await train(data);
+  const manager = await trainNlpjs(data);
   const server = http.createServer((req, res) => {
     if (req.method !== 'POST' || req.url !== '/api/v1/message') return send(res, 404, { error: 'not found' });
     const chunks = [];

@@ -34,13 +34,14 @@ function toTrigger(text) {
     .trim();
 }
 
-async function loadNlpjs(data) {
+// Standard use of the library: an NlpManager over the pack's languages,
+// training logs off, nothing saved. Sentiment is switched off so that only
+// classification is measured. nlp.js has no Georgian or Azerbaijani
+// support: for them it falls back to its language-agnostic pipeline
+// (generic tokenizer and normalizer, no stemmer). Also used by
+// bench/load/nlpjs_server.js.
+async function trainNlpjs(data) {
   const { NlpManager } = require('node-nlp');
-  // Standard use of the library: an NlpManager over the pack's languages,
-  // training logs off, nothing saved. Sentiment is switched off so that only
-  // classification is measured. nlp.js has no Georgian or Azerbaijani
-  // support: for them it falls back to its language-agnostic pipeline
-  // (generic tokenizer and normalizer, no stemmer).
   const manager = new NlpManager({
     languages: data.languages,
     nlu: { log: false },
@@ -50,6 +51,11 @@ async function loadNlpjs(data) {
   });
   for (const [lang, text, intent] of data.train) manager.addDocument(lang, text, intent);
   await manager.train();
+  return manager;
+}
+
+async function loadNlpjs(data) {
+  const manager = await trainNlpjs(data);
   return async (lang, text) => {
     const r = await manager.process(lang, text);
     const top = r.classifications && r.classifications.length ? r.classifications[0].intent : null;
@@ -131,7 +137,11 @@ async function main() {
   fs.writeFileSync(outPath, JSON.stringify(out));
 }
 
-main().catch((e) => {
-  console.error(`peers.js: ${e && e.stack ? e.stack : e}`);
-  process.exit(1);
-});
+module.exports = { trainNlpjs };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(`peers.js: ${e && e.stack ? e.stack : e}`);
+    process.exit(1);
+  });
+}
